@@ -1,0 +1,42 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .languages import language_choices
+
+
+class ProfileForm(forms.ModelForm):
+    languages_spoken = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        required=False,
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["display_name", "country", "preferred_language", "languages_spoken"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages_spoken"].choices = language_choices()
+        self.fields["languages_spoken"].widget.attrs["size"] = 8
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

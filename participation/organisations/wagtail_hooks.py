@@ -1,0 +1,72 @@
+"""Admin wiring: editors list, search and verify organisations in the Wagtail admin."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import Organisation
+from .services import deletion_blockers
+
+
+class OrganisationAdminForm(WagtailAdminModelForm):
+    def save(self, commit=True):
+        # Record who verified and when, the moment the box is ticked.
+        if "verified" in self.changed_data:
+            self.instance.verified_at = timezone.now() if self.instance.verified else None
+            self.instance.verified_by = self.for_user if self.instance.verified else None
+        return super().save(commit)
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    form_class = OrganisationAdminForm
+    icon = "group"
+    menu_label = _("Organisations")
+    menu_order = 250
+    add_to_admin_menu = True
+    form_fields = [
+        "name",
+        "kind",
+        "country",
+        "register_number",
+        "website",
+        "description",
+        "verified",
+    ]
+    list_display = ["name", "kind", "country", "verified", "created_at"]
+    list_filter = ["verified", "kind"]
+    search_fields = ["name", "description", "register_number"]
+    list_export = [
+        "name",
+        "slug",
+        "kind",
+        "country",
+        "register_number",
+        "website",
+        "verified",
+        "verified_at",
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_viewset():
+    return OrganisationViewSet("organisations_admin", url_prefix="organisations")
+
+
+@hooks.register("participation_account_deletion_blockers")
+def last_admin_blocks_deletion(user):
+    return deletion_blockers(user)
+
+
+@hooks.register("participation_personal_data")
+def membership_data(user):
+    return "organisations", [
+        {
+            "organisation": m.organisation.name,
+            "role": m.role,
+            "joined_at": m.joined_at.isoformat(),
+        }
+        for m in user.memberships.select_related("organisation")
+    ]

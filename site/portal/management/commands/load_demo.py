@@ -1,0 +1,193 @@
+"""Build a complete, browsable demo site. Safe to run again: it adds nothing twice."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import BaseCommand, call_command
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from participation.organisations.models import Membership, Organisation
+from portal.models import HomePage, NavigationSettings, StandardPage
+from themes.models import Theme
+
+DEMO_PASSWORD = "demo-participation-2026"  # noqa: S105 - printed in the README, demo only
+# Base32 secret for the demo editor's authenticator app; `manage.py demo_totp` prints the code.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+
+PEOPLE = [
+    # email, display name, country, language, languages spoken, staff
+    ("editor@example.org", "Elena Editor", "BE", "en", ["en", "fr", "de"], True),
+    ("amina@example.org", "Amina Yusuf", "DE", "de", ["so", "de", "en", "ar"], False),
+    ("oleksandr@example.org", "Олександр Коваленко", "PL", "uk", ["uk", "pl", "en"], False),
+    ("samira@example.org", "سميرة الحسن", "FR", "ar", ["ar", "fr"], False),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo content: pages, themes on pages, people, an organisation. Idempotent."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        home = self._home()
+        self._pages(home)
+        users = {email: self._person(email, *rest) for email, *rest in PEOPLE}
+        self._organisation(users)
+        self._navigation(home)
+        call_command("update_index", verbosity=0)
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write(
+            f"Sign in as editor@example.org / {DEMO_PASSWORD} (TOTP: manage.py demo_totp)"
+        )
+        self.stdout.write(f"or amina@example.org / {DEMO_PASSWORD} (organisation admin).")
+
+    def _home(self) -> HomePage:
+        locale = Locale.get_default()
+        home = HomePage.objects.filter(locale=locale).first()
+        if home:
+            return home
+        root = Page.get_first_root_node()
+        home = root.add_child(
+            instance=HomePage(
+                title="Have your say on integration and inclusion",
+                slug="home-participation",
+                locale=locale,
+                intro=(
+                    "Consultations, the Migrant Expert Group and the integration award: take part "
+                    "in the decisions that concern migrants and migrant organisations, in your own "
+                    "language, alone or on behalf of your organisation."
+                ),
+            )
+        )
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site:
+            site.root_page = home
+            site.site_name = "Participation"
+            site.save()
+        else:
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name="Participation",
+            )
+        # Wagtail's placeholder "Welcome" page is no longer reachable; remove it.
+        if (
+            old_root
+            and old_root.pk != home.pk
+            and old_root.depth == 2
+            and not old_root.get_children().exists()
+        ):
+            old_root.delete()
+        return home
+
+    def _pages(self, home):
+        themes = {t.slug: t for t in Theme.objects.filter(locale=Locale.get_default())}
+        pages = [
+            (
+                "about",
+                "About this platform",
+                "Why we ask, who takes part, and what happens with what you say.",
+                ["participation-and-encounters", "building-strong-partnerships"],
+            ),
+            (
+                "privacy",
+                "Privacy and your data",
+                "What we keep, for how long, and how to download or delete it.",
+                ["digital-tools"],
+            ),
+            (
+                "accessibility",
+                "Accessibility",
+                "How this site works with screen readers, keyboards and right-to-left scripts.",
+                [],
+            ),
+        ]
+        for slug, title, intro, theme_slugs in pages:
+            page = StandardPage.objects.child_of(home).filter(slug=slug).first()
+            if page is None:
+                page = home.add_child(
+                    instance=StandardPage(
+                        title=title,
+                        slug=slug,
+                        intro=intro,
+                        body=[
+                            ("paragraph", f"<p>{intro}</p>"),
+                        ],
+                    )
+                )
+                page.themes.set([themes[s] for s in theme_slugs])
+                page.save_revision().publish()
+
+    def _person(self, email, name, country, language, spoken, staff):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "username": email.split("@")[0],
+                "display_name": name,
+                "country": country,
+                "preferred_language": language,
+                "languages_spoken": spoken,
+                "is_staff": staff,
+                "is_superuser": staff,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        if staff:
+            user.groups.add(Group.objects.get_or_create(name="Editors")[0])
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+        return user
+
+    def _organisation(self, users):
+        organisation = Organisation.objects.filter(slug="migrant-voices-network").first()
+        if organisation is None:
+            organisation = Organisation.objects.create(
+                name="Migrant Voices Network",
+                slug="migrant-voices-network",
+                country="DE",
+                kind=Organisation.Kind.MIGRANT_LED,
+                register_number="123456789012-34",
+                website="https://example.org/migrant-voices",
+                description=(
+                    "A network of migrant-led associations in twelve cities, working on access to "
+                    "housing, health care and recognition of qualifications."
+                ),
+                verified=True,
+                verified_by=users["editor@example.org"],
+            )
+        for email, role in [
+            ("amina@example.org", Membership.Role.ADMIN),
+            ("oleksandr@example.org", Membership.Role.MEMBER),
+            ("samira@example.org", Membership.Role.MEMBER),
+        ]:
+            Membership.objects.get_or_create(
+                organisation=organisation, user=users[email], defaults={"role": role}
+            )
+
+    def _navigation(self, home):
+        site = Site.objects.get(is_default_site=True)
+        nav = NavigationSettings.for_site(site)
+        if not nav.primary_links:
+            about = StandardPage.objects.child_of(home).get(slug="about")
+            privacy = StandardPage.objects.child_of(home).get(slug="privacy")
+            accessibility = StandardPage.objects.child_of(home).get(slug="accessibility")
+            nav.primary_links = [("link", {"page": about, "url": "", "label": ""})]
+            nav.footer_links = [
+                ("link", {"page": privacy, "url": "", "label": ""}),
+                ("link", {"page": accessibility, "url": "", "label": ""}),
+            ]
+            nav.footer_text = (
+                "<p>Built for the EU Action Plan on Integration and Inclusion 2021-2027.</p>"
+            )
+            nav.save()

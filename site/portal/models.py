@@ -1,0 +1,66 @@
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import BodyBlock, LinkBlock
+
+
+class HomePage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from themes.selectors import canonical_themes, localized_names
+
+        context = super().get_context(request, *args, **kwargs)
+        themes = list(canonical_themes())
+        names = localized_names(themes)
+        context["themes"] = [(theme, names[theme.pk]) for theme in themes]
+        return context
+
+
+class StandardPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, use_json_field=True)
+    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="standard_pages")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+@register_setting(icon="list-ul")
+class NavigationSettings(BaseSiteSetting):
+    """The header menu and the footer, edited in Settings > Navigation."""
+
+    primary_links = StreamField(
+        [("link", LinkBlock())], blank=True, use_json_field=True, verbose_name=_("main menu")
+    )
+    footer_links = StreamField(
+        [("link", LinkBlock())], blank=True, use_json_field=True, verbose_name=_("footer links")
+    )
+    footer_text = RichTextField(_("footer text"), blank=True, features=["bold", "italic", "link"])
+
+    panels = [FieldPanel("primary_links"), FieldPanel("footer_links"), FieldPanel("footer_text")]
+
+    class Meta:
+        verbose_name = _("navigation")

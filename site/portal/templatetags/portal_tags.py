@@ -1,0 +1,65 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+from wagtail.models import Locale, Page
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per interface language, pointing at this page in that language.
+
+    A Wagtail page links to its translation when one is live; anything else keeps its path
+    under the other language's prefix.
+    """
+    request = context.get("request")
+    if request is None:
+        return []
+    page = context.get("page")
+    translations = {}
+    if isinstance(page, Page):
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translation.locale.language_code] = translation
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if code in translations:
+            url = translations[code].get_url(request)
+        else:
+            url = translate_url(request.get_full_path(), code)
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": url,
+                "current": code == current,
+                "bidi": info["bidi"],
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def link_href(context, link):
+    """The URL of a LinkBlock value, following the page into the reader's language."""
+    page = link.get("page")
+    if page:
+        return page.localized.get_url(context.get("request"))
+    return link.get("url") or ""
+
+
+@register.simple_tag
+def link_label(link):
+    page = link.get("page")
+    return link.get("label") or (page.localized.title if page else link.get("url", ""))
+
+
+@register.simple_tag
+def active_locale():
+    try:
+        return Locale.get_active()
+    except Locale.DoesNotExist:
+        return None

@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.urls.base import reverse
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+
+class AdminLoginRedirect(RedirectView):
+    """The Wagtail admin signs in through allauth, so staff always pass the TOTP step."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        query = self.request.META.get("QUERY_STRING", "")
+        return reverse("account_login") + (f"?{query}" if query else "?next=/admin/")
+
+
+urlpatterns = [
+    path("admin/login/", AdminLoginRedirect.as_view(), name="admin_login_redirect"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("accounts/profile/", include("participation.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organisations/", include("participation.organisations.urls")),
+    path("themes/", include("themes.urls")),
+    path("search/", views.search, name="search"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,0 +1,68 @@
+"""Reading themes: in the reader's language, with counts, and everything tagged with one."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from wagtail import hooks
+from wagtail.models import Locale
+
+from .models import Theme
+
+THEMED_CONTENT_HOOK = "register_themed_content"
+
+
+def canonical_themes():
+    """Themes in the default locale: the rows that content is tagged with."""
+    return Theme.objects.filter(locale=Locale.get_default())
+
+
+def localized_names(themes) -> dict[int, str]:
+    """Map canonical theme id -> name in the active language (one query)."""
+    themes = list(themes)
+    try:
+        active = Locale.get_active()
+    except Locale.DoesNotExist:
+        return {t.pk: t.name for t in themes}
+    names = {t.pk: t.name for t in themes}
+    if themes and active.pk != themes[0].locale_id:
+        keys = {t.translation_key: t.pk for t in themes}
+        for key, name in Theme.objects.filter(locale=active, translation_key__in=keys).values_list(
+            "translation_key", "name"
+        ):
+            names[keys[key]] = name
+    return names
+
+
+def with_counts(queryset, field: str = "themes"):
+    """Canonical themes annotated with how many rows of `queryset` carry each (one query)."""
+    related = queryset.model._meta.get_field(field).related_query_name()
+    in_queryset = Q(**{f"{related}__in": queryset.values("pk")})
+    return canonical_themes().annotate(count=Count(related, filter=in_queryset, distinct=True))
+
+
+@dataclass(frozen=True)
+class ThemedItem:
+    title: str
+    url: str
+    summary: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class ThemedSection:
+    heading: str
+    items: list[ThemedItem]
+
+
+def themed_content(theme: Theme, request=None) -> list[ThemedSection]:
+    """Everything tagged with `theme`, gathered from every plugin.
+
+    A plugin registers a function with the `register_themed_content` hook; it takes the canonical
+    theme and the request and returns a ThemedSection (or None when it has nothing).
+    """
+    sections = []
+    for fn in hooks.get_hooks(THEMED_CONTENT_HOOK):
+        section = fn(theme, request)
+        if section and section.items:
+            sections.append(section)
+    return sections

@@ -26,4 +26,10 @@ class ThemeFilter(django_filters.ModelMultipleChoiceFilter):
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         kwargs.setdefault("distinct", True)
-        super().__init__(field_name=field_name, queryset=canonical_themes, **kwargs)
+        super().__init__(
+            field_name=field_name, queryset=lambda request: canonical_themes(), **kwargs
+        )
+
+    def get_filter_predicate(self, v):
+        # Filter by the theme itself; the slug is only how it travels in the URL.
+        return {self.field_name: v}

@@ -13,24 +13,31 @@ THEMED_CONTENT_HOOK = "register_themed_content"
 
 def canonical_themes():
     """Themes in the default locale: the rows that content is tagged with."""
-    return Theme.objects.filter(locale=Locale.get_default())
+    return Theme.objects.filter(locale=Locale.get_default()).select_related("locale")
 
 
-def localized_names(themes) -> dict[int, str]:
-    """Map canonical theme id -> name in the active language (one query)."""
+def localized(themes) -> list[tuple[Theme, Theme]]:
+    """Pairs (canonical, shown): `shown` is the translation in the active language when editors
+    have made one, else the canonical theme itself (one query)."""
     themes = list(themes)
     try:
         active = Locale.get_active()
     except Locale.DoesNotExist:
-        return {t.pk: t.name for t in themes}
-    names = {t.pk: t.name for t in themes}
-    if themes and active.pk != themes[0].locale_id:
-        keys = {t.translation_key: t.pk for t in themes}
-        for key, name in Theme.objects.filter(locale=active, translation_key__in=keys).values_list(
-            "translation_key", "name"
-        ):
-            names[keys[key]] = name
-    return names
+        return [(t, t) for t in themes]
+    translations = {}
+    if themes and any(t.locale_id != active.pk for t in themes):
+        translations = {
+            t.translation_key: t
+            for t in Theme.objects.filter(
+                locale=active, translation_key__in=[t.translation_key for t in themes]
+            ).select_related("locale")
+        }
+    return [(t, translations.get(t.translation_key, t)) for t in themes]
+
+
+def localized_names(themes) -> dict[int, str]:
+    """Map canonical theme id -> name in the active language."""
+    return {canonical.pk: shown.name for canonical, shown in localized(themes)}
 
 
 def with_counts(queryset, field: str = "themes"):

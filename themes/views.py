@@ -1,15 +1,13 @@
 from django.shortcuts import get_object_or_404, render
-from wagtail.models import Locale
 
 from .models import Theme
-from .selectors import canonical_themes, localized_names, themed_content
+from .selectors import canonical_themes, localized, themed_content
 
 
 def index(request):
-    themes = list(canonical_themes())
-    names = localized_names(themes)
+    pairs = localized(canonical_themes())
     groups = [
-        (label, [(t, names[t.pk]) for t in themes if t.kind == kind])
+        (label, [pair for pair in pairs if pair[0].kind == kind])
         for kind, label in Theme.Kind.choices
     ]
     return render(request, "themes/index.html", {"groups": groups})
@@ -17,12 +15,7 @@ def index(request):
 
 def detail(request, slug):
     theme = get_object_or_404(canonical_themes(), slug=slug)
-    # Show the translation in the reader's language when editors have made one.
-    shown = theme
-    try:
-        shown = theme.get_translation(Locale.get_active())
-    except (Theme.DoesNotExist, Locale.DoesNotExist):
-        pass
+    [(_canonical, shown)] = localized([theme])
     return render(
         request,
         "themes/detail.html",

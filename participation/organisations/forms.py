@@ -10,6 +10,10 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "kind", "country", "register_number", "website", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].assume_scheme = "https"
+
 
 class InviteForm(forms.Form):
     email = forms.EmailField(

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import Organisation
@@ -21,20 +22,18 @@ class OrganisationAdminForm(WagtailAdminModelForm):
 
 class OrganisationViewSet(ModelViewSet):
     model = Organisation
-    form_class = OrganisationAdminForm
     icon = "group"
     menu_label = _("Organisations")
     menu_order = 250
     add_to_admin_menu = True
-    form_fields = [
-        "name",
-        "kind",
-        "country",
-        "register_number",
-        "website",
-        "description",
-        "verified",
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel(name)
+            for name in ["name", "kind", "country", "register_number", "website", "description"]
+        ]
+        + [FieldPanel("verified", help_text=_("Tick once you have checked the organisation."))],
+        base_form_class=OrganisationAdminForm,
+    )
     list_display = ["name", "kind", "country", "verified", "created_at"]
     list_filter = ["verified", "kind"]
     search_fields = ["name", "description", "register_number"]

@@ -23,12 +23,10 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from themes.selectors import canonical_themes, localized_names
+        from themes.selectors import canonical_themes, localized
 
         context = super().get_context(request, *args, **kwargs)
-        themes = list(canonical_themes())
-        names = localized_names(themes)
-        context["themes"] = [(theme, names[theme.pk]) for theme in themes]
+        context["themes"] = localized(canonical_themes())
         return context
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
 from participation.organisations.models import Membership, Organisation
+from portal.demo_translations import HOME, THEME_NAMES
 from portal.models import HomePage, NavigationSettings, StandardPage
 from themes.models import Theme
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         users = {email: self._person(email, *rest) for email, *rest in PEOPLE}
         self._organisation(users)
         self._navigation(home)
+        self._translations(home)
         call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         self.stdout.write(
@@ -174,6 +176,21 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 organisation=organisation, user=users[email], defaults={"role": role}
             )
+
+    def _translations(self, home):
+        """Themes and the home page in French, German, Arabic and Ukrainian."""
+        for code in HOME:
+            locale, _ = Locale.objects.get_or_create(language_code=code)
+            for theme in Theme.objects.filter(locale=Locale.get_default()):
+                if not theme.has_translation(locale):
+                    translated = theme.copy_for_translation(locale)
+                    translated.name = THEME_NAMES[theme.slug][code]
+                    translated.summary = ""
+                    translated.save()
+            if not home.has_translation(locale):
+                translated = home.copy_for_translation(locale)
+                translated.title, translated.intro = HOME[code]
+                translated.save_revision().publish()
 
     def _navigation(self, home):
         site = Site.objects.get(is_default_site=True)

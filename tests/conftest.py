@@ -1,0 +1,79 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+
+from participation.organisations.models import Membership, Organisation
+
+PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105
+
+
+@pytest.fixture(autouse=True)
+def _english_first():
+    # A request to /fr/... leaves French active in the thread; reverse() in the next test would
+    # then build French URLs. Every test starts in the default language.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth's rate limits live in the cache; tests must not leak attempts into each other.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(email="person@example.org", verified=True, **fields):
+        User = get_user_model()
+        user = User.objects.create_user(
+            username=email.split("@")[0] + str(User.objects.count()),
+            email=email,
+            password=PASSWORD,
+            **fields,
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user("amina@example.org", display_name="Amina")
+
+
+@pytest.fixture
+def make_organisation(db):
+    def make(admin, name="Migrant Voices", members=(), verified=True, **fields):
+        fields.setdefault("country", "DE")
+        fields.setdefault("kind", Organisation.Kind.MIGRANT_LED)
+        organisation = Organisation.objects.create(
+            name=name, slug=name.lower().replace(" ", "-"), verified=verified, **fields
+        )
+        Membership.objects.create(organisation=organisation, user=admin, role=Membership.Role.ADMIN)
+        for member in members:
+            Membership.objects.create(organisation=organisation, user=member)
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def home_page(db):
+    """A home page as the default site's root, as `load_demo` builds it."""
+    from wagtail.models import Locale, Page, Site
+
+    from portal.models import HomePage
+
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Home", slug="home-test", locale=Locale.get_default()))
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()
+    return home

@@ -1,0 +1,43 @@
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+
+from participation.organisations.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(make_user):
+    editor = make_user("editor@example.org", is_staff=True, is_superuser=True)
+    TOTP.activate(editor, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return editor
+
+
+def test_editor_verifies_an_organisation_in_the_admin(client, editor, user, make_organisation):
+    organisation = make_organisation(user, name="To Check", verified=False, register_number="R-1")
+    client.force_login(editor)
+    listing = client.get("/admin/organisations/")
+    assert listing.status_code == 200 and "To Check" in listing.content.decode()
+    response = client.post(
+        f"/admin/organisations/edit/{organisation.pk}/",
+        {
+            "name": "To Check",
+            "kind": "migrant_led",
+            "country": "DE",
+            "register_number": "R-1",
+            "website": "",
+            "description": "",
+            "verified": "on",
+        },
+    )
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.verified and organisation.verified_by == editor
+    assert organisation.verified_at is not None
+
+
+def test_non_staff_cannot_reach_the_organisation_admin(client, user):
+    client.force_login(user)
+    response = client.get("/admin/organisations/")
+    assert response.status_code == 302
+    assert Organisation.objects.count() == 0

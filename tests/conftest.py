@@ -1,7 +1,7 @@
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import translation
 
@@ -72,7 +72,9 @@ def home_page(db):
     from portal.models import HomePage
 
     root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="Home", slug="home-test", locale=Locale.get_default()))
+    home = root.add_child(
+        instance=HomePage(title="Home", slug="home-test", locale=Locale.get_default())
+    )
     site = Site.objects.get(is_default_site=True)
     site.root_page = home
     site.save()

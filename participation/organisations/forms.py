@@ -42,3 +42,22 @@ class MemberActionForm(forms.Form):
         self.fields["membership"].error_messages["invalid_choice"] = _(
             "That person is not a member of this organisation."
         )
+
+
+class OrganisationOfUserField(forms.ModelChoiceField):
+    """Choose one of *my* organisations ("answer on behalf of ..."); any other id is refused.
+
+    Call plugins use it for respondents, applicants and nominators acting for an organisation.
+    """
+
+    default_error_messages = {
+        "invalid_choice": _("Choose one of your own organisations."),
+    }
+
+    def __init__(self, user, *, role=None, **kwargs):
+        from .services import organisations_of
+
+        kwargs.setdefault("label", _("On behalf of"))
+        kwargs.setdefault("empty_label", _("Myself (as an individual)"))
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=organisations_of(user, role=role).order_by("name"), **kwargs)

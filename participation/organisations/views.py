@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from participation.text import clean_query
+
 from . import services
 from .forms import InviteForm, MemberActionForm, OrganisationForm
 from .models import Invitation, Membership, Organisation
@@ -20,7 +22,7 @@ def directory(request):
     kind = request.GET.get("kind", "")
     if kind in Organisation.Kind.values:
         organisations = organisations.filter(kind=kind)
-    query = request.GET.get("q", "").strip()[:200]
+    query = clean_query(request.GET.get("q"))
     if query:
         organisations = organisations.filter(name__icontains=query)
     page = Paginator(organisations, 30).get_page(request.GET.get("page"))

@@ -5,12 +5,13 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import parse_query_string
 
 from participation.organisations.models import Organisation
+from participation.text import clean_query
 from themes.models import Theme
 
 
 def search(request):
     """Search pages in the reader's language, themes and verified organisations."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = clean_query(request.GET.get("q"))
     pages = organisations = themes = []
     if query:
         filters, parsed = parse_query_string(query, operator="and")

@@ -63,7 +63,9 @@ def test_navigation_and_footer_are_managed_in_wagtail(client, home_page):
     about.save_revision().publish()
     nav = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
     nav.primary_links = [("link", {"page": about, "url": "", "label": ""})]
-    nav.footer_links = [("link", {"page": None, "url": "https://example.org/legal", "label": "Legal"})]
+    nav.footer_links = [
+        ("link", {"page": None, "url": "https://example.org/legal", "label": "Legal"})
+    ]
     nav.footer_text = "<p>Run by a public body.</p>"
     nav.save()
     html = client.get("/").content.decode()
@@ -94,7 +96,11 @@ def test_load_demo_is_idempotent(client):
     call_command("load_demo", verbosity=0)
     counts = (Page.objects.count(), Organisation.objects.count(), Membership.objects.count())
     call_command("load_demo", verbosity=0)
-    assert (Page.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
+    assert (
+        Page.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     assert HomePage.objects.filter(locale=Locale.get_default()).count() == 1
     assert HomePage.objects.count() == 5  # and its translations
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage

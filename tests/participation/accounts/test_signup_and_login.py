@@ -27,7 +27,9 @@ def test_signup_sends_verification_and_blocks_login_until_verified(client):
 
     # Signing in before verification sends the person back to the "check your email" page.
     client.logout()
-    response = client.post(reverse("account_login"), {"login": SIGNUP["email"], "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": SIGNUP["email"], "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
@@ -38,7 +40,9 @@ def test_signup_sends_verification_and_blocks_login_until_verified(client):
     assert b"<html" in page.content and b'class="skip-link"' in page.content  # our own layout
     client.post(link)
     assert EmailAddress.objects.get(user=user).verified
-    response = client.post(reverse("account_login"), {"login": SIGNUP["email"], "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": SIGNUP["email"], "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
 

@@ -16,7 +16,12 @@ def test_creating_an_organisation_makes_me_its_admin(client, user):
     client.force_login(user)
     response = client.post(
         reverse("organisations:create"),
-        {"name": "Самопоміч Україна", "kind": "migrant_led", "country": "PL", "website": "example.org"},
+        {
+            "name": "Самопоміч Україна",
+            "kind": "migrant_led",
+            "country": "PL",
+            "website": "example.org",
+        },
     )
     organisation = Organisation.objects.get()
     assert response.status_code == 302
@@ -68,7 +73,9 @@ def test_invitation_is_emailed_and_accepted_once(
 def test_expired_invitation_is_refused(client, user, make_user, make_organisation):
     organisation = make_organisation(user)
     invitation = services.invite(organisation, user, "late@example.org")
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     late = make_user("late@example.org")
     client.force_login(late)
     response = client.get(invitation.get_absolute_url())
@@ -78,7 +85,9 @@ def test_expired_invitation_is_refused(client, user, make_user, make_organisatio
     assert not Membership.objects.filter(user=late).exists()
 
 
-def test_forwarded_invitation_cannot_be_accepted_by_someone_else(client, user, make_user, make_organisation):
+def test_forwarded_invitation_cannot_be_accepted_by_someone_else(
+    client, user, make_user, make_organisation
+):
     organisation = make_organisation(user)
     invitation = services.invite(organisation, user, "invited@example.org")
     stranger = make_user("stranger@example.org")
@@ -145,7 +154,9 @@ def test_transfer_admin_role(client, user, make_user, make_organisation):
     assert not Membership.objects.filter(user=user).exists()
 
 
-def test_forged_membership_id_from_another_organisation_is_refused(client, user, make_user, make_organisation):
+def test_forged_membership_id_from_another_organisation_is_refused(
+    client, user, make_user, make_organisation
+):
     other_admin = make_user("other@example.org")
     mine = make_organisation(user, name="Mine")
     theirs = make_organisation(other_admin, name="Theirs")
@@ -165,12 +176,20 @@ def test_member_pages_are_404_for_non_members(client, make_user, user, make_orga
     stranger = make_user("stranger@example.org")
     client.force_login(stranger)
     for name in ["members", "edit"]:
-        assert client.get(reverse(f"organisations:{name}", args=[organisation.slug])).status_code == 404
+        assert (
+            client.get(reverse(f"organisations:{name}", args=[organisation.slug])).status_code
+            == 404
+        )
     for name in ["leave", "delete", "invite", "member_action"]:
-        assert client.post(reverse(f"organisations:{name}", args=[organisation.slug])).status_code == 404
+        assert (
+            client.post(reverse(f"organisations:{name}", args=[organisation.slug])).status_code
+            == 404
+        )
 
 
-def test_admin_can_delete_an_organisation_with_no_other_member(client, user, make_user, make_organisation):
+def test_admin_can_delete_an_organisation_with_no_other_member(
+    client, user, make_user, make_organisation
+):
     alone = make_organisation(user, name="Alone")
     member = make_user("m@example.org")
     busy = make_organisation(user, name="Busy", members=[member])

@@ -28,7 +28,9 @@ def test_public_page_of_verified_organisation(client, user, make_organisation):
     assert user.email not in html  # members' addresses are not public
 
 
-def test_unverified_organisation_is_hidden_from_the_public(client, user, make_user, make_organisation):
+def test_unverified_organisation_is_hidden_from_the_public(
+    client, user, make_user, make_organisation
+):
     organisation = make_organisation(user, verified=False)
     assert client.get(organisation.get_absolute_url()).status_code == 404
     client.force_login(user)

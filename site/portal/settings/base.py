@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "participation.accounts",
     "participation.organisations",
     "themes",
+    "consultations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -9,6 +9,7 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from consultations import demo as consultations_demo
 from participation.organisations.models import Membership, Organisation
 from portal.demo_translations import HOME, THEME_NAMES
 from portal.models import HomePage, NavigationSettings, StandardPage
@@ -34,9 +35,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         home = self._home()
         self._pages(home)
+        consultations_index = consultations_demo.load(home)
         users = {email: self._person(email, *rest) for email, *rest in PEOPLE}
         self._organisation(users)
-        self._navigation(home)
+        self._navigation(home, consultations_index)
         self._translations(home)
         call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
@@ -192,14 +194,17 @@ class Command(BaseCommand):
                 translated.title, translated.intro = HOME[code]
                 translated.save_revision().publish()
 
-    def _navigation(self, home):
+    def _navigation(self, home, consultations_index):
         site = Site.objects.get(is_default_site=True)
         nav = NavigationSettings.for_site(site)
         if not nav.primary_links:
             about = StandardPage.objects.child_of(home).get(slug="about")
             privacy = StandardPage.objects.child_of(home).get(slug="privacy")
             accessibility = StandardPage.objects.child_of(home).get(slug="accessibility")
-            nav.primary_links = [("link", {"page": about, "url": "", "label": ""})]
+            nav.primary_links = [
+                ("link", {"page": consultations_index, "url": "", "label": ""}),
+                ("link", {"page": about, "url": "", "label": ""}),
+            ]
             nav.footer_links = [
                 ("link", {"page": privacy, "url": "", "label": ""}),
                 ("link", {"page": accessibility, "url": "", "label": ""}),

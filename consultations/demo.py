@@ -1,0 +1,80 @@
+"""Demo consultations: one open, one closed, one forthcoming. Idempotent."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from wagtail.models import Locale
+
+from themes.models import Theme
+
+from .models import ConsultationIndexPage, ConsultationPage
+
+CONSULTATIONS = [
+    {
+        "slug": "recognition-of-qualifications",
+        "title": "Recognition of qualifications obtained outside the EU",
+        "intro": (
+            "How can recognising diplomas and skills be made faster and fairer? We want to "
+            "hear from people who went through it and from the organisations that help them."
+        ),
+        "opens": -20,
+        "closes": 40,
+        "themes": ["education-and-training", "employment-and-skills"],
+        "audiences": ["migrants", "migrant_led", "supporting", "public_authority"],
+        "languages": ["en", "fr", "de", "ar", "uk", "ti", "fa"],
+    },
+    {
+        "slug": "housing-for-newcomers",
+        "title": "Access to housing for newcomers",
+        "intro": "Discrimination, deposits and overcrowding: what should cities do first?",
+        "opens": -120,
+        "closes": -30,
+        "themes": ["housing", "participation-and-encounters"],
+        "audiences": ["migrants", "migrant_led", "public_authority", "public"],
+        "languages": [],
+    },
+    {
+        "slug": "mental-health-services",
+        "title": "Mental health services for refugees",
+        "intro": "Trauma-informed care, interpreters and waiting lists.",
+        "opens": 10,
+        "closes": 70,
+        "themes": ["health"],
+        "audiences": ["migrants", "supporting"],
+        "languages": ["en", "ar", "uk", "ti"],
+    },
+]
+
+
+def load(home):
+    index = ConsultationIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(
+            instance=ConsultationIndexPage(
+                title="Consultations",
+                slug="consultations",
+                intro="Open and past consultations. Answer alone or on behalf of your organisation.",
+            )
+        )
+        index.save_revision().publish()
+    themes = {t.slug: t for t in Theme.objects.filter(locale=Locale.get_default())}
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for spec in CONSULTATIONS:
+        if ConsultationPage.objects.child_of(index).filter(slug=spec["slug"]).exists():
+            continue
+        page = index.add_child(
+            instance=ConsultationPage(
+                title=spec["title"],
+                slug=spec["slug"],
+                intro=spec["intro"],
+                opens_at=now + timedelta(days=spec["opens"]),
+                closes_at=now + timedelta(days=spec["closes"]),
+                audiences=spec["audiences"],
+                accepted_languages=spec["languages"],
+                contact_email="consultations@example.org",
+                background=f"<p>{spec['intro']}</p>",
+            )
+        )
+        page.themes.set([themes[s] for s in spec["themes"]])
+        page.save_revision().publish()
+    return index

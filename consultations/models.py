@@ -1,0 +1,136 @@
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from participation.calls.models import CallWindowMixin
+from participation.fields import MultipleChoiceJSONField
+
+from .choices import audience_choices, content_language_choices
+
+
+class ConsultationIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["consultations.ConsultationPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("consultation index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import consultation_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = consultation_listing(self, request)
+        return context
+
+
+class DocumentLinkBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(
+        required=False, label=_("Title"), help_text=_("Defaults to the document's title.")
+    )
+    language = blocks.CharBlock(required=False, max_length=10, label=_("Language code"))
+
+    class Meta:
+        icon = "doc-full"
+
+
+class ConsultationPage(CallWindowMixin, Page):
+    class State(models.TextChoices):
+        FORTHCOMING = "forthcoming", _("Forthcoming")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        OUTCOME = "outcome", _("Outcome published")
+
+    intro = models.TextField(
+        _("summary"), max_length=600, help_text=_("One paragraph: what is decided, and why we ask.")
+    )
+    background = RichTextField(_("background"), blank=True)
+    documents = StreamField(
+        [("document", DocumentLinkBlock())], blank=True, verbose_name=_("background documents")
+    )
+    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="consultations")
+    audiences = MultipleChoiceJSONField(
+        _("who we want to hear from"), choices_callable=audience_choices
+    )
+    accepted_languages = MultipleChoiceJSONField(
+        _("languages answers are read in"),
+        choices_callable=content_language_choices,
+        help_text=_("Leave empty to accept answers in any language."),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_details = models.TextField(_("contact details"), blank=True)
+    outcome_published_at = models.DateTimeField(
+        _("outcome published"), null=True, blank=True, editable=False
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldRowPanel([FieldPanel("time_zone"), FieldPanel("grace_minutes")]),
+            ],
+            heading=_("When"),
+        ),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("audiences"),
+        FieldPanel("accepted_languages", widget=forms.SelectMultiple(attrs={"size": 10})),
+        FieldPanel("background"),
+        FieldPanel("documents"),
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("contact_details")], heading=_("Contact")
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("background"),
+        index.FilterField("opens_at"),
+        index.FilterField("closes_at"),
+    ]
+    parent_page_types = ["consultations.ConsultationIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("consultation")
+
+    @property
+    def state(self) -> str:
+        if self.outcome_published_at:
+            return self.State.OUTCOME
+        return self.State(self.window_state().value)
+
+    def get_state_display(self):
+        return self.State(self.state).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    def get_context(self, request, *args, **kwargs):
+        from participation.accounts.languages import language_name
+
+        from .choices import audience_choices
+
+        context = super().get_context(request, *args, **kwargs)
+        audience_labels = dict(audience_choices())
+        context.update(
+            audiences=[audience_labels.get(code, code) for code in self.audiences],
+            answer_languages=[language_name(code) for code in self.accepted_languages],
+        )
+        return context
+
+    def days_left(self):
+        if self.closes_at and self.is_open:
+            return (self.closes_at - timezone.now()).days
+        return None

@@ -1,0 +1,1 @@
+"""What the three calls (consultations, the expert group, the award) share: their window."""

@@ -53,7 +53,9 @@ def load(home):
             instance=ConsultationIndexPage(
                 title="Consultations",
                 slug="consultations",
-                intro="Open and past consultations. Answer alone or on behalf of your organisation.",
+                intro=(
+                    "Open and past consultations. Answer alone or on behalf of your organisation."
+                ),
             )
         )
         index.save_revision().publish()

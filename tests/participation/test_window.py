@@ -1,9 +1,9 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from participation.calls.window import WindowState, accepts_submission, window_state
 
-OPENS = datetime(2026, 3, 1, 9, tzinfo=timezone.utc)
-CLOSES = datetime(2026, 3, 31, 23, 59, tzinfo=timezone.utc)
+OPENS = datetime(2026, 3, 1, 9, tzinfo=UTC)
+CLOSES = datetime(2026, 3, 31, 23, 59, tzinfo=UTC)
 GRACE = timedelta(minutes=30)
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -11,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
+from participation.submissions.models import SubmissionBase
 from participation.fields import MultipleChoiceJSONField
 
 from .choices import audience_choices, content_language_choices
@@ -134,3 +136,43 @@ class ConsultationPage(CallWindowMixin, Page):
         if self.closes_at and self.is_open:
             return (self.closes_at - timezone.now()).days
         return None
+
+
+class Response(SubmissionBase):
+    """An answer to a consultation, by a person alone or on behalf of an organisation."""
+
+    class RespondentType(models.TextChoices):
+        INDIVIDUAL = "individual", _("An individual")
+        ORGANISATION = "organisation", _("On behalf of an organisation")
+
+    consultation = models.ForeignKey(
+        ConsultationPage, on_delete=models.PROTECT, related_name="responses"
+    )
+    respondent_type = models.CharField(
+        _("respondent type"), max_length=16, choices=RespondentType.choices
+    )
+    country = CountryField(_("country"), blank=True)
+    questionnaire_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            # One live answer per organisation, drafted together; one per person for themselves.
+            models.UniqueConstraint(
+                fields=["consultation", "organisation"],
+                condition=models.Q(organisation__isnull=False) & ~models.Q(status="withdrawn"),
+                name="one_live_response_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "user"],
+                condition=models.Q(organisation__isnull=True) & ~models.Q(status="withdrawn"),
+                name="one_live_personal_response",
+            ),
+        ]
+        indexes = [models.Index(fields=["consultation", "status"])]
+        verbose_name = _("response")
+
+    def __str__(self):
+        return self.receipt_number or f"draft {self.pk}"
+
+    def get_call(self):
+        return self.consultation

@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "portal",
     "participation.accounts",
     "participation.organisations",
+    "participation.audit",
     "themes",
     "consultations",
     "wagtail.contrib.forms",

@@ -1,0 +1,1 @@
+"""An audit trail for everything that matters: who did what to which object, when."""

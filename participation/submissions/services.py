@@ -1,0 +1,206 @@
+"""The rules every submission follows, whatever the call."""
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participation.audit.services import record
+from participation.organisations.services import membership_of
+
+from .models import SubmissionStatus
+
+# No 0/O, 1/I/L: receipt numbers are read aloud on the phone and typed from paper.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class SubmissionError(Exception):
+    """A refused change; the message is meant for the person who asked."""
+
+
+class EditConflict(SubmissionError):
+    """Someone saved this draft since it was loaded. `current` is what is stored now."""
+
+    def __init__(self, current):
+        self.current = current
+        who = current.updated_by.public_name if current.updated_by else _("someone")
+        super().__init__(
+            _(
+                "%(who)s saved this draft while you were editing it. Your text is kept below: "
+                "compare it with theirs, then save again."
+            )
+            % {"who": who}
+        )
+
+
+def new_receipt_number(prefix: str) -> str:
+    body = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{prefix}-{timezone.now():%Y}-{body[:4]}-{body[4:]}"
+
+
+def can_edit(submission, user) -> bool:
+    """The author of a personal draft, or any member of the organisation it is drafted for."""
+    if not user.is_authenticated:
+        return False
+    if submission.organisation_id:
+        return membership_of(user, submission.organisation) is not None
+    return submission.user_id == user.pk
+
+
+def can_submit(submission, user) -> bool:
+    """Personal drafts by their author; organisation drafts by an administrator of it."""
+    if submission.organisation_id:
+        membership = membership_of(user, submission.organisation)
+        return bool(membership and membership.is_admin)
+    return submission.user_id == user.pk
+
+
+def _locked(submission):
+    return (
+        type(submission)
+        .objects.select_for_update()
+        .select_related("updated_by")
+        .get(pk=submission.pk)
+    )
+
+
+def _changed_keys(before: dict, after: dict) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+@transaction.atomic
+def save_draft(submission, user, answers: dict, expected_version: int, **fields):
+    """Store `answers` if nobody saved since `expected_version`; record who changed what."""
+    if not can_edit(submission, user):
+        raise SubmissionError(_("You cannot edit this draft."))
+    current = _locked(submission)
+    if current.status != SubmissionStatus.DRAFT:
+        raise SubmissionError(
+            _("This has already been submitted or withdrawn; it can no longer be changed here.")
+        )
+    if current.version != expected_version:
+        raise EditConflict(current)
+    changed = _changed_keys(current.answers, answers)
+    current.answers = answers
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.updated_by = user
+    current.save()
+    if changed or fields:
+        record(current, user, "draft.saved", changed=changed, fields=sorted(fields))
+    return current
+
+
+@transaction.atomic
+def submit(submission, user, receipt_prefix: str, now=None):
+    """Submit a draft once. Submitting again (double click, second tab) returns the same
+    receipt instead of an error or a duplicate; after the deadline the draft is kept."""
+    now = now or timezone.now()
+    current = _locked(submission)
+    if current.status == SubmissionStatus.SUBMITTED:
+        return current
+    if current.status == SubmissionStatus.WITHDRAWN:
+        raise SubmissionError(_("This was withdrawn. Start a new one to take part again."))
+    if not can_submit(current, user):
+        raise SubmissionError(
+            _("Only an administrator of %(organisation)s can submit this on its behalf.")
+            % {"organisation": current.organisation}
+        )
+    call = current.get_call()
+    if not call.accepts_submission(draft_started_at=current.created_at, now=now):
+        raise SubmissionError(
+            _("The deadline has passed, so this can no longer be submitted. Your draft is kept.")
+        )
+    current.status = SubmissionStatus.SUBMITTED
+    current.submitted_at = now
+    current.updated_by = user
+    current.version += 1
+    for _attempt in range(5):
+        current.receipt_number = new_receipt_number(receipt_prefix)
+        try:
+            with transaction.atomic():
+                current.save()
+            break
+        except IntegrityError:  # a receipt number collision: astronomically rare, but retry
+            continue
+    record(current, user, "submitted", receipt=current.receipt_number)
+    return current
+
+
+@transaction.atomic
+def reopen(submission, user, now=None):
+    """Turn a submitted answer back into a draft to edit it, while the call is open."""
+    now = now or timezone.now()
+    current = _locked(submission)
+    if current.status != SubmissionStatus.SUBMITTED:
+        return current
+    if not can_submit(current, user):
+        raise SubmissionError(_("You cannot change this submission."))
+    if not current.get_call().accepts_submission(draft_started_at=current.created_at, now=now):
+        raise SubmissionError(
+            _("The deadline has passed; the submission can no longer be changed.")
+        )
+    current.status = SubmissionStatus.DRAFT
+    current.version += 1
+    current.updated_by = user
+    current.save()
+    record(current, user, "reopened")
+    return current
+
+
+@transaction.atomic
+def withdraw(submission, user, now=None):
+    current = _locked(submission)
+    if current.status == SubmissionStatus.WITHDRAWN:
+        return current
+    if not can_submit(current, user):
+        raise SubmissionError(_("You cannot withdraw this."))
+    call = current.get_call()
+    if current.status == SubmissionStatus.SUBMITTED and not call.accepts_submission(
+        draft_started_at=current.created_at, now=now or timezone.now()
+    ):
+        raise SubmissionError(
+            _("The call has closed; a submitted answer can no longer be withdrawn.")
+        )
+    current.status = SubmissionStatus.WITHDRAWN
+    current.withdrawn_at = now or timezone.now()
+    current.updated_by = user
+    current.version += 1
+    current.save()
+    record(current, user, "withdrawn")
+    return current
+
+
+def _live(model, call_field: str, call, user, organisation):
+    live = model.objects.filter(**{call_field: call}).exclude(status=SubmissionStatus.WITHDRAWN)
+    if organisation is not None:
+        return live.filter(organisation=organisation)
+    return live.filter(organisation__isnull=True, user=user)
+
+
+def start_or_resume(model, call_field: str, call, user, organisation=None, **defaults):
+    """The one live submission of `user` (or of `organisation`) to `call`, created if needed.
+
+    Members of an organisation all land on its single draft. Two simultaneous starts (two tabs)
+    meet the database's unique constraint and resolve to the same row.
+    """
+    if organisation is not None and membership_of(user, organisation) is None:
+        raise SubmissionError(_("You are not a member of this organisation."))
+    existing = _live(model, call_field, call, user, organisation).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            created = model.objects.create(
+                **{call_field: call},
+                user=user,
+                organisation=organisation,
+                updated_by=user,
+                **defaults,
+            )
+    except IntegrityError:
+        return _live(model, call_field, call, user, organisation).get(), False
+    record(created, user, "started", organisation=organisation.pk if organisation else None)
+    return created, True

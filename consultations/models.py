@@ -12,8 +12,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
-from participation.submissions.models import SubmissionBase
 from participation.fields import MultipleChoiceJSONField
+from participation.submissions.models import SubmissionBase
 
 from .choices import audience_choices, content_language_choices
 

@@ -21,3 +21,24 @@ def themed_consultations(theme, request):
             for page in pages
         ],
     )
+
+
+@hooks.register("participation_personal_data")
+def responses_data(user):
+    from .models import Response
+
+    responses = Response.objects.filter(user=user).select_related("consultation", "organisation")
+    return "consultation_responses", [
+        {
+            "consultation": r.consultation.title,
+            "on_behalf_of": r.organisation.name if r.organisation else None,
+            "status": r.status,
+            "receipt_number": r.receipt_number,
+            "language": r.language,
+            "country": r.country.code or None,
+            "answers": r.answers,
+            "started": r.created_at.isoformat(),
+            "submitted": r.submitted_at.isoformat() if r.submitted_at else None,
+        }
+        for r in responses
+    ]

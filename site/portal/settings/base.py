@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "portal",
     "participation.accounts",
     "participation.organisations",
+    "participation.questionnaire",
     "participation.audit",
     "themes",
     "consultations",

@@ -7,6 +7,7 @@ from wagtail.models import Locale
 
 from themes.models import Theme
 
+from .demo_questionnaire import recognition_questionnaire
 from .models import ConsultationIndexPage, ConsultationPage
 
 CONSULTATIONS = [
@@ -22,6 +23,7 @@ CONSULTATIONS = [
         "themes": ["education-and-training", "employment-and-skills"],
         "audiences": ["migrants", "migrant_led", "supporting", "public_authority"],
         "languages": ["en", "fr", "de", "ar", "uk", "ti", "fa"],
+        "questionnaire": recognition_questionnaire,
     },
     {
         "slug": "housing-for-newcomers",
@@ -75,6 +77,7 @@ def load(home):
                 accepted_languages=spec["languages"],
                 contact_email="consultations@example.org",
                 background=f"<p>{spec['intro']}</p>",
+                questionnaire=spec["questionnaire"]() if "questionnaire" in spec else [],
             )
         )
         page.themes.set([themes[s] for s in spec["themes"]])

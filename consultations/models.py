@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -13,6 +20,7 @@ from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
 from participation.fields import MultipleChoiceJSONField
+from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
 
 from .choices import audience_choices, content_language_choices
@@ -47,7 +55,7 @@ class DocumentLinkBlock(blocks.StructBlock):
         icon = "doc-full"
 
 
-class ConsultationPage(CallWindowMixin, Page):
+class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
     class State(models.TextChoices):
         FORTHCOMING = "forthcoming", _("Forthcoming")
         OPEN = "open", _("Open")
@@ -75,6 +83,7 @@ class ConsultationPage(CallWindowMixin, Page):
     outcome_published_at = models.DateTimeField(
         _("outcome published"), null=True, blank=True, editable=False
     )
+    questionnaire = StreamField(QuestionnaireBlock(), blank=True, verbose_name=_("questionnaire"))
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
@@ -94,6 +103,14 @@ class ConsultationPage(CallWindowMixin, Page):
             [FieldPanel("contact_email"), FieldPanel("contact_details")], heading=_("Contact")
         ),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Consultation")),
+            ObjectList([FieldPanel("questionnaire")], heading=_("Questionnaire")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
     search_fields = Page.search_fields + [
         index.SearchField("intro"),
         index.SearchField("background"),
@@ -131,6 +148,37 @@ class ConsultationPage(CallWindowMixin, Page):
             answer_languages=[language_name(code) for code in self.accepted_languages],
         )
         return context
+
+    # The responding flow lives in consultations/respond.py; these routes only dispatch to it.
+    @path("respond/")
+    def respond_start(self, request):
+        from . import respond
+
+        return respond.start(request, self)
+
+    @path("respond/<int:response_id>/step/<int:step>/")
+    def respond_step(self, request, response_id, step):
+        from . import respond
+
+        return respond.step(request, self, response_id, step)
+
+    @path("respond/<int:response_id>/review/")
+    def respond_review(self, request, response_id):
+        from . import respond
+
+        return respond.review(request, self, response_id)
+
+    @path("respond/<int:response_id>/done/")
+    def respond_done(self, request, response_id):
+        from . import respond
+
+        return respond.done(request, self, response_id)
+
+    @path("respond/<int:response_id>/withdraw/")
+    def respond_withdraw(self, request, response_id):
+        from . import respond
+
+        return respond.withdraw(request, self, response_id)
 
     def days_left(self):
         if self.closes_at and self.is_open:

@@ -1,0 +1,349 @@
+"""Answering a consultation: start (alone or for an organisation), steps, review, submit.
+
+Views are plain functions called by the routes of `ConsultationPage`; the rules (who may edit,
+deadlines, conflicts, receipts) live in `participation.submissions.services`.
+"""
+
+import uuid
+from functools import partial
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries.fields import CountryField
+
+from participation.accounts.languages import language_choices
+from participation.audit.services import history
+from participation.organisations.forms import OrganisationOfUserField
+from participation.organisations.services import organisations_of
+from participation.questionnaire import engine
+from participation.questionnaire.export import display_value, snapshot
+from participation.questionnaire.structure import parse
+from participation.submissions import services
+from participation.submissions.services import EditConflict, SubmissionError
+
+from .models import Response
+
+RECEIPT_PREFIX = "CONS"
+
+
+class StartForm(forms.Form):
+    country = CountryField(blank=True).formfield(label=gettext_lazy("Country you live in"))
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of your answers"),
+        help_text=gettext_lazy("Answer in the language you write best."),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"organisation": OrganisationOfUserField(user), **self.fields}
+        self.fields["language"].choices = language_choices()
+
+
+def _url(page, request, route, *args):
+    return page.url + page.reverse_subpage(route, args=args)
+
+
+def _live_responses(page, user):
+    personal = Response.objects.filter(consultation=page, user=user, organisation__isnull=True)
+    for_orgs = Response.objects.filter(consultation=page, organisation__in=organisations_of(user))
+    return (
+        (personal | for_orgs)
+        .exclude(status=Response.Status.WITHDRAWN)
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+
+
+def start(request, page):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    form = StartForm(
+        request.user,
+        request.POST or None,
+        initial={"country": request.user.country, "language": translation.get_language()},
+    )
+    existing = list(_live_responses(page, request.user))
+    if request.method == "POST":
+        if not page.is_open:
+            messages.error(request, _("This consultation is not open for answers."))
+        elif form.is_valid():
+            organisation = form.cleaned_data["organisation"]
+            try:
+                response, created = services.start_or_resume(
+                    Response,
+                    "consultation",
+                    page,
+                    request.user,
+                    organisation,
+                    respondent_type=Response.RespondentType.ORGANISATION
+                    if organisation
+                    else Response.RespondentType.INDIVIDUAL,
+                    country=form.cleaned_data["country"],
+                    language=form.cleaned_data["language"],
+                )
+            except SubmissionError as error:
+                messages.error(request, str(error))
+            else:
+                if not created:
+                    messages.info(
+                        request, _("You already have a draft: carry on where you left off.")
+                    )
+                return redirect(_url(page, request, "respond_step", response.pk, 0))
+    return render(
+        request,
+        "consultations/respond_start.html",
+        {"page": page, "form": form, "existing": existing},
+    )
+
+
+class NoLongerAllowed(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _response_or_404(request, page, response_id):
+    if not request.user.is_authenticated:
+        raise Http404
+    response = (
+        Response.objects.select_related("organisation", "updated_by", "user")
+        .filter(pk=response_id, consultation=page)
+        .first()
+    )
+    if response is not None and not services.can_edit(response, request.user):
+        # Someone who worked on it (e.g. removed from the organisation mid-draft) is told why;
+        # anyone else learns nothing, not even that it exists.
+        if (
+            response.user_id == request.user.pk
+            or history(response).filter(actor=request.user).exists()
+        ):
+            raise NoLongerAllowed(response)
+        response = None
+    if response is None:
+        raise Http404
+    return response
+
+
+def no_longer_allowed(request, page, response):
+    """A clear refusal that gives back what was typed, so nothing is lost."""
+    typed = [
+        value
+        for name, value in request.POST.items()
+        if name.startswith("q-") and isinstance(value, str) and value.strip()
+    ]
+    return render(
+        request,
+        "consultations/respond_not_allowed.html",
+        {"page": page, "response": response, "typed": typed},
+        status=403,
+    )
+
+
+def handles_lost_access(view):
+    """Turn NoLongerAllowed into the clear refusal page for any responding view."""
+
+    def wrapped(request, page, *args, **kwargs):
+        try:
+            return view(request, page, *args, **kwargs)
+        except NoLongerAllowed as refusal:
+            return no_longer_allowed(request, page, refusal.response)
+
+    return wrapped
+
+
+def _store_file(response, question, file_answer):
+    name = f"consultations/responses/{response.pk}/{uuid.uuid4().hex}.{file_answer.extension}"
+    stored = default_storage.save(name, file_answer.file)
+    return file_answer.as_answer(path=stored)
+
+
+@handles_lost_access
+def step(request, page, response_id, step):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    response = _response_or_404(request, page, response_id)
+    if not response.is_draft:
+        return redirect(_url(page, request, "respond_done", response.pk))
+    questionnaire = parse(page.questionnaire)
+    index = engine.clamp_step(questionnaire, step)
+    conflict = None
+    version = response.version
+    if request.method == "POST":
+        form = engine.make_form(
+            questionnaire, index, response.answers, data=request.POST, files=request.FILES
+        )
+        version = _posted_version(request, response)
+        if form.is_valid():
+            answers = engine.save_step(
+                questionnaire, response.answers, form, store_file=partial(_store_file, response)
+            )
+            try:
+                response = services.save_draft(
+                    response,
+                    request.user,
+                    answers,
+                    expected_version=version,
+                    questionnaire_snapshot=snapshot(questionnaire),
+                )
+            except EditConflict as error:
+                # Keep what this person typed (the bound form) and show whose text is stored;
+                # saving again on purpose replaces it.
+                conflict = {"message": str(error), "current": error.current}
+                version = error.current.version
+            except SubmissionError as error:
+                messages.error(request, str(error))
+            else:
+                return _after_save(request, page, response, questionnaire, index)
+    else:
+        form = engine.make_form(questionnaire, index, response.answers)
+    context = {
+        "page": page,
+        "response": response,
+        "form": form,
+        "version": version,
+        "conflict": conflict,
+        "conflict_answers": _display(questionnaire, conflict["current"].answers)
+        if conflict
+        else None,
+        "progress": engine.progress(questionnaire, index, response.answers),
+        "step_index": index,
+        "previous": engine.previous_step(questionnaire, index, response.answers),
+        "history": list(history(response))[-10:] if response.organisation_id else [],
+    }
+    return render(
+        request, "consultations/respond_step.html", context, status=409 if conflict else 200
+    )
+
+
+def _posted_version(request, response) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # a forged or missing version counts as stale: shown as a conflict, not a 500
+
+
+def _after_save(request, page, response, questionnaire, index):
+    action = request.POST.get("action", "next")
+    if action == "save":
+        messages.success(request, _("Your draft has been saved. You can come back to it any time."))
+        return redirect(_url(page, request, "respond_step", response.pk, index))
+    if action == "back":
+        previous = engine.previous_step(questionnaire, index, response.answers)
+        return redirect(_url(page, request, "respond_step", response.pk, previous or 0))
+    following = engine.next_step(questionnaire, index, response.answers)
+    if following is None:
+        return redirect(_url(page, request, "respond_review", response.pk))
+    return redirect(_url(page, request, "respond_step", response.pk, following))
+
+
+def _display(questionnaire, answers):
+    """(step heading, [(question, text)]) for every visible question, in order."""
+    shown = engine.visible_ids(questionnaire, answers)
+    rows = []
+    for number, step_ in enumerate(questionnaire.steps):
+        items = [
+            (question, display_value(question, answers.get(question.id)))
+            for question in step_.questions
+            if question.id in shown
+        ]
+        if items:
+            rows.append((number, step_.heading, items))
+    return rows
+
+
+@handles_lost_access
+def review(request, page, response_id):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    response = _response_or_404(request, page, response_id)
+    questionnaire = parse(page.questionnaire)
+    missing = engine.missing_required(questionnaire, response.answers) if response.is_draft else []
+    if request.method == "POST" and response.is_draft:
+        if missing:
+            messages.error(request, _("Some required questions are not answered yet."))
+        else:
+            try:
+                response = services.submit(response, request.user, RECEIPT_PREFIX)
+            except SubmissionError as error:
+                messages.error(request, str(error))
+            else:
+                transaction.on_commit(partial(send_confirmation, response.pk))
+                return redirect(_url(page, request, "respond_done", response.pk))
+    return render(
+        request,
+        "consultations/respond_review.html",
+        {
+            "page": page,
+            "response": response,
+            "answers": _display(questionnaire, response.answers),
+            "missing": missing,
+            "can_submit": services.can_submit(response, request.user),
+        },
+    )
+
+
+@handles_lost_access
+def done(request, page, response_id):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    response = _response_or_404(request, page, response_id)
+    questionnaire = parse(page.questionnaire)
+    return render(
+        request,
+        "consultations/respond_done.html",
+        {"page": page, "response": response, "answers": _display(questionnaire, response.answers)},
+    )
+
+
+@handles_lost_access
+def withdraw(request, page, response_id):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    response = _response_or_404(request, page, response_id)
+    if request.method == "POST":
+        try:
+            services.withdraw(response, request.user)
+        except SubmissionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your answer has been withdrawn."))
+            return redirect(_url(page, request, "respond_start"))
+    return redirect(_url(page, request, "respond_done", response.pk))
+
+
+def send_confirmation(response_id):
+    """Email the confirmation with the receipt number to the person who submitted."""
+    response = Response.objects.select_related("consultation", "updated_by", "organisation").get(
+        pk=response_id
+    )
+    person = response.updated_by
+    if person is None or not person.email:
+        return
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    consultation = response.consultation
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("Your answer to “%(title)s” — receipt %(receipt)s") % {
+            "title": consultation.title,
+            "receipt": response.receipt_number,
+        }
+        body = render_to_string(
+            "consultations/email/confirmation.txt",
+            {
+                "response": response,
+                "consultation": consultation,
+                "url": base
+                + consultation.url
+                + consultation.reverse_subpage("respond_done", args=[response.pk]),
+            },
+        )
+    send_mail(subject, body, None, [person.email])

@@ -1,0 +1,231 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from consultations.demo_questionnaire import qid, recognition_questionnaire
+from consultations.models import ConsultationIndexPage, ConsultationPage, Response
+from participation.organisations.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+APPLIED, OUTCOME, PRIORITIES = qid("applied"), qid("outcome"), qid("priorities")
+PROPOSAL, CONSENT = qid("proposal"), qid("consent")
+
+
+@pytest.fixture
+def consultation(home_page):
+    index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="consultations"))
+    now = timezone.now()
+    page = index.add_child(
+        instance=ConsultationPage(
+            title="Recognition",
+            slug="recognition",
+            intro="x",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=1),
+            questionnaire=recognition_questionnaire(),
+        )
+    )
+    page.save_revision().publish()
+    return page
+
+
+def url(page, route, *args):
+    return page.url + page.reverse_subpage(route, args=args)
+
+
+def start(client, page, organisation=None):
+    data = {
+        "organisation": organisation.pk if organisation else "",
+        "country": "FR",
+        "language": "ar",
+    }
+    response = client.post(url(page, "respond_start"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Response.objects.latest("pk")
+
+
+def post_step(client, page, response, step, answers, action="next", version=None):
+    data = {"version": version if version is not None else response.version, "action": action}
+    data.update({f"q-{k}": v for k, v in answers.items()})
+    return client.post(url(page, "respond_step", response.pk, step), data)
+
+
+STEP_ONE = {APPLIED: "yes", OUTCOME: "partial"}
+STEP_TWO = {PRIORITIES: ["time", "language"], PROPOSAL: "ترجمة المستندات مجاناً", CONSENT: "on"}
+
+
+def test_answer_as_an_individual_end_to_end(
+    client, consultation, user, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    assert client.get(consultation.url).content.decode().count("Answer this consultation") >= 1
+    draft = start(client, consultation)
+    assert (
+        draft.language == "ar"
+        and draft.country.code == "FR"
+        and draft.respondent_type == "individual"
+    )
+    response = post_step(client, consultation, draft, 0, STEP_ONE)
+    assert response.status_code == 302 and response.url.endswith("/step/1/")
+    draft.refresh_from_db()
+    response = post_step(client, consultation, draft, 1, STEP_TWO)
+    assert response.url.endswith("/review/")
+    review = client.get(response.url).content.decode()
+    assert "Partly recognised" in review and "ترجمة المستندات مجاناً" in review
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(consultation, "respond_review", draft.pk))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_submitted and draft.receipt_number
+    assert draft.answers[OUTCOME] == {"choice": "partial"}
+    done = client.get(response.url).content.decode()
+    assert draft.receipt_number in done
+    assert len(mail.outbox) == 1 and draft.receipt_number in mail.outbox[0].body
+    # A double click on "submit" gives the same receipt.
+    client.post(url(consultation, "respond_review", draft.pk))
+    assert Response.objects.get().receipt_number == draft.receipt_number
+
+
+def test_missing_required_answer_keeps_what_was_typed(client, consultation, user):
+    client.force_login(user)
+    draft = start(client, consultation)
+    post_step(client, consultation, draft, 0, STEP_ONE)
+    draft.refresh_from_db()
+    response = post_step(client, consultation, draft, 1, {PROPOSAL: "Kept text ሰላም"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kept text ሰላም" in html and 'aria-invalid="true"' in html
+    # Submitting with a required question missing is refused with links to fix it.
+    html = client.post(url(consultation, "respond_review", draft.pk), follow=True).content.decode()
+    assert "Some required questions are not answered yet." in html
+    assert Response.objects.get().is_draft
+
+
+def test_choice_not_offered_and_forged_field_are_refused_cleanly(client, consultation, user):
+    client.force_login(user)
+    draft = start(client, consultation)
+    response = post_step(
+        client, consultation, draft, 0, {APPLIED: "yes", OUTCOME: "bribe", "forged-field": "x"}
+    )
+    assert response.status_code == 200
+    assert "That choice is not offered here." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.answers == {}
+
+
+def test_organisation_draft_by_two_members_with_conflict(
+    client, consultation, user, make_user, make_organisation
+):
+    colleague = make_user("colleague@example.org", display_name="Colleague Kim")
+    organisation = make_organisation(user, members=[colleague])
+    client.force_login(colleague)
+    draft = start(client, consultation, organisation)
+    loaded_version = draft.version
+
+    other = client.__class__()
+    other.force_login(user)
+    assert start(other, consultation, organisation).pk == draft.pk  # the one shared draft
+    assert post_step(other, consultation, draft, 0, {APPLIED: "no"}).status_code == 302
+
+    response = post_step(client, consultation, draft, 0, STEP_ONE, version=loaded_version)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "saved this draft while you were editing" in html
+    assert 'value="partial"' in html and "checked" in html  # my choice is still in the form
+    draft.refresh_from_db()
+    assert draft.answers[APPLIED] is False  # theirs was not overwritten
+    # Saving again on purpose (with the version shown after the conflict) replaces it.
+    assert (
+        post_step(client, consultation, draft, 0, STEP_ONE, version=draft.version).status_code
+        == 302
+    )
+
+    # Members draft, only an administrator submits.
+    draft.refresh_from_db()
+    post_step(client, consultation, draft, 1, STEP_TWO)
+    page = client.get(url(consultation, "respond_review", draft.pk)).content.decode()
+    assert "An administrator of your organisation reviews and submits" in page
+    client.post(url(consultation, "respond_review", draft.pk))
+    assert Response.objects.get().is_draft
+    other.post(url(consultation, "respond_review", draft.pk))
+    assert Response.objects.get().is_submitted
+
+
+def test_removed_member_is_told_and_gets_typed_text_back(
+    client, consultation, user, make_user, make_organisation
+):
+    member = make_user("member@example.org")
+    organisation = make_organisation(user, members=[member])
+    client.force_login(member)
+    draft = start(client, consultation, organisation)
+    Membership.objects.filter(user=member).delete()
+    response = post_step(
+        client,
+        consultation,
+        draft,
+        0,
+        {APPLIED: "yes", OUTCOME: "other", f"{OUTCOME}-other": "Lost?"},
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "no longer a member" in html
+
+
+def test_strangers_cannot_see_or_edit_a_draft(client, consultation, user, make_user):
+    client.force_login(user)
+    draft = start(client, consultation)
+    stranger = make_user("stranger@example.org")
+    client.force_login(stranger)
+    for route in ["respond_review", "respond_done"]:
+        assert client.get(url(consultation, route, draft.pk)).status_code == 404
+    assert post_step(client, consultation, draft, 0, STEP_ONE).status_code == 404
+    client.logout()
+    assert client.get(url(consultation, "respond_step", draft.pk, 0)).status_code == 302
+
+
+def test_submitting_after_the_deadline_keeps_the_draft(client, consultation, user):
+    client.force_login(user)
+    draft = start(client, consultation)
+    post_step(client, consultation, draft, 0, STEP_ONE)
+    draft.refresh_from_db()
+    post_step(client, consultation, draft, 1, STEP_TWO)
+    ConsultationPage.objects.filter(pk=consultation.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    html = client.post(url(consultation, "respond_review", draft.pk), follow=True).content.decode()
+    assert "The deadline has passed" in html and "Your draft is kept" in html
+    draft.refresh_from_db()
+    assert draft.is_draft and draft.answers[PROPOSAL] == STEP_TWO[PROPOSAL]
+
+
+def test_forged_version_and_step_never_500(client, consultation, user):
+    client.force_login(user)
+    draft = start(client, consultation)
+    assert post_step(client, consultation, draft, 0, STEP_ONE, version="abc").status_code == 409
+    assert client.get(url(consultation, "respond_step", draft.pk, 999)).status_code == 200
+
+
+def test_withdraw_a_submitted_answer(client, consultation, user):
+    client.force_login(user)
+    draft = start(client, consultation)
+    post_step(client, consultation, draft, 0, {APPLIED: "no"})
+    draft.refresh_from_db()
+    post_step(client, consultation, draft, 1, STEP_TWO)
+    client.post(url(consultation, "respond_review", draft.pk))
+    client.post(url(consultation, "respond_withdraw", draft.pk))
+    assert Response.objects.get().status == "withdrawn"
+
+
+def test_closed_consultation_does_not_start_answers(client, consultation, user):
+    ConsultationPage.objects.filter(pk=consultation.pk).update(
+        closes_at=timezone.now() - timedelta(days=1)
+    )
+    client.force_login(user)
+    response = client.post(
+        url(consultation, "respond_start"), {"organisation": "", "language": "en"}
+    )
+    assert "not open for answers" in response.content.decode()
+    assert not Response.objects.exists()

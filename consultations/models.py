@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalManyToManyField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import (
     FieldPanel,
@@ -80,6 +82,14 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_details = models.TextField(_("contact details"), blank=True)
+    erase_personal_data_on = models.DateField(
+        _("erase respondents' personal data on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "On this date the link between answers and the people who gave them is erased."
+        ),
+    )
     outcome_published_at = models.DateTimeField(
         _("outcome published"), null=True, blank=True, editable=False
     )
@@ -102,6 +112,7 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         MultiFieldPanel(
             [FieldPanel("contact_email"), FieldPanel("contact_details")], heading=_("Contact")
         ),
+        FieldPanel("erase_personal_data_on"),
     ]
     edit_handler = TabbedInterface(
         [
@@ -150,6 +161,18 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         return context
 
     # The responding flow lives in consultations/respond.py; these routes only dispatch to it.
+    @path("what-we-heard/")
+    def what_we_heard(self, request):
+        from . import public
+
+        return public.what_we_heard(request, self)
+
+    @path("responses/")
+    def published_responses(self, request):
+        from . import public
+
+        return public.published_responses(request, self)
+
     @path("respond/")
     def respond_start(self, request):
         from . import respond
@@ -202,6 +225,33 @@ class Response(SubmissionBase):
     country = CountryField(_("country"), blank=True)
     questionnaire_snapshot = models.JSONField(default=dict, blank=True, editable=False)
 
+    # What the respondent allows us to publish; attachments are decided separately.
+    class Publication(models.TextChoices):
+        NAMED = "named", _("Publish my answer with my name (or my organisation's name)")
+        ANONYMOUS = "anonymous", _("Publish my answer without any name")
+        PRIVATE = "private", _("Do not publish my answer")
+
+    publication = models.CharField(
+        _("publication"), max_length=16, choices=Publication.choices, default=Publication.PRIVATE
+    )
+    publish_attachments = models.BooleanField(_("publish my attachments"), default=False)
+
+    # Moderation and analysis by editors.
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("To moderate")
+        APPROVED = "approved", _("Approved for publication")
+        REJECTED = "rejected", _("Not published")
+
+    moderation = models.CharField(
+        _("moderation"), max_length=16, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    spam = models.BooleanField(_("spam"), default=False)
+    tags = TaggableManager(
+        through="consultations.ResponseTag", blank=True, verbose_name=_("analysis tags")
+    )
+    campaign = models.CharField(_("campaign group"), max_length=64, blank=True, db_index=True)
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         constraints = [
             # One live answer per organisation, drafted together; one per person for themselves.
@@ -224,3 +274,48 @@ class Response(SubmissionBase):
 
     def get_call(self):
         return self.consultation
+
+
+class ResponseTag(TaggedItemBase):
+    content_object = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ResponseFact(models.Model):
+    """One countable answer of a submitted response (a chosen option, a yes, a scale value).
+
+    Written when a response is submitted and removed when it is withdrawn or reopened, so
+    "what we heard" is a GROUP BY in SQL, the same on SQLite and PostgreSQL, at any volume.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="facts")
+    consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="+")
+    question_id = models.CharField(max_length=64)
+    value = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [models.Index(fields=["consultation", "question_id", "value"])]
+
+    def __str__(self):
+        return f"{self.question_id}={self.value}"
+
+
+class Redaction(models.Model):
+    """An editor's redacted version of one text answer, shown instead of it when published."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="redactions")
+    question_id = models.CharField(max_length=64)
+    redacted_text = models.TextField(_("text as published"))
+    reason = models.CharField(_("reason"), max_length=255)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question_id"], name="one_redaction_per_answer"
+            )
+        ]

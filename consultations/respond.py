@@ -32,9 +32,22 @@ from participation.questionnaire.structure import parse
 from participation.submissions import services
 from participation.submissions.services import EditConflict, SubmissionError
 
+from . import services as consultation_services
 from .models import Response
 
-RECEIPT_PREFIX = "CONS"
+
+class PublicationForm(forms.Form):
+    publication = forms.ChoiceField(
+        label=gettext_lazy("May we publish your answer?"),
+        choices=Response.Publication.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Editors check answers before publishing them and may hide personal details."
+        ),
+    )
+    publish_attachments = forms.BooleanField(
+        label=gettext_lazy("My attachments may be published too"), required=False
+    )
 
 
 class StartForm(forms.Form):
@@ -268,12 +281,15 @@ def review(request, page, response_id):
     response = _response_or_404(request, page, response_id)
     questionnaire = parse(page.questionnaire)
     missing = engine.missing_required(questionnaire, response.answers) if response.is_draft else []
+    publication_form = PublicationForm(request.POST or None)
     if request.method == "POST" and response.is_draft:
         if missing:
             messages.error(request, _("Some required questions are not answered yet."))
-        else:
+        elif publication_form.is_valid():
             try:
-                response = services.submit(response, request.user, RECEIPT_PREFIX)
+                response = consultation_services.submit_response(
+                    response, request.user, **publication_form.cleaned_data
+                )
             except SubmissionError as error:
                 messages.error(request, str(error))
             else:
@@ -288,6 +304,7 @@ def review(request, page, response_id):
             "answers": _display(questionnaire, response.answers),
             "missing": missing,
             "can_submit": services.can_submit(response, request.user),
+            "publication_form": publication_form,
         },
     )
 
@@ -312,7 +329,7 @@ def withdraw(request, page, response_id):
     response = _response_or_404(request, page, response_id)
     if request.method == "POST":
         try:
-            services.withdraw(response, request.user)
+            consultation_services.withdraw_response(response, request.user)
         except SubmissionError as error:
             messages.error(request, str(error))
         else:

@@ -76,7 +76,9 @@ def test_answer_as_an_individual_end_to_end(
     review = client.get(response.url).content.decode()
     assert "Partly recognised" in review and "ترجمة المستندات مجاناً" in review
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url(consultation, "respond_review", draft.pk))
+        response = client.post(
+            url(consultation, "respond_review", draft.pk), {"publication": "named"}
+        )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.is_submitted and draft.receipt_number
@@ -85,7 +87,7 @@ def test_answer_as_an_individual_end_to_end(
     assert draft.receipt_number in done
     assert len(mail.outbox) == 1 and draft.receipt_number in mail.outbox[0].body
     # A double click on "submit" gives the same receipt.
-    client.post(url(consultation, "respond_review", draft.pk))
+    client.post(url(consultation, "respond_review", draft.pk), {"publication": "named"})
     assert Response.objects.get().receipt_number == draft.receipt_number
 
 
@@ -99,7 +101,9 @@ def test_missing_required_answer_keeps_what_was_typed(client, consultation, user
     html = response.content.decode()
     assert "Kept text ሰላም" in html and 'aria-invalid="true"' in html
     # Submitting with a required question missing is refused with links to fix it.
-    html = client.post(url(consultation, "respond_review", draft.pk), follow=True).content.decode()
+    html = client.post(
+        url(consultation, "respond_review", draft.pk), {"publication": "anonymous"}, follow=True
+    ).content.decode()
     assert "Some required questions are not answered yet." in html
     assert Response.objects.get().is_draft
 
@@ -148,9 +152,9 @@ def test_organisation_draft_by_two_members_with_conflict(
     post_step(client, consultation, draft, 1, STEP_TWO)
     page = client.get(url(consultation, "respond_review", draft.pk)).content.decode()
     assert "An administrator of your organisation reviews and submits" in page
-    client.post(url(consultation, "respond_review", draft.pk))
+    client.post(url(consultation, "respond_review", draft.pk), {"publication": "named"})
     assert Response.objects.get().is_draft
-    other.post(url(consultation, "respond_review", draft.pk))
+    other.post(url(consultation, "respond_review", draft.pk), {"publication": "named"})
     assert Response.objects.get().is_submitted
 
 
@@ -195,7 +199,9 @@ def test_submitting_after_the_deadline_keeps_the_draft(client, consultation, use
     ConsultationPage.objects.filter(pk=consultation.pk).update(
         closes_at=timezone.now() - timedelta(minutes=1)
     )
-    html = client.post(url(consultation, "respond_review", draft.pk), follow=True).content.decode()
+    html = client.post(
+        url(consultation, "respond_review", draft.pk), {"publication": "anonymous"}, follow=True
+    ).content.decode()
     assert "The deadline has passed" in html and "Your draft is kept" in html
     draft.refresh_from_db()
     assert draft.is_draft and draft.answers[PROPOSAL] == STEP_TWO[PROPOSAL]
@@ -214,7 +220,7 @@ def test_withdraw_a_submitted_answer(client, consultation, user):
     post_step(client, consultation, draft, 0, {APPLIED: "no"})
     draft.refresh_from_db()
     post_step(client, consultation, draft, 1, STEP_TWO)
-    client.post(url(consultation, "respond_review", draft.pk))
+    client.post(url(consultation, "respond_review", draft.pk), {"publication": "named"})
     client.post(url(consultation, "respond_withdraw", draft.pk))
     assert Response.objects.get().status == "withdrawn"
 

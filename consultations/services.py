@@ -1,0 +1,241 @@
+"""Consultation-specific rules on top of the shared submission services."""
+
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from participation.audit.services import record
+from participation.questionnaire.structure import parse
+from participation.submissions import services as submissions
+
+from .models import Response, ResponseFact
+
+RECEIPT_PREFIX = "CONS"
+COUNTED_TYPES = {"single_choice", "multiple_choice", "yes_no", "scale", "ranking"}
+OTHER = "__other__"
+
+
+def _fact_values(kind: str, answer) -> list[str]:
+    if answer in (None, "", [], {}):
+        return []
+    if kind == "single_choice":
+        return [answer.get("choice") or OTHER] if isinstance(answer, dict) else []
+    if kind == "multiple_choice":
+        if not isinstance(answer, dict):
+            return []
+        return list(answer.get("choices", [])) + ([OTHER] if answer.get("other") else [])
+    if kind == "yes_no":
+        return ["yes" if answer else "no"]
+    if kind == "scale":
+        return [str(answer)]
+    if kind == "ranking":  # position:value, so average ranks are a GROUP BY too
+        return [f"{position}:{value}" for position, value in enumerate(answer, start=1)]
+    return []
+
+
+def facts_for(response) -> list[ResponseFact]:
+    snapshot = response.questionnaire_snapshot or {}
+    facts = []
+    for question_id, answer in response.answers.items():
+        kind = snapshot.get(question_id, {}).get("type")
+        if kind in COUNTED_TYPES:
+            facts.extend(
+                ResponseFact(
+                    response=response,
+                    consultation_id=response.consultation_id,
+                    question_id=question_id,
+                    value=value[:255],
+                )
+                for value in _fact_values(kind, answer)
+            )
+    return facts
+
+
+@transaction.atomic
+def submit_response(response, user, publication: str, publish_attachments: bool, now=None):
+    """Submit with the respondent's publication choice, and count its answers."""
+    if response.is_draft:
+        Response.objects.filter(pk=response.pk).update(
+            publication=publication, publish_attachments=publish_attachments
+        )
+        response.refresh_from_db()
+    submitted = submissions.submit(response, user, RECEIPT_PREFIX, now=now)
+    if not submitted.facts.exists():
+        ResponseFact.objects.bulk_create(facts_for(submitted))
+    return submitted
+
+
+@transaction.atomic
+def withdraw_response(response, user, now=None):
+    withdrawn = submissions.withdraw(response, user, now=now)
+    withdrawn.facts.all().delete()
+    return withdrawn
+
+
+def publishable(consultation):
+    """Responses the public may read: submitted, approved, not spam, and consented to."""
+    return (
+        Response.objects.filter(
+            consultation=consultation,
+            status=Response.Status.SUBMITTED,
+            moderation=Response.Moderation.APPROVED,
+            spam=False,
+        )
+        .exclude(publication=Response.Publication.PRIVATE)
+        .select_related("organisation", "user")
+        .prefetch_related("redactions")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def public_answers(response) -> dict:
+    """The answers as they may be published: redacted text replaces the original, and
+    attachments are dropped unless the respondent agreed to publish them."""
+    redacted = {r.question_id: r.redacted_text for r in response.redactions.all()}
+    snapshot = response.questionnaire_snapshot or {}
+    answers = {}
+    for question_id, answer in response.answers.items():
+        kind = snapshot.get(question_id, {}).get("type")
+        if kind == "file_upload" and not response.publish_attachments:
+            continue
+        answers[question_id] = redacted.get(question_id, answer)
+    return answers
+
+
+def public_author(response) -> str | None:
+    if response.publication != Response.Publication.NAMED:
+        return None
+    if response.organisation:
+        return response.organisation.name
+    return response.user.public_name if response.user else None
+
+
+def what_we_heard(consultation) -> dict:
+    """Counts per question and option, overall and by respondent type, plus totals.
+
+    A fixed number of queries whatever the number of responses; cached until a response is
+    submitted, withdrawn or moderated (the key carries the latest change).
+    """
+    submitted = Response.objects.filter(
+        consultation=consultation, status=Response.Status.SUBMITTED, spam=False
+    )
+    stamp = submitted.aggregate(n=Count("pk"), last=Max("updated_at"))
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    key = f"consultations:wwh:{consultation.pk}:{stamp['n']}:{last}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    totals = submitted.aggregate(
+        responses=Count("pk"),
+        organisations=Count("organisation", distinct=True),
+        individuals=Count("pk", filter=Q(organisation__isnull=True)),
+    )
+    by_country = dict(
+        submitted.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by("-n")
+    )
+    by_language = dict(
+        submitted.exclude(language="")
+        .values_list("language")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    by_kind = dict(
+        submitted.filter(organisation__isnull=False)
+        .values_list("organisation__kind")
+        .annotate(n=Count("pk"))
+    )
+    campaigns = list(
+        submitted.exclude(campaign="")
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("-n")
+    )
+    counts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    rows = (
+        ResponseFact.objects.filter(response__in=submitted)
+        .values_list("question_id", "value", "response__respondent_type")
+        .annotate(n=Count("pk"))
+    )
+    for question_id, value, respondent_type, n in rows:
+        counts[question_id][value]["all"] += n
+        counts[question_id][value][respondent_type] += n
+    answered = dict(
+        ResponseFact.objects.filter(response__in=submitted)
+        .values_list("question_id")
+        .annotate(n=Count("response", distinct=True))
+    )
+    result = {
+        "totals": totals,
+        "by_country": by_country,
+        "by_language": by_language,
+        "by_organisation_kind": by_kind,
+        "campaigns": campaigns,
+        "questions": {q: {v: dict(c) for v, c in values.items()} for q, values in counts.items()},
+        "answered": answered,
+    }
+    cache.set(key, result, 60 * 60)
+    return result
+
+
+def summary_rows(consultation, heard: dict) -> list[dict]:
+    """Per question, in questionnaire order: options with counts and percentages."""
+    questionnaire = parse(consultation.questionnaire)
+    rows = []
+    for question in questionnaire.questions:
+        if question.type not in COUNTED_TYPES or question.type == "ranking":
+            continue
+        counts = heard["questions"].get(question.id, {})
+        answered = heard["answered"].get(question.id, 0)
+        if question.type == "yes_no":
+            options = [("yes", gettext("Yes")), ("no", gettext("No"))]
+        elif question.type == "scale":
+            low, high = question.settings.get("scale_min", 1), question.settings.get("scale_max", 5)
+            options = [(str(n), str(n)) for n in range(low, high + 1)]
+            if question.settings.get("allow_dont_know"):
+                options.append(("dont_know", question.dont_know_label))
+        else:
+            options = [(o.value, o.label) for o in question.options]
+            if question.settings.get("allow_other"):
+                options.append((OTHER, question.other_label))
+        rows.append(
+            {
+                "question": question,
+                "answered": answered,
+                "options": [
+                    {
+                        "value": value,
+                        "label": label,
+                        "count": counts.get(value, {}).get("all", 0),
+                        "individual": counts.get(value, {}).get("individual", 0),
+                        "organisation": counts.get(value, {}).get("organisation", 0),
+                        "percent": round(100 * counts.get(value, {}).get("all", 0) / answered)
+                        if answered
+                        else 0,
+                    }
+                    for value, label in options
+                ],
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def erase_personal_data(consultation, by=None, now=None):
+    """Cut the link between answers and people (retention date reached). Answers stay, without
+    their authors; published answers keep their consent (named ones become anonymous)."""
+    now = now or timezone.now()
+    responses = Response.objects.filter(
+        consultation=consultation, personal_data_erased_at__isnull=True
+    )
+    # Named answers lose their names; private ones stay private.
+    responses.filter(publication=Response.Publication.NAMED).update(
+        publication=Response.Publication.ANONYMOUS
+    )
+    count = responses.update(user=None, updated_by=None, country="", personal_data_erased_at=now)
+    record(consultation, by, "personal_data.erased", responses=count)
+    return count

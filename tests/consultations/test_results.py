@@ -1,0 +1,175 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from consultations import services
+from consultations.demo_questionnaire import qid, recognition_questionnaire
+from consultations.models import ConsultationIndexPage, ConsultationPage, Redaction, Response
+from participation.questionnaire.export import snapshot
+from participation.questionnaire.structure import parse
+from participation.submissions.services import start_or_resume
+
+pytestmark = pytest.mark.django_db
+APPLIED, OUTCOME, PRIORITIES, PROPOSAL = (
+    qid("applied"),
+    qid("outcome"),
+    qid("priorities"),
+    qid("proposal"),
+)
+
+
+@pytest.fixture
+def consultation(home_page):
+    index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="consultations"))
+    now = timezone.now()
+    page = index.add_child(
+        instance=ConsultationPage(
+            title="Recognition",
+            slug="recognition",
+            intro="x",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=1),
+            questionnaire=recognition_questionnaire(),
+        )
+    )
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def answer(consultation):
+    snap = snapshot(parse(consultation.questionnaire))
+
+    def make(user, answers, organisation=None, publication="named", country="DE", **fields):
+        response, _ = start_or_resume(
+            Response,
+            "consultation",
+            consultation,
+            user,
+            organisation,
+            respondent_type="organisation" if organisation else "individual",
+            country=country,
+        )
+        Response.objects.filter(pk=response.pk).update(answers=answers, questionnaire_snapshot=snap)
+        response.refresh_from_db()
+        done = services.submit_response(response, user, publication, False)
+        if fields:
+            Response.objects.filter(pk=done.pk).update(**fields)
+            done.refresh_from_db()
+        return done
+
+    return make
+
+
+def test_what_we_heard_counts_options_by_respondent_type(
+    client, consultation, answer, make_user, make_organisation
+):
+    people = [make_user(f"p{n}@example.org") for n in range(4)]
+    organisation = make_organisation(people[3], name="Voices")
+    answer(
+        people[0],
+        {APPLIED: True, OUTCOME: {"choice": "partial"}, PRIORITIES: {"choices": ["time", "cost"]}},
+    )
+    answer(
+        people[1],
+        {APPLIED: True, OUTCOME: {"choice": "refused"}, PRIORITIES: {"choices": ["time"]}},
+    )
+    answer(
+        people[2], {APPLIED: False, PRIORITIES: {"choices": ["language"], "other": "Sign language"}}
+    )
+    answer(
+        people[3],
+        {APPLIED: True, OUTCOME: {"other": "Lost"}, PRIORITIES: {"choices": ["time"]}},
+        organisation,
+    )
+
+    heard = services.what_we_heard(consultation)
+    assert heard["totals"] == {"responses": 4, "organisations": 1, "individuals": 3}
+    rows = {row["question"].id: row for row in services.summary_rows(consultation, heard)}
+    applied = {o["value"]: (o["count"], o["percent"]) for o in rows[APPLIED]["options"]}
+    assert applied == {"yes": (3, 75), "no": (1, 25)}
+    priorities = {o["value"]: o for o in rows[PRIORITIES]["options"]}
+    assert priorities["time"]["count"] == 3
+    assert priorities["time"]["individual"] == 2 and priorities["time"]["organisation"] == 1
+    assert priorities["__other__"]["count"] == 1
+    outcome = {o["value"]: o["count"] for o in rows[OUTCOME]["options"]}
+    assert outcome["partial"] == 1 and outcome["__other__"] == 1
+
+    html = client.get(consultation.url + "what-we-heard/").content.decode()
+    assert "What we heard" in html and "Shorter waiting times" in html and "75%" in html
+
+
+def test_withdrawn_answers_no_longer_count(consultation, answer, user):
+    done = answer(user, {APPLIED: True})
+    services.withdraw_response(done, user)
+    heard = services.what_we_heard(consultation)
+    assert heard["totals"]["responses"] == 0 and heard["questions"] == {}
+
+
+def test_summary_query_count_does_not_grow_with_responses(client, consultation, answer, make_user):
+    answer(make_user("first@example.org"), {APPLIED: True, PRIORITIES: {"choices": ["time"]}})
+    url = consultation.url + "what-we-heard/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(15):
+        answer(
+            make_user(f"more{n}@example.org"),
+            {APPLIED: n % 2 == 0, PRIORITIES: {"choices": ["cost"]}},
+        )
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_published_answers_follow_consent_moderation_and_redaction(
+    client, consultation, answer, make_user, make_organisation
+):
+    named = answer(
+        make_user("named@example.org", display_name="Nadia"),
+        {PROPOSAL: "Named proposal"},
+        moderation="approved",
+    )
+    anonymous = answer(
+        make_user("anon@example.org", display_name="Hidden Person"),
+        {PROPOSAL: "Call me at 0170 1234567"},
+        publication="anonymous",
+        moderation="approved",
+    )
+    answer(
+        make_user("private@example.org"),
+        {PROPOSAL: "Private text"},
+        publication="private",
+        moderation="approved",
+    )
+    answer(make_user("pending@example.org"), {PROPOSAL: "Not yet moderated"})
+    answer(make_user("spam@example.org"), {PROPOSAL: "Buy now"}, moderation="approved", spam=True)
+    Redaction.objects.create(
+        response=anonymous,
+        question_id=PROPOSAL,
+        redacted_text="Call me at [phone number removed]",
+        reason="personal data",
+    )
+
+    html = client.get(consultation.url + "responses/").content.decode()
+    assert "Nadia" in html and "Named proposal" in html
+    assert "Anonymous" in html and "[phone number removed]" in html
+    assert "0170 1234567" not in html and "Hidden Person" not in html
+    for hidden in ["Private text", "Not yet moderated", "Buy now"]:
+        assert hidden not in html
+    assert named.pk
+
+
+def test_erasing_personal_data_keeps_answers_and_consent(consultation, answer, make_user):
+    named = answer(make_user("a@example.org"), {PROPOSAL: "Keep me"}, moderation="approved")
+    private = answer(make_user("b@example.org"), {PROPOSAL: "Private"}, publication="private")
+    services.erase_personal_data(consultation)
+    named.refresh_from_db()
+    private.refresh_from_db()
+    assert named.user is None and named.country == "" and named.personal_data_erased_at
+    assert named.publication == "anonymous" and named.answers[PROPOSAL] == "Keep me"
+    assert private.publication == "private"

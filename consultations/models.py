@@ -319,3 +319,6 @@ class Redaction(models.Model):
                 fields=["response", "question_id"], name="one_redaction_per_answer"
             )
         ]
+
+    def __str__(self):
+        return f"{self.response} / {self.question_id}: {self.reason}"

@@ -3,7 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail import blocks
@@ -209,7 +210,7 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         return None
 
 
-class Response(SubmissionBase):
+class Response(ClusterableModel, SubmissionBase):
     """An answer to a consultation, by a person alone or on behalf of an organisation."""
 
     class RespondentType(models.TextChoices):
@@ -250,6 +251,8 @@ class Response(SubmissionBase):
         through="consultations.ResponseTag", blank=True, verbose_name=_("analysis tags")
     )
     campaign = models.CharField(_("campaign group"), max_length=64, blank=True, db_index=True)
+    # All text answers in one field, written on submit, so editors' search is a plain lookup.
+    search_text = models.TextField(blank=True, editable=False)
     personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -304,14 +307,21 @@ class ResponseFact(models.Model):
 class Redaction(models.Model):
     """An editor's redacted version of one text answer, shown instead of it when published."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="redactions")
+    response = ParentalKey(Response, on_delete=models.CASCADE, related_name="redactions")
     question_id = models.CharField(max_length=64)
     redacted_text = models.TextField(_("text as published"))
     reason = models.CharField(_("reason"), max_length=255)
     created_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("question_id"), FieldPanel("redacted_text"), FieldPanel("reason")]
 
     class Meta:
         constraints = [

@@ -66,7 +66,19 @@ def submit_response(response, user, publication: str, publish_attachments: bool,
     submitted = submissions.submit(response, user, RECEIPT_PREFIX, now=now)
     if not submitted.facts.exists():
         ResponseFact.objects.bulk_create(facts_for(submitted))
+        Response.objects.filter(pk=submitted.pk).update(search_text=search_text(submitted))
     return submitted
+
+
+def search_text(response) -> str:
+    """Every text an editor may search for: free-text answers and "other" texts."""
+    parts = []
+    for answer in response.answers.values():
+        if isinstance(answer, str):
+            parts.append(answer)
+        elif isinstance(answer, dict) and isinstance(answer.get("other"), str):
+            parts.append(answer["other"])
+    return "\n".join(parts)
 
 
 @transaction.atomic

@@ -3,7 +3,13 @@ from wagtail import hooks
 
 from themes.selectors import ThemedItem, ThemedSection
 
+from .admin_views import ResponseViewSet
 from .models import ConsultationPage
+
+
+@hooks.register("register_admin_viewset")
+def register_response_viewset():
+    return ResponseViewSet("consultation_responses", url_prefix="consultations/responses")
 
 
 @hooks.register("register_themed_content")

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("participation.organisations.urls")),
     path("themes/", include("themes.urls")),
+    path("documents/generated/", include("participation.documents.urls")),
     path("search/", views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "participation.accounts",
     "participation.organisations",
     "participation.questionnaire",
+    "participation.documents",
     "participation.audit",
     "themes",
     "consultations",

@@ -1,0 +1,110 @@
+"""Moderation and analysis of responses in the Wagtail admin."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, Panel
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from participation.questionnaire.export import display_value
+
+from .models import Response
+
+TEXT_TYPES = {"short_text", "long_text"}
+
+
+class AnswersPanel(Panel):
+    """Read-only answers as the respondent gave them, labelled from the stored snapshot."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "consultations/admin/answers_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            response = self.instance
+            snapshot = response.questionnaire_snapshot or {}
+            rows = []
+            for question_id, answer in response.answers.items():
+                question = snapshot.get(
+                    question_id, {"label": question_id, "type": "", "options": []}
+                )
+                rows.append((question["label"], display_value(question, answer)))
+            context["rows"] = rows
+            context["response"] = response
+            return context
+
+
+class ResponseAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Redactions are of text answers only; offer those questions by their labels.
+        snapshot = self.instance.questionnaire_snapshot or {}
+        choices = [
+            (question_id, question["label"])
+            for question_id, question in snapshot.items()
+            if question.get("type") in TEXT_TYPES and question_id in self.instance.answers
+        ]
+        formset = self.formsets.get("redactions")
+        if formset is not None:
+            for form in [*formset.forms, formset.empty_form]:
+                form.fields["question_id"] = forms.ChoiceField(
+                    choices=choices, label=_("Answer to redact")
+                )
+
+    def save(self, commit=True):
+        # Who redacted is recorded with each redaction.
+        for form in self.formsets["redactions"].forms:
+            if form.instance.pk is None and form.has_changed():
+                form.instance.created_by = self.for_user
+        return super().save(commit)
+
+
+class ResponseViewSet(ModelViewSet):
+    model = Response
+    icon = "form"
+    menu_label = _("Responses")
+    menu_order = 210
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    list_display = [
+        "receipt_number",
+        "consultation",
+        "respondent_type",
+        "organisation",
+        "country",
+        "language",
+        "moderation",
+        "spam",
+        "campaign",
+        "submitted_at",
+    ]
+    list_filter = [
+        "consultation",
+        "status",
+        "respondent_type",
+        "organisation__kind",
+        "country",
+        "language",
+        "moderation",
+        "spam",
+        "publication",
+    ]
+    search_fields = ["receipt_number", "search_text", "organisation__name"]
+    list_per_page = 50
+    edit_handler = ObjectList(
+        [
+            AnswersPanel(heading=_("Answers")),
+            FieldPanel("moderation"),
+            FieldPanel("spam"),
+            FieldPanel("tags"),
+            InlinePanel("redactions", heading=_("Redactions"), label=_("Redaction")),
+        ],
+        base_form_class=ResponseAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return (
+            Response.objects.filter(status=Response.Status.SUBMITTED)
+            .select_related("consultation", "organisation")
+            .order_by("-submitted_at")
+        )

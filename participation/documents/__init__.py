@@ -1,0 +1,11 @@
+"""One engine for every PDF summary, receipt and spreadsheet.
+
+Public API (import from the submodules; this package imports nothing at load time):
+
+- ``pdf.render_pdf(template_name, context, *, title, author, lang, request=None) -> bytes``
+- ``charts.bar_chart(title, categories, series, *, stacked=False) -> Chart`` (``.svg``, ``.table``)
+- ``spreadsheets.Column``, ``csv_response``, ``xlsx_response``, ``write_xlsx``
+- ``registry.DocumentKind`` and ``registry.register`` for plugins' document kinds
+- ``services.request_document``: queue (or reuse) a background document
+- ``mail.send_with_pdf``: an email with a PDF attached (receipts)
+"""

@@ -1,0 +1,217 @@
+"""Bar and stacked-bar charts as SVG drawn on the server (pygal), for web pages and PDFs alike.
+
+    chart = bar_chart(_("Answers by theme"), ["Health", "Housing"],
+                      {"Yes": [12, 4], "No": [3, 9]}, stacked=True)
+    chart.svg    # inline <svg role="img"> with <title> and <desc>
+    chart.table  # the same data as an HTML table: the chart's text alternative
+    {{ chart }}  # both, in a <figure> (template: documents/chart.html)
+
+Labels are real SVG text: browsers shape them, and the PDF engine draws Arabic and Persian
+labels joined and right to left (see svgtext.py).
+"""
+
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+FONT_FAMILY = (
+    '"Participation Sans", "Participation Naskh", "Participation Ethiopic", '
+    '"Noto Sans", "Segoe UI", Roboto, Arial, sans-serif'
+)
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+
+
+def _style():
+    from pygal.style import Style
+
+    return Style(
+        font_family=FONT_FAMILY,
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#1a1a1a",
+        foreground_strong="#1a1a1a",
+        foreground_subtle="#c8c8c8",
+        colors=PALETTE,
+        opacity="1",
+        opacity_hover="0.85",
+        transition="0ms",
+        title_font_size=16,
+        legend_font_size=13,
+        label_font_size=12,
+        major_label_font_size=12,
+        guide_stroke_dasharray="2,3",
+        major_guide_stroke_dasharray="2,3",
+    )
+
+
+def _number(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float | Decimal) and value != int(value):
+        return formats.number_format(value, decimal_pos=1, use_l10n=True)
+    return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+
+
+@dataclass
+class Chart:
+    """A bar chart: ``.svg`` for the eye, ``.table`` as its text alternative."""
+
+    title: str
+    categories: list[str]
+    series: list[tuple[str, list]]
+    stacked: bool = False
+    horizontal: bool = False
+    description: str = ""
+    uid: str = field(default_factory=lambda: f"chart-{uuid.uuid4().hex[:12]}")
+
+    @property
+    def summary(self) -> str:
+        if self.description:
+            return self.description
+        kind = _("Stacked bar chart") if self.stacked else _("Bar chart")
+        return "{}: {}, {}. {}".format(
+            kind,
+            ngettext("%(count)d category", "%(count)d categories", len(self.categories))
+            % {"count": len(self.categories)},
+            ngettext("%(count)d series", "%(count)d series", len(self.series))
+            % {"count": len(self.series)},
+            _("The data are in the table that follows."),
+        )
+
+    @cached_property
+    def svg(self) -> SafeString:
+        import pygal
+
+        if self.horizontal:
+            cls = pygal.HorizontalStackedBar if self.stacked else pygal.HorizontalBar
+        else:
+            cls = pygal.StackedBar if self.stacked else pygal.Bar
+        categories, series = list(self.categories), self.series
+        if self.horizontal:  # pygal draws the first category at the bottom; read top-down
+            categories = categories[::-1]
+            series = [(name, list(values)[::-1]) for name, values in series]
+        height = (
+            max(280, 110 + 34 * len(categories) * (1 if self.stacked else max(1, len(series))))
+            if self.horizontal
+            else 420
+        )
+        chart = cls(
+            style=_style(),
+            width=800,
+            height=min(height, 1400),
+            title=str(self.title),
+            disable_xml_declaration=True,
+            js=[],
+            legend_at_bottom=True,
+            show_legend=len(series) > 1,
+            legend_at_bottom_columns=min(max(len(series), 1), 4),
+            print_values=False,
+            margin=12,
+            spacing=14,
+            x_label_rotation=0,
+            truncate_label=28,
+            truncate_legend=32,
+            value_formatter=_number,
+            no_data_text=_("No data"),
+        )
+        chart.x_labels = [str(category) for category in categories]
+        for name, values in series:
+            chart.add(str(name), [None if v is None else float(v) for v in values])
+        svg = chart.render(is_unicode=True)
+        return mark_safe(self._accessible(svg))  # noqa: S308 - built by pygal's XML writer
+
+    def _accessible(self, svg: str) -> str:
+        # Ids unique per chart (pygal repeats "activate-serie-0" in every chart of a page).
+        def unique(match):
+            name = match.group(1)
+            return match.group(0) if name.startswith("chart-") else f'id="{self.uid}-{name}"'
+
+        svg = _ID_RE.sub(unique, svg)
+        svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+        # pygal writes its configuration (labels included) into a <script>: none wanted.
+        svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.S | re.I)
+        title_id, desc_id = f"{self.uid}-title", f"{self.uid}-desc"
+        head = (
+            f'<title id="{title_id}">{escape(self.title)}</title>'
+            f'<desc id="{desc_id}">{escape(self.summary)}</desc>'
+        )
+        root_end = svg.index(">") + 1
+        root = svg[: root_end - 1]
+        root += f' role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">'
+        return root + head + svg[root_end:]
+
+    @cached_property
+    def table(self) -> SafeString:
+        return mark_safe(  # noqa: S308 - template output, autoescaped
+            render_to_string("documents/chart_table.html", {"chart": self, "rows": self.rows})
+        )
+
+    @property
+    def rows(self) -> list[tuple[str, list[str]]]:
+        return [
+            (category, [_number(values[i]) for _, values in self.series])
+            for i, category in enumerate(self.categories)
+        ]
+
+    def __html__(self) -> str:
+        return render_to_string("documents/chart.html", {"chart": self})
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+def bar_chart(
+    title: str,
+    categories: Sequence[str],
+    series: Mapping[str, Sequence] | Sequence[tuple[str, Sequence]],
+    *,
+    stacked: bool = False,
+    horizontal: bool | None = None,
+    description: str = "",
+) -> Chart:
+    """A bar chart (``stacked=True``: stacked bars) of ``series`` over ``categories``.
+
+    ``series``: {"Yes": [3, 4], "No": [1, 0]} or [("Yes", [3, 4]), ...], one value per category
+    (None for none). ``horizontal=None`` chooses horizontal bars for many or long labels.
+    """
+    categories = [str(category) for category in categories]
+    items = list(series.items()) if isinstance(series, Mapping) else list(series)
+    normalised = []
+    for name, values in items:
+        values = list(values)
+        if len(values) != len(categories):
+            raise ValueError(
+                f"series {name!r} has {len(values)} values for {len(categories)} categories"
+            )
+        normalised.append((str(name), values))
+    if horizontal is None:
+        horizontal = len(categories) > 6 or any(len(c) > 14 for c in categories)
+    return Chart(
+        title=str(title),
+        categories=categories,
+        series=normalised,
+        stacked=stacked,
+        horizontal=horizontal,
+        description=description,
+    )

@@ -1,0 +1,156 @@
+"""Ask for a document, watch it being built, download it, retry a failure."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import conf, registry, services
+from .models import GeneratedDocument
+from .registry import UnknownKind
+
+RESERVED_FIELDS = {"csrfmiddlewaretoken", "next"}
+
+
+def progress_label(document: GeneratedDocument) -> str:
+    done, total, unit = document.progress_done, document.progress_total, document.progress_unit
+    if document.status == GeneratedDocument.Status.QUEUED:
+        return _("Waiting for its turn…")
+    if unit == "pages":
+        if total:
+            return ngettext("%(done)s of %(total)s page", "%(done)s of %(total)s pages", total) % {
+                "done": done,
+                "total": total,
+            }
+        return ngettext("%(done)s page laid out", "%(done)s pages laid out", done) % {"done": done}
+    if total:
+        return ngettext("%(done)s of %(total)s item", "%(done)s of %(total)s items", total) % {
+            "done": done,
+            "total": total,
+        }
+    return (
+        _("Started…")
+        if not done
+        else ngettext("%(done)s item", "%(done)s items", done) % {"done": done}
+    )
+
+
+def _document_for(request, public_id) -> GeneratedDocument:
+    document = get_object_or_404(GeneratedDocument, public_id=public_id)
+    if not services.can_access(request.user, document):
+        raise Http404  # no hint that the document exists
+    return document
+
+
+def _kind_label(document):
+    try:
+        return registry.get(document.kind).label
+    except UnknownKind:
+        return document.kind
+
+
+@login_required
+@require_POST
+def request_document(request, kind):
+    params = {k: v for k, v in request.POST.items() if k not in RESERVED_FIELDS}
+    try:
+        document = services.request_document(kind, params, request.user)
+    except UnknownKind:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        next_url = request.POST.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(next_url)
+        return redirect("documents:list")
+    return redirect(document)
+
+
+@login_required
+@require_GET
+@never_cache
+def status(request, public_id):
+    document = _document_for(request, public_id)
+    refresh = not document.is_finished and not document.is_stale
+    return render(
+        request,
+        "documents/status.html",
+        {
+            "document": document,
+            "kind_label": _kind_label(document),
+            "progress_label": progress_label(document),
+            "refresh_seconds": conf.get("REFRESH_SECONDS") if refresh else None,
+            "show_detail": request.user.is_staff and document.error_detail,
+        },
+    )
+
+
+@login_required
+@require_GET
+@never_cache
+def progress(request, public_id):
+    document = _document_for(request, public_id)
+    return JsonResponse(
+        {
+            "status": document.status,
+            "finished": document.is_finished,
+            "stale": document.is_stale,
+            "done": document.progress_done,
+            "total": document.progress_total,
+            "unit": document.progress_unit,
+            "percent": document.percent,
+            "label": progress_label(document),
+            "download_url": document.download_url
+            if document.status == GeneratedDocument.Status.DONE
+            else None,
+        }
+    )
+
+
+@login_required
+@require_GET
+def download(request, public_id):
+    document = _document_for(request, public_id)
+    if document.status != GeneratedDocument.Status.DONE or not document.file:
+        return redirect(document)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        messages.error(request, _("The file is no longer there. Please ask for it again."))
+        return redirect(document)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.filename or "document",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def retry(request, public_id):
+    document = _document_for(request, public_id)
+    if not document.can_retry:
+        messages.info(request, _("This document does not need to be built again."))
+    else:
+        services.retry(document)
+    return redirect(document)
+
+
+@login_required
+@require_GET
+def document_list(request):
+    documents = GeneratedDocument.objects.filter(requested_by=request.user)[:50]
+    rows = [(document, _kind_label(document)) for document in documents]
+    return render(request, "documents/list.html", {"rows": rows})

@@ -1,0 +1,61 @@
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+
+from consultations.models import Redaction, Response
+from tests.consultations.test_results import APPLIED, PROPOSAL, answer, consultation  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(make_user):
+    editor = make_user("editor@example.org", is_staff=True, is_superuser=True)
+    TOTP.activate(editor, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return editor
+
+
+def test_editor_lists_filters_and_searches_responses(client, editor, answer, make_user):
+    answer(make_user("a@example.org"), {PROPOSAL: "Free interpreters in hospitals"}, country="FR")
+    answer(make_user("b@example.org"), {PROPOSAL: "Lower fees"}, country="DE")
+    client.force_login(editor)
+    html = client.get("/admin/consultations/responses/").content.decode()
+    assert html.count("CONS-") >= 2
+    html = client.get("/admin/consultations/responses/", {"q": "interpreters"}).content.decode()
+    assert "FR" in html or "France" in html
+    assert client.get("/admin/consultations/responses/", {"country": "DE"}).status_code == 200
+
+
+def test_editor_moderates_tags_and_redacts(client, editor, answer, make_user):
+    response = answer(make_user("a@example.org"), {PROPOSAL: "Call me on 0170 123"})
+    client.force_login(editor)
+    edit_url = f"/admin/consultations/responses/edit/{response.pk}/"
+    page = client.get(edit_url)
+    assert page.status_code == 200 and "Call me on 0170 123" in page.content.decode()
+    data = {
+        "moderation": "approved",
+        "tags": "phone, health",
+        "redactions-TOTAL_FORMS": "1",
+        "redactions-INITIAL_FORMS": "0",
+        "redactions-MIN_NUM_FORMS": "0",
+        "redactions-MAX_NUM_FORMS": "1000",
+        "redactions-0-question_id": PROPOSAL,
+        "redactions-0-redacted_text": "Call me on [removed]",
+        "redactions-0-reason": "phone number",
+        "redactions-0-ORDER": "1",
+    }
+    result = client.post(edit_url, data)
+    assert result.status_code == 302, result.content.decode()[:3000]
+    response.refresh_from_db()
+    assert response.moderation == "approved"
+    assert sorted(response.tags.names()) == ["health", "phone"]
+    redaction = Redaction.objects.get(response=response)
+    assert redaction.redacted_text == "Call me on [removed]" and redaction.reason == "phone number"
+
+
+def test_drafts_are_not_in_the_moderation_list(client, editor, consultation, user):  # noqa: F811
+    from participation.submissions.services import start_or_resume
+
+    start_or_resume(Response, "consultation", consultation, user, respondent_type="individual")
+    client.force_login(editor)
+    html = client.get("/admin/consultations/responses/").content.decode()
+    assert "CONS-" not in html

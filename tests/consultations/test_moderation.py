@@ -1,8 +1,10 @@
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 
+from consultations.demo_questionnaire import qid
 from consultations.models import Redaction, Response
-from tests.consultations.test_results import APPLIED, PROPOSAL, answer, consultation  # noqa: F401
+
+PROPOSAL = qid("proposal")
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +54,7 @@ def test_editor_moderates_tags_and_redacts(client, editor, answer, make_user):
     assert redaction.redacted_text == "Call me on [removed]" and redaction.reason == "phone number"
 
 
-def test_drafts_are_not_in_the_moderation_list(client, editor, consultation, user):  # noqa: F811
+def test_drafts_are_not_in_the_moderation_list(client, editor, consultation, user):
     from participation.submissions.services import start_or_resume
 
     start_or_resume(Response, "consultation", consultation, user, respondent_type="individual")

@@ -4,32 +4,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from consultations.demo_questionnaire import qid, recognition_questionnaire
-from consultations.models import ConsultationIndexPage, ConsultationPage, Response
+from consultations.demo_questionnaire import qid
+from consultations.models import ConsultationPage, Response
 from participation.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db
 
 APPLIED, OUTCOME, PRIORITIES = qid("applied"), qid("outcome"), qid("priorities")
 PROPOSAL, CONSENT = qid("proposal"), qid("consent")
-
-
-@pytest.fixture
-def consultation(home_page):
-    index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="consultations"))
-    now = timezone.now()
-    page = index.add_child(
-        instance=ConsultationPage(
-            title="Recognition",
-            slug="recognition",
-            intro="x",
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=1),
-            questionnaire=recognition_questionnaire(),
-        )
-    )
-    page.save_revision().publish()
-    return page
 
 
 def url(page, route, *args):

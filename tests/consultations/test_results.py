@@ -1,16 +1,10 @@
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from consultations import services
-from consultations.demo_questionnaire import qid, recognition_questionnaire
-from consultations.models import ConsultationIndexPage, ConsultationPage, Redaction, Response
-from participation.questionnaire.export import snapshot
-from participation.questionnaire.structure import parse
-from participation.submissions.services import start_or_resume
+from consultations.demo_questionnaire import qid
+from consultations.models import Redaction
 
 pytestmark = pytest.mark.django_db
 APPLIED, OUTCOME, PRIORITIES, PROPOSAL = (
@@ -19,49 +13,6 @@ APPLIED, OUTCOME, PRIORITIES, PROPOSAL = (
     qid("priorities"),
     qid("proposal"),
 )
-
-
-@pytest.fixture
-def consultation(home_page):
-    index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="consultations"))
-    now = timezone.now()
-    page = index.add_child(
-        instance=ConsultationPage(
-            title="Recognition",
-            slug="recognition",
-            intro="x",
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=1),
-            questionnaire=recognition_questionnaire(),
-        )
-    )
-    page.save_revision().publish()
-    return page
-
-
-@pytest.fixture
-def answer(consultation):
-    snap = snapshot(parse(consultation.questionnaire))
-
-    def make(user, answers, organisation=None, publication="named", country="DE", **fields):
-        response, _ = start_or_resume(
-            Response,
-            "consultation",
-            consultation,
-            user,
-            organisation,
-            respondent_type="organisation" if organisation else "individual",
-            country=country,
-        )
-        Response.objects.filter(pk=response.pk).update(answers=answers, questionnaire_snapshot=snap)
-        response.refresh_from_db()
-        done = services.submit_response(response, user, publication, False)
-        if fields:
-            Response.objects.filter(pk=done.pk).update(**fields)
-            done.refresh_from_db()
-        return done
-
-    return make
 
 
 def test_what_we_heard_counts_options_by_respondent_type(

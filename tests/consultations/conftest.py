@@ -1,0 +1,56 @@
+"""Fixtures shared by the consultation tests: an open consultation with the demo questionnaire."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consultations import services
+from consultations.demo_questionnaire import recognition_questionnaire
+from consultations.models import ConsultationIndexPage, ConsultationPage, Response
+from participation.questionnaire.export import snapshot
+from participation.questionnaire.structure import parse
+from participation.submissions.services import start_or_resume
+
+
+@pytest.fixture
+def consultation(home_page):
+    index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="consultations"))
+    now = timezone.now()
+    page = index.add_child(
+        instance=ConsultationPage(
+            title="Recognition",
+            slug="recognition",
+            intro="x",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=1),
+            questionnaire=recognition_questionnaire(),
+        )
+    )
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def answer(consultation):
+    snap = snapshot(parse(consultation.questionnaire))
+
+    def make(user, answers, organisation=None, publication="named", country="DE", **fields):
+        response, _ = start_or_resume(
+            Response,
+            "consultation",
+            consultation,
+            user,
+            organisation,
+            respondent_type="organisation" if organisation else "individual",
+            country=country,
+        )
+        Response.objects.filter(pk=response.pk).update(answers=answers, questionnaire_snapshot=snap)
+        response.refresh_from_db()
+        done = services.submit_response(response, user, publication, False)
+        if fields:
+            Response.objects.filter(pk=done.pk).update(**fields)
+            done.refresh_from_db()
+        return done
+
+    return make

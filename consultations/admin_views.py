@@ -108,3 +108,30 @@ class ResponseViewSet(ModelViewSet):
             .select_related("consultation", "organisation")
             .order_by("-submitted_at")
         )
+
+
+def export_responses(request, page_id, fmt):
+    """Every submitted response, one row each, one column per question (streamed CSV or XLSX)."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+    from wagtail.admin.auth import user_passes_test
+
+    from participation.documents.spreadsheets import csv_response, xlsx_response
+
+    from .documents import response_columns, response_rows
+    from .models import ConsultationPage
+
+    @user_passes_test(lambda user: user.is_staff)
+    def view(request):
+        consultation = get_object_or_404(ConsultationPage, pk=page_id)
+        columns = response_columns(consultation)
+        filename = f"responses-{consultation.slug}"
+        if fmt == "csv":
+            return csv_response(response_rows(consultation), columns, f"{filename}.csv")
+        if fmt == "xlsx":
+            return xlsx_response(
+                response_rows(consultation), columns, f"{filename}.xlsx", sheet_title=_("Responses")
+            )
+        raise Http404
+
+    return view(request)

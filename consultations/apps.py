@@ -7,3 +7,6 @@ class ConsultationsConfig(AppConfig):
     label = "consultations"
     verbose_name = _("Consultations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import documents  # noqa: F401 - registers the consultation document kinds

@@ -10,10 +10,12 @@ from participation.questionnaire.export import display_value
 from participation.questionnaire.structure import parse
 
 from . import services
+from .documents import charts
 
 
 def what_we_heard(request, page):
     heard = services.what_we_heard(page)
+    rows = services.summary_rows(page, heard)
     kinds = dict(Organisation.Kind.choices)
     return render(
         request,
@@ -21,7 +23,8 @@ def what_we_heard(request, page):
         {
             "page": page,
             "heard": heard,
-            "rows": services.summary_rows(page, heard),
+            "pdf_params": {"consultation": page.pk, "lang": request.LANGUAGE_CODE},
+            "rows": [(row, chart) for row, chart in zip(rows, charts(rows), strict=True)],
             "countries": [
                 (countries.name(code) or code, n) for code, n in heard["by_country"].items()
             ],

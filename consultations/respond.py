@@ -8,15 +8,12 @@ import uuid
 from functools import partial
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +30,7 @@ from participation.submissions import services
 from participation.submissions.services import EditConflict, SubmissionError
 
 from . import services as consultation_services
+from . import tasks
 from .models import Response
 
 
@@ -293,7 +291,7 @@ def review(request, page, response_id):
             except SubmissionError as error:
                 messages.error(request, str(error))
             else:
-                transaction.on_commit(partial(send_confirmation, response.pk))
+                transaction.on_commit(partial(tasks.send_confirmation.enqueue, response.pk))
                 return redirect(_url(page, request, "respond_done", response.pk))
     return render(
         request,
@@ -336,31 +334,3 @@ def withdraw(request, page, response_id):
             messages.success(request, _("Your answer has been withdrawn."))
             return redirect(_url(page, request, "respond_start"))
     return redirect(_url(page, request, "respond_done", response.pk))
-
-
-def send_confirmation(response_id):
-    """Email the confirmation with the receipt number to the person who submitted."""
-    response = Response.objects.select_related("consultation", "updated_by", "organisation").get(
-        pk=response_id
-    )
-    person = response.updated_by
-    if person is None or not person.email:
-        return
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    consultation = response.consultation
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-        subject = _("Your answer to “%(title)s” — receipt %(receipt)s") % {
-            "title": consultation.title,
-            "receipt": response.receipt_number,
-        }
-        body = render_to_string(
-            "consultations/email/confirmation.txt",
-            {
-                "response": response,
-                "consultation": consultation,
-                "url": base
-                + consultation.url
-                + consultation.reverse_subpage("respond_done", args=[response.pk]),
-            },
-        )
-    send_mail(subject, body, None, [person.email])

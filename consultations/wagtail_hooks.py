@@ -48,3 +48,36 @@ def responses_data(user):
         }
         for r in responses
     ]
+
+
+@hooks.register("register_admin_urls")
+def export_urls():
+    from django.urls import path
+
+    from .admin_views import export_responses
+
+    return [
+        path(
+            "consultations/<int:page_id>/responses.<str:fmt>",
+            export_responses,
+            name="consultations_export",
+        )
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def export_buttons(page, user, view_name=None, next_url=None):
+    from django.urls import reverse
+    from wagtail.admin.widgets import Button
+
+    if not isinstance(page.specific_deferred, ConsultationPage) or not user.is_staff:
+        return []
+    return [
+        Button(
+            _("Responses (%(fmt)s)") % {"fmt": fmt.upper()},
+            reverse("consultations_export", args=[page.pk, fmt]),
+            icon_name="download",
+            priority=60 + n,
+        )
+        for n, fmt in enumerate(["csv", "xlsx"])
+    ]

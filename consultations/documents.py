@@ -1,0 +1,209 @@
+"""Consultation documents through the shared documents engine: the receipt, the summary PDF
+(built in the background), the charts, and the spreadsheets of responses."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from participation.documents.charts import bar_chart
+from participation.documents.registry import BuiltFile, DocumentKind, register
+from participation.documents.spreadsheets import Column
+from participation.questionnaire.export import columns as question_columns
+from participation.questionnaire.export import display_value, merge_snapshots
+from participation.questionnaire.structure import parse
+
+from . import services
+from .models import ConsultationPage, Response
+
+
+def charts(rows) -> list:
+    """One stacked bar chart per counted question: individuals and organisations."""
+    return [
+        bar_chart(
+            row["question"].label,
+            [option["label"] for option in row["options"]],
+            {
+                _("Individuals"): [option["individual"] for option in row["options"]],
+                _("Organisations"): [option["organisation"] for option in row["options"]],
+            },
+            stacked=True,
+        )
+        for row in rows
+    ]
+
+
+def _answer_rows(questionnaire, answers):
+    return [
+        (question.label, display_value(question, answers[question.id]))
+        for question in questionnaire.questions
+        if question.id in answers and question.type != "consent"
+    ]
+
+
+def receipt_pdf(response) -> bytes:
+    from participation.documents.pdf import render_pdf
+
+    consultation = response.consultation
+    questionnaire = parse(consultation.questionnaire)
+    facts = [
+        (_("Receipt number"), response.receipt_number),
+        (_("Consultation"), consultation.title),
+        (_("Submitted"), response.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
+        (_("On behalf of"), response.organisation.name if response.organisation else _("Myself")),
+        (_("Publication"), response.get_publication_display()),
+    ]
+    return render_pdf(
+        "documents/receipt.html",
+        {
+            "intro": _("Thank you for taking part. This is what you submitted."),
+            "facts": facts,
+            "answers": _answer_rows(questionnaire, response.answers),
+            "answers_lang": response.language,
+        },
+        title=_("Receipt %(number)s") % {"number": response.receipt_number},
+        author=consultation.title,
+        lang=translation.get_language() or "en",
+    )
+
+
+# --- The summary PDF: aggregates with charts, then every published answer.
+
+
+def _consultation(params) -> ConsultationPage:
+    try:
+        return ConsultationPage.objects.live().get(pk=int(params.get("consultation")))
+    except (TypeError, ValueError, ConsultationPage.DoesNotExist):
+        raise ValidationError(_("Unknown consultation.")) from None
+
+
+def clean_summary_params(params):
+    consultation = _consultation(params)
+    lang = str(params.get("lang") or "en")[:10]
+    return {"consultation": consultation.pk, "lang": lang if lang.isalpha() else "en"}
+
+
+def summary_fingerprint(params) -> str:
+    stamp = Response.objects.filter(consultation_id=params["consultation"]).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    return f"{params['lang']}:{stamp['n']}:{stamp['last']}"
+
+
+def build_summary(params, progress):
+    from participation.documents.pdf import render_pdf_document
+
+    consultation = _consultation(params)
+    with translation.override(params["lang"]):
+        heard = services.what_we_heard(consultation)
+        rows = services.summary_rows(consultation, heard)
+        questionnaire = parse(consultation.questionnaire)
+        published = list(services.publishable(consultation))
+        submissions = []
+        for number, response in enumerate(published, start=1):
+            answers = services.public_answers(response)
+            submissions.append(
+                {
+                    "id": f"answer-{response.pk}",
+                    "number": number,
+                    "organisation": services.public_author(response) or _("Anonymous"),
+                    "submitted_at": response.submitted_at,
+                    "answers": [
+                        {"question": label, "text": text, "lang": response.language}
+                        for label, text in _answer_rows(questionnaire, answers)
+                    ],
+                }
+            )
+            if number % 50 == 0 or number == len(published):
+                progress(number, len(published))
+        rendered = render_pdf_document(
+            "consultations/summary_print.html",
+            {
+                "consultation": consultation,
+                "heard": heard,
+                "rows": rows,
+                "charts": charts(rows),
+                "submissions": submissions,
+                "document_cover": True,
+                "document_subtitle": _("%(count)s answers, %(published)s published")
+                % {"count": heard["totals"]["responses"], "published": len(published)},
+                "document_toc": [
+                    {"id": "overview", "title": _("What we heard"), "level": 1},
+                    {"id": "submissions", "title": _("Published answers"), "level": 1},
+                ],
+            },
+            title=_("Summary: %(title)s") % {"title": consultation.title},
+            author=consultation.owner.public_name if consultation.owner else "",
+            lang=params["lang"],
+            on_page=progress.pages,
+        )
+    return BuiltFile.pdf(rendered.content, f"summary-{consultation.slug}.pdf")
+
+
+def _signed_in(user, params):
+    return bool(user.is_authenticated)
+
+
+register(
+    DocumentKind(
+        name="consultations.summary",
+        label=gettext_lazy("Summary of a consultation"),
+        build=build_summary,
+        fingerprint=summary_fingerprint,
+        clean_params=clean_summary_params,
+        # The summary holds aggregates and published answers only, which are public anyway.
+        can_request=_signed_in,
+        can_view=lambda user, document: bool(user.is_authenticated),
+        progress_unit="items",
+        version="1",
+    )
+)
+
+
+# --- Spreadsheets of responses, for editors.
+
+
+def response_columns(consultation) -> list[Column]:
+    """Fixed columns, then one per question: in questionnaire order, then removed questions
+    (labelled from the snapshots stored with the answers), so the columns stay stable."""
+    snapshots = [
+        snap
+        for (snap,) in Response.objects.filter(consultation=consultation)
+        .exclude(questionnaire_snapshot={})
+        .values_list("questionnaire_snapshot")
+        .distinct()
+    ]
+    merged = merge_snapshots(snapshots)  # questions as they were when people answered
+    questionnaire = parse(consultation.questionnaire)
+    fixed = [
+        Column("receipt_number", _("Receipt")),
+        Column("submitted_at", _("Submitted")),
+        Column("respondent_type", _("Respondent type")),
+        Column("organisation.name", _("Organisation")),
+        Column("organisation.kind", _("Organisation kind")),
+        Column("country", _("Country"), lambda r: r.country.code),
+        Column("language", _("Language")),
+        Column("publication", _("Publication")),
+        Column("moderation", _("Moderation")),
+        Column("spam", _("Spam")),
+        Column("campaign", _("Campaign")),
+    ]
+    per_question = [
+        Column(
+            f"q:{column.id}",
+            column.header,
+            lambda r, column=column: display_value(column.source, r.answers.get(column.id)),
+        )
+        for column in question_columns(questionnaire, list(merged), snapshots)
+    ]
+    return fixed + per_question
+
+
+def response_rows(consultation):
+    return (
+        Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
+        .select_related("organisation")
+        .order_by("submitted_at", "pk")
+        .iterator(chunk_size=2000)
+    )

@@ -1,0 +1,37 @@
+"""Background work of consultations: tasks take ids and call the domain."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from participation.documents.mail import send_with_pdf
+
+
+@task()
+def send_confirmation(response_id: int) -> None:
+    """Email the confirmation with the receipt number and the PDF receipt attached."""
+    from .documents import receipt_pdf
+    from .models import Response
+
+    response = Response.objects.select_related("consultation", "updated_by", "organisation").get(
+        pk=response_id
+    )
+    person = response.updated_by
+    if person is None or not person.email or not response.is_submitted:
+        return
+    consultation = response.consultation
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    url = base + consultation.url + consultation.reverse_subpage("respond_done", args=[response.pk])
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("Your answer to “%(title)s” — receipt %(receipt)s") % {
+            "title": consultation.title,
+            "receipt": response.receipt_number,
+        }
+        body = render_to_string(
+            "consultations/email/confirmation.txt",
+            {"response": response, "consultation": consultation, "url": url},
+        )
+        pdf = receipt_pdf(response)
+    send_with_pdf(subject, body, [person.email], pdf, f"receipt-{response.receipt_number}.pdf")

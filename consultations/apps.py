@@ -9,4 +9,4 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import documents  # noqa: F401 - registers the consultation document kinds
+        from . import documents, signals  # noqa: F401 - document kinds, signal handlers

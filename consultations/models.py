@@ -11,6 +11,7 @@ from wagtail import blocks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    InlinePanel,
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
@@ -18,7 +19,7 @@ from wagtail.admin.panels import (
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
@@ -95,6 +96,12 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         _("outcome published"), null=True, blank=True, editable=False
     )
     questionnaire = StreamField(QuestionnaireBlock(), blank=True, verbose_name=_("questionnaire"))
+    outcome_intro = RichTextField(_("what we did: introduction"), blank=True)
+    publish_outcome = models.BooleanField(
+        _("publish the outcome"),
+        default=False,
+        help_text=_("When published, the outcome appears on the page and respondents are emailed."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
@@ -119,6 +126,14 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         [
             ObjectList(content_panels, heading=_("Consultation")),
             ObjectList([FieldPanel("questionnaire")], heading=_("Questionnaire")),
+            ObjectList(
+                [
+                    FieldPanel("outcome_intro"),
+                    InlinePanel("outcome_items", heading=_("You said, we did"), label=_("Outcome")),
+                    FieldPanel("publish_outcome"),
+                ],
+                heading=_("Outcome"),
+            ),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
@@ -134,6 +149,33 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
 
     class Meta:
         verbose_name = _("consultation")
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        from participation.questionnaire.structure import parse
+
+        keys = set(parse(self.questionnaire).by_key) if self.questionnaire else set()
+        for item in self.outcome_items.all():
+            unknown = [k for k in item.key_list if k not in keys]
+            if unknown:
+                raise ValidationError(
+                    _("Outcome “%(title)s” names unknown question keys: %(keys)s")
+                    % {"title": item.title, "keys": ", ".join(unknown)}
+                )
+            if self.pk and item.receipt_list:
+                found = set(
+                    self.responses.filter(receipt_number__in=item.receipt_list).values_list(
+                        "receipt_number", flat=True
+                    )
+                )
+                missing = [r for r in item.receipt_list if r not in found]
+                if missing:
+                    raise ValidationError(
+                        _("Outcome “%(title)s” names unknown receipts: %(receipts)s")
+                        % {"title": item.title, "receipts": ", ".join(missing)}
+                    )
 
     @property
     def state(self) -> str:
@@ -159,6 +201,10 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
             audiences=[audience_labels.get(code, code) for code in self.audiences],
             answer_languages=[language_name(code) for code in self.accepted_languages],
         )
+        if self.outcome_published_at:
+            from .services import outcome_rows
+
+            context["outcomes"] = outcome_rows(self)
         return context
 
     # The responding flow lives in consultations/respond.py; these routes only dispatch to it.
@@ -208,6 +254,43 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         if self.closes_at and self.is_open:
             return (self.closes_at - timezone.now()).days
         return None
+
+
+class OutcomeItem(ClusterableModel, Orderable):
+    """One decision or action, linked to the themes, questions and answers behind it."""
+
+    page = ParentalKey(ConsultationPage, on_delete=models.CASCADE, related_name="outcome_items")
+    title = models.CharField(_("what we did"), max_length=255)
+    text = RichTextField(_("explanation"), blank=True)
+    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="+")
+    question_keys = models.CharField(
+        _("questions behind it"),
+        max_length=500,
+        blank=True,
+        help_text=_("Keys of the questions, separated by commas."),
+    )
+    receipts = models.TextField(
+        _("answers behind it"), blank=True, help_text=_("Receipt numbers, one per line.")
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("text"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("question_keys"),
+        FieldPanel("receipts"),
+    ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def key_list(self) -> list[str]:
+        return [k.strip() for k in self.question_keys.split(",") if k.strip()]
+
+    @property
+    def receipt_list(self) -> list[str]:
+        return [r.strip().upper() for r in self.receipts.split() if r.strip()]
 
 
 class Response(ClusterableModel, SubmissionBase):

@@ -251,3 +251,48 @@ def erase_personal_data(consultation, by=None, now=None):
     count = responses.update(user=None, updated_by=None, country="", personal_data_erased_at=now)
     record(consultation, by, "personal_data.erased", responses=count)
     return count
+
+
+def outcome_published(page, now=None) -> bool:
+    """Mark the outcome as published the first time an editor publishes it; True if it just was."""
+    if not page.publish_outcome or page.outcome_published_at:
+        return False
+    page.outcome_published_at = now or timezone.now()
+    type(page).objects.filter(pk=page.pk).update(outcome_published_at=page.outcome_published_at)
+    record(page, None, "outcome.published")
+    return True
+
+
+def respondents_to_notify(page):
+    """One address per person who submitted an answer (directly or for an organisation)."""
+    return (
+        Response.objects.filter(consultation=page, status=Response.Status.SUBMITTED)
+        .exclude(updated_by__isnull=True)
+        .values_list("updated_by__email", "updated_by__preferred_language")
+        .distinct()
+    )
+
+
+def outcome_rows(page):
+    """Outcome items with their themes, question labels and published answers behind them."""
+    questionnaire = parse(page.questionnaire)
+    items = list(page.outcome_items.prefetch_related("themes"))
+    receipts = {r for item in items for r in item.receipt_list}
+    published = {
+        response.receipt_number
+        for response in publishable(page).filter(receipt_number__in=receipts).only("receipt_number")
+    }
+    return [
+        {
+            "item": item,
+            "themes": list(item.themes.all()),
+            "questions": [
+                questionnaire.by_key[key].label
+                for key in item.key_list
+                if key in questionnaire.by_key
+            ],
+            "answers": len(item.receipt_list),
+            "published_receipts": [r for r in item.receipt_list if r in published],
+        }
+        for item in items
+    ]

@@ -35,3 +35,22 @@ def send_confirmation(response_id: int) -> None:
         )
         pdf = receipt_pdf(response)
     send_with_pdf(subject, body, [person.email], pdf, f"receipt-{response.receipt_number}.pdf")
+
+
+@task()
+def notify_outcome(page_id: int) -> None:
+    """Tell everyone who answered that the outcome is published, in their language."""
+    from django.core.mail import send_mail
+
+    from .models import ConsultationPage
+    from .services import respondents_to_notify
+
+    page = ConsultationPage.objects.get(pk=page_id)
+    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + page.url
+    for email, language in respondents_to_notify(page):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            subject = _("What we did with your answers: %(title)s") % {"title": page.title}
+            body = render_to_string(
+                "consultations/email/outcome.txt", {"consultation": page, "url": url}
+            )
+        send_mail(subject, body, None, [email])

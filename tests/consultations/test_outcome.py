@@ -1,0 +1,56 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from consultations.models import ConsultationPage, OutcomeItem
+from themes.models import Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_the_outcome_shows_it_and_emails_respondents(
+    client, consultation, answer, make_user, django_capture_on_commit_callbacks
+):
+    first = answer(make_user("a@example.org", preferred_language="fr"), {}, moderation="approved")
+    answer(make_user("b@example.org"), {}, publication="private")
+    page = ConsultationPage.objects.get(pk=consultation.pk)
+    page.outcome_intro = "<p>We changed the rules.</p>"
+    page.outcome_items = [
+        OutcomeItem(
+            title="Fees halved",
+            question_keys="priorities",
+            receipts=first.receipt_number,
+        )
+    ]
+    page.publish_outcome = True
+    page.full_clean()
+    page.save()
+    item = page.outcome_items.get()
+    item.themes.set([Theme.objects.get(slug="employment-and-skills")])
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    page.refresh_from_db()
+    assert page.outcome_published_at and page.state == "outcome"
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+
+    html = client.get(page.url).content.decode()
+    assert "You said, we did" in html and "Fees halved" in html
+    assert "What should change first?" in html  # the question behind it
+    assert first.receipt_number in html  # a published answer behind it
+    assert "Employment and skills" in html
+
+    # Publishing again does not email again.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert mail.outbox == []
+
+
+def test_outcome_links_to_unknown_questions_or_receipts_are_refused(consultation):
+    page = ConsultationPage.objects.get(pk=consultation.pk)
+    page.outcome_items = [OutcomeItem(title="X", question_keys="nope")]
+    with pytest.raises(ValidationError, match="unknown question keys: nope"):
+        page.full_clean()
+    page.outcome_items = [OutcomeItem(title="Y", receipts="CONS-2026-FAKE-FAKE")]
+    with pytest.raises(ValidationError, match="unknown receipts"):
+        page.full_clean()

@@ -278,10 +278,11 @@ def outcome_rows(page):
     questionnaire = parse(page.questionnaire)
     items = list(page.outcome_items.prefetch_related("themes"))
     receipts = {r for item in items for r in item.receipt_list}
-    published = {
-        response.receipt_number
-        for response in publishable(page).filter(receipt_number__in=receipts).only("receipt_number")
-    }
+    published = set(
+        publishable(page)
+        .filter(receipt_number__in=receipts)
+        .values_list("receipt_number", flat=True)
+    )
     return [
         {
             "item": item,

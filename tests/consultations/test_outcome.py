@@ -15,18 +15,14 @@ def test_publishing_the_outcome_shows_it_and_emails_respondents(
     answer(make_user("b@example.org"), {}, publication="private")
     page = ConsultationPage.objects.get(pk=consultation.pk)
     page.outcome_intro = "<p>We changed the rules.</p>"
-    page.outcome_items = [
-        OutcomeItem(
-            title="Fees halved",
-            question_keys="priorities",
-            receipts=first.receipt_number,
-        )
-    ]
+    item = OutcomeItem(
+        title="Fees halved", question_keys="priorities", receipts=first.receipt_number
+    )
+    item.themes.set([Theme.objects.get(slug="employment-and-skills")])
+    page.outcome_items = [item]
     page.publish_outcome = True
     page.full_clean()
     page.save()
-    item = page.outcome_items.get()
-    item.themes.set([Theme.objects.get(slug="employment-and-skills")])
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
     page.refresh_from_db()

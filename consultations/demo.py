@@ -7,8 +7,9 @@ from wagtail.models import Locale
 
 from themes.models import Theme
 
-from .demo_questionnaire import recognition_questionnaire
-from .models import ConsultationIndexPage, ConsultationPage
+from . import demo_responses
+from .demo_questionnaire import housing_questionnaire, recognition_questionnaire
+from .models import ConsultationIndexPage, ConsultationPage, OutcomeItem
 
 CONSULTATIONS = [
     {
@@ -34,6 +35,8 @@ CONSULTATIONS = [
         "themes": ["housing", "participation-and-encounters"],
         "audiences": ["migrants", "migrant_led", "public_authority", "public"],
         "languages": [],
+        "questionnaire": housing_questionnaire,
+        "outcome": True,
     },
     {
         "slug": "mental-health-services",
@@ -82,4 +85,33 @@ def load(home):
         )
         page.themes.set([themes[s] for s in spec["themes"]])
         page.save_revision().publish()
+    recognition = ConsultationPage.objects.child_of(index).get(slug="recognition-of-qualifications")
+    demo_responses.load(recognition, 300, demo_responses._recognition_answers, seed=1)
+    housing = ConsultationPage.objects.child_of(index).get(slug="housing-for-newcomers")
+    demo_responses.load(housing, 120, demo_responses._housing_answers, seed=2)
+    if not housing.outcome_published_at:
+        _publish_housing_outcome(housing, themes)
     return index
+
+
+def _publish_housing_outcome(page, themes):
+    first = page.responses.order_by("pk").values_list("receipt_number", flat=True)[:3]
+    deposits = OutcomeItem(
+        title="A deposit guarantee fund for newcomers in twelve cities",
+        text="<p>Most of you asked for help with deposits. The fund starts next spring.</p>",
+        question_keys="first",
+        receipts="\n".join(first),
+    )
+    deposits.themes.set([themes["housing"]])
+    testing = OutcomeItem(
+        title="Discrimination testing of landlords and agencies",
+        text="<p>Cities will test agencies every year and publish the results.</p>",
+        question_keys="discrimination",
+    )
+    testing.themes.set([themes["housing"], themes["participation-and-encounters"]])
+    page.outcome_intro = "<p>Thank you: 120 people and organisations answered.</p>"
+    page.outcome_items = [deposits, testing]
+    page.publish_outcome = True
+    # Set before publishing, so the demo does not email its made-up respondents.
+    page.outcome_published_at = timezone.now()
+    page.save_revision().publish()

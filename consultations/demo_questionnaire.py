@@ -126,3 +126,46 @@ def recognition_questionnaire():
             },
         },
     ]
+
+
+def housing_questionnaire():
+    return [
+        {
+            "type": "yes_no",
+            "id": qid("h-discrimination"),
+            "value": {
+                "label": "Have you been treated unfairly when looking for a home?",
+                "required": True,
+                "key": "discrimination",
+                "help_text": "",
+            },
+        },
+        {
+            "type": "single_choice",
+            "id": qid("h-first"),
+            "value": {
+                "label": "What should cities do first?",
+                "required": True,
+                "key": "first",
+                "help_text": "",
+                "options": _options(
+                    ("deposits", "Help with deposits"),
+                    ("testing", "Test landlords for discrimination"),
+                    ("social", "Build more social housing"),
+                    ("advice", "Free housing advice in many languages"),
+                ),
+                "allow_other": False,
+            },
+        },
+        {
+            "type": "long_text",
+            "id": qid("h-story"),
+            "value": {
+                "label": "Tell us more",
+                "required": False,
+                "key": "story",
+                "help_text": "",
+                "max_length": 5000,
+            },
+        },
+    ]

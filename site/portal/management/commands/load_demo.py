@@ -35,9 +35,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         home = self._home()
         self._pages(home)
-        consultations_index = consultations_demo.load(home)
         users = {email: self._person(email, *rest) for email, *rest in PEOPLE}
         self._organisation(users)
+        consultations_index = consultations_demo.load(home)
         self._navigation(home, consultations_index)
         self._translations(home)
         call_command("update_index", verbosity=0)

@@ -334,6 +334,10 @@ class Response(ClusterableModel, SubmissionBase):
         through="consultations.ResponseTag", blank=True, verbose_name=_("analysis tags")
     )
     campaign = models.CharField(_("campaign group"), max_length=64, blank=True, db_index=True)
+    remind_me = models.BooleanField(
+        _("remind me three days before the deadline if I have not submitted"), default=False
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # All text answers in one field, written on submit, so editors' search is a plain lookup.
     search_text = models.TextField(blank=True, editable=False)
     personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -54,6 +54,10 @@ class StartForm(forms.Form):
         label=gettext_lazy("Language of your answers"),
         help_text=gettext_lazy("Answer in the language you write best."),
     )
+    remind_me = forms.BooleanField(
+        label=gettext_lazy("Email me three days before the deadline if I have not submitted yet"),
+        required=False,
+    )
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,6 +106,7 @@ def start(request, page):
                     else Response.RespondentType.INDIVIDUAL,
                     country=form.cleaned_data["country"],
                     language=form.cleaned_data["language"],
+                    remind_me=form.cleaned_data["remind_me"],
                 )
             except SubmissionError as error:
                 messages.error(request, str(error))

@@ -1,6 +1,7 @@
 """Consultation-specific rules on top of the shared submission services."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -297,3 +298,20 @@ def outcome_rows(page):
         }
         for item in items
     ]
+
+
+def due_reminders(now=None):
+    """Drafts whose authors asked for a reminder, in consultations closing within three days."""
+    now = now or timezone.now()
+    return (
+        Response.objects.filter(
+            status=Response.Status.DRAFT,
+            remind_me=True,
+            reminded_at__isnull=True,
+            user__isnull=False,
+            consultation__closes_at__gt=now,
+            consultation__closes_at__lte=now + timedelta(days=3),
+        )
+        .exclude(consultation__opens_at__gt=now)
+        .select_related("consultation", "user")
+    )

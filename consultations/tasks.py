@@ -54,3 +54,33 @@ def notify_outcome(page_id: int) -> None:
                 "consultations/email/outcome.txt", {"consultation": page, "url": url}
             )
         send_mail(subject, body, None, [email])
+
+
+@task()
+def send_deadline_reminders() -> int:
+    """Email every due reminder once; run hourly (`manage.py send_deadline_reminders`)."""
+    from django.core.mail import send_mail
+    from django.utils import timezone
+
+    from .models import Response
+    from .services import due_reminders
+
+    sent = 0
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    for response in due_reminders():
+        consultation, person = response.consultation, response.user
+        url = (
+            base
+            + consultation.url
+            + consultation.reverse_subpage("respond_step", args=[response.pk, 0])
+        )
+        with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+            subject = _("Reminder: “%(title)s” closes soon") % {"title": consultation.title}
+            body = render_to_string(
+                "consultations/email/reminder.txt",
+                {"consultation": consultation, "response": response, "url": url},
+            )
+        send_mail(subject, body, None, [person.email])
+        Response.objects.filter(pk=response.pk).update(reminded_at=timezone.now())
+        sent += 1
+    return sent

@@ -16,8 +16,10 @@ from .services import OrganisationError
 
 
 def directory(request):
-    organisations = Organisation.objects.filter(verified=True).annotate(
-        member_count=Count("memberships")
+    organisations = (
+        Organisation.objects.filter(verified=True)
+        .annotate(member_count=Count("memberships"))
+        .order_by("name")
     )
     kind = request.GET.get("kind", "")
     if kind in Organisation.Kind.values:

@@ -50,3 +50,27 @@ def test_outcome_links_to_unknown_questions_or_receipts_are_refused(consultation
     page.outcome_items = [OutcomeItem(title="Y", receipts="CONS-2026-FAKE-FAKE")]
     with pytest.raises(ValidationError, match="unknown receipts"):
         page.full_clean()
+
+
+def test_deadline_reminder_is_sent_once_to_opted_in_drafts(consultation, user, make_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consultations.models import Response
+    from consultations.tasks import send_deadline_reminders
+    from participation.submissions.services import start_or_resume
+
+    ConsultationPage.objects.filter(pk=consultation.pk).update(
+        closes_at=timezone.now() + timedelta(days=2)
+    )
+    start_or_resume(
+        Response, "consultation", consultation, user, respondent_type="individual", remind_me=True
+    )
+    quiet = make_user("quiet@example.org")
+    start_or_resume(Response, "consultation", consultation, quiet, respondent_type="individual")
+    send_deadline_reminders.enqueue()
+    assert [m.to for m in mail.outbox] == [[user.email]]
+    assert "still a draft" in mail.outbox[0].body
+    send_deadline_reminders.enqueue()
+    assert len(mail.outbox) == 1

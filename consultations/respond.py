@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -212,6 +212,8 @@ def step(request, page, response_id, step):
                     questionnaire_snapshot=snapshot(questionnaire),
                 )
             except EditConflict as error:
+                if _is_autosave(request):
+                    return JsonResponse({"saved": False, "conflict": True}, status=409)
                 # Keep what this person typed (the bound form) and show whose text is stored;
                 # saving again on purpose replaces it.
                 conflict = {"message": str(error), "current": error.current}
@@ -219,7 +221,12 @@ def step(request, page, response_id, step):
             except SubmissionError as error:
                 messages.error(request, str(error))
             else:
+                if _is_autosave(request):
+                    return JsonResponse({"saved": True, "version": response.version})
                 return _after_save(request, page, response, questionnaire, index)
+        elif _is_autosave(request):
+            # Half-typed answers that do not validate yet are simply not autosaved.
+            return JsonResponse({"saved": False, "version": version})
     else:
         form = engine.make_form(questionnaire, index, response.answers)
     context = {
@@ -239,6 +246,10 @@ def step(request, page, response_id, step):
     return render(
         request, "consultations/respond_step.html", context, status=409 if conflict else 200
     )
+
+
+def _is_autosave(request) -> bool:
+    return request.headers.get("X-Autosave") == "1"
 
 
 def _posted_version(request, response) -> int:

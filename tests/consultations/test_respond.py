@@ -217,3 +217,18 @@ def test_closed_consultation_does_not_start_answers(client, consultation, user):
     )
     assert "not open for answers" in response.content.decode()
     assert not Response.objects.exists()
+
+
+def test_autosave_saves_valid_steps_and_reports_conflicts(client, consultation, user):
+    client.force_login(user)
+    draft = start(client, consultation)
+    address = url(consultation, "respond_step", draft.pk, 0)
+    data = {"version": draft.version, "action": "autosave", f"q-{APPLIED}": "no"}
+    response = client.post(address, data, HTTP_X_AUTOSAVE="1")
+    assert response.json() == {"saved": True, "version": draft.version + 1}
+    assert Response.objects.get().answers[APPLIED] is False
+    # Incomplete answers are not autosaved, and nothing breaks.
+    incomplete = {"version": draft.version + 1, f"q-{APPLIED}": "yes"}
+    assert client.post(address, incomplete, HTTP_X_AUTOSAVE="1").json()["saved"] is False
+    stale = client.post(address, data, HTTP_X_AUTOSAVE="1")
+    assert stale.status_code == 409 and stale.json()["conflict"] is True

@@ -96,6 +96,11 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         _("outcome published"), null=True, blank=True, editable=False
     )
     questionnaire = StreamField(QuestionnaireBlock(), blank=True, verbose_name=_("questionnaire"))
+    allow_anonymous = models.BooleanField(
+        _("accept answers from people without an account"),
+        default=False,
+        help_text=_("Protected by a hidden trap field for robots and a limit per connection."),
+    )
     outcome_intro = RichTextField(_("what we did: introduction"), blank=True)
     publish_outcome = models.BooleanField(
         _("publish the outcome"),
@@ -120,6 +125,7 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         MultiFieldPanel(
             [FieldPanel("contact_email"), FieldPanel("contact_details")], heading=_("Contact")
         ),
+        FieldPanel("allow_anonymous"),
         FieldPanel("erase_personal_data_on"),
     ]
     edit_handler = TabbedInterface(
@@ -243,6 +249,12 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         from . import respond
 
         return respond.done(request, self, response_id)
+
+    @path("respond/<int:response_id>/receipt/")
+    def respond_receipt(self, request, response_id):
+        from . import respond
+
+        return respond.receipt(request, self, response_id)
 
     @path("respond/<int:response_id>/withdraw/")
     def respond_withdraw(self, request, response_id):

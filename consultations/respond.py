@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 
+from participation import ratelimit
 from participation.accounts.languages import language_choices
-from participation.audit.services import history
+from participation.audit.services import history, record
 from participation.organisations.forms import OrganisationOfUserField
 from participation.organisations.services import organisations_of
 from participation.questionnaire import engine
@@ -59,17 +60,39 @@ class StartForm(forms.Form):
         required=False,
     )
 
+    # A trap for robots: hidden from people (and from screen readers), filled in by scripts.
+    website = forms.CharField(
+        required=False,
+        label=gettext_lazy("Leave this empty"),
+        widget=forms.TextInput(attrs={"class": "trap", "tabindex": "-1", "autocomplete": "off"}),
+    )
+
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"organisation": OrganisationOfUserField(user), **self.fields}
+        if user.is_authenticated:
+            self.fields = {"organisation": OrganisationOfUserField(user), **self.fields}
+            del self.fields["website"]
+        else:
+            del self.fields["remind_me"]  # no account, no email to remind
         self.fields["language"].choices = language_choices()
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("This form could not be sent. Please try again."))
+        return ""
 
 
 def _url(page, request, route, *args):
     return page.url + page.reverse_subpage(route, args=args)
 
 
-def _live_responses(page, user):
+def _live_responses(page, request):
+    if not request.user.is_authenticated:
+        ids = [int(pk) for pk in request.session.get(SESSION_KEYS, {})]
+        return Response.objects.filter(consultation=page, pk__in=ids).exclude(
+            status=Response.Status.WITHDRAWN
+        )
+    user = request.user
     personal = Response.objects.filter(consultation=page, user=user, organisation__isnull=True)
     for_orgs = Response.objects.filter(consultation=page, organisation__in=organisations_of(user))
     return (
@@ -80,18 +103,62 @@ def _live_responses(page, user):
     )
 
 
+SESSION_KEYS = "consultation_access_keys"
+ANONYMOUS_STARTS_PER_HOUR = 20
+
+
+def _respondent(request, response_id):
+    """The signed-in user, or the session's key for an answer given without an account."""
+    if request.user.is_authenticated:
+        return request.user
+    keys = request.session.get(SESSION_KEYS, {})
+    return services.AnonymousRespondent(keys.get(str(response_id), ""))
+
+
+def _anonymous_allowed(request, page) -> bool:
+    return request.user.is_authenticated or page.allow_anonymous
+
+
+def _start_anonymous(request, page, form):
+    if not ratelimit.hit(request, "consultation-anonymous-start", ANONYMOUS_STARTS_PER_HOUR, 3600):
+        messages.error(
+            request,
+            _("Too many answers were started from your connection. Please try again later."),
+        )
+        return None
+    response = Response.objects.create(
+        consultation=page,
+        respondent_type=Response.RespondentType.INDIVIDUAL,
+        country=form.cleaned_data["country"],
+        language=form.cleaned_data["language"],
+        access_key=services.new_access_key(),
+    )
+    keys = request.session.get(SESSION_KEYS, {})
+    keys[str(response.pk)] = response.access_key
+    request.session[SESSION_KEYS] = keys
+    record(response, None, "started", anonymous=True)
+    return response
+
+
 def start(request, page):
-    if not request.user.is_authenticated:
+    if not _anonymous_allowed(request, page):
         return redirect_to_login(request.get_full_path())
     form = StartForm(
         request.user,
         request.POST or None,
-        initial={"country": request.user.country, "language": translation.get_language()},
+        initial={
+            "country": getattr(request.user, "country", ""),
+            "language": translation.get_language(),
+        },
     )
-    existing = list(_live_responses(page, request.user))
+    existing = list(_live_responses(page, request))
     if request.method == "POST":
         if not page.is_open:
             messages.error(request, _("This consultation is not open for answers."))
+        elif form.is_valid() and not request.user.is_authenticated:
+            response = _start_anonymous(request, page, form)
+            if response is not None:
+                return redirect(_url(page, request, "respond_step", response.pk, 0))
         elif form.is_valid():
             organisation = form.cleaned_data["organisation"]
             try:
@@ -129,17 +196,16 @@ class NoLongerAllowed(Exception):
 
 
 def _response_or_404(request, page, response_id):
-    if not request.user.is_authenticated:
-        raise Http404
+    respondent = _respondent(request, response_id)
     response = (
         Response.objects.select_related("organisation", "updated_by", "user")
         .filter(pk=response_id, consultation=page)
         .first()
     )
-    if response is not None and not services.can_edit(response, request.user):
+    if response is not None and not services.can_edit(response, respondent):
         # Someone who worked on it (e.g. removed from the organisation mid-draft) is told why;
         # anyone else learns nothing, not even that it exists.
-        if (
+        if request.user.is_authenticated and (
             response.user_id == request.user.pk
             or history(response).filter(actor=request.user).exists()
         ):
@@ -185,9 +251,10 @@ def _store_file(response, question, file_answer):
 
 @handles_lost_access
 def step(request, page, response_id, step):
-    if not request.user.is_authenticated:
+    if not _anonymous_allowed(request, page):
         return redirect_to_login(request.get_full_path())
     response = _response_or_404(request, page, response_id)
+    respondent = _respondent(request, response_id)
     if not response.is_draft:
         return redirect(_url(page, request, "respond_done", response.pk))
     questionnaire = parse(page.questionnaire)
@@ -206,7 +273,7 @@ def step(request, page, response_id, step):
             try:
                 response = services.save_draft(
                     response,
-                    request.user,
+                    respondent,
                     answers,
                     expected_version=version,
                     questionnaire_snapshot=snapshot(questionnaire),
@@ -290,9 +357,10 @@ def _display(questionnaire, answers):
 
 @handles_lost_access
 def review(request, page, response_id):
-    if not request.user.is_authenticated:
+    if not _anonymous_allowed(request, page):
         return redirect_to_login(request.get_full_path())
     response = _response_or_404(request, page, response_id)
+    respondent = _respondent(request, response_id)
     questionnaire = parse(page.questionnaire)
     missing = engine.missing_required(questionnaire, response.answers) if response.is_draft else []
     publication_form = PublicationForm(request.POST or None)
@@ -302,7 +370,7 @@ def review(request, page, response_id):
         elif publication_form.is_valid():
             try:
                 response = consultation_services.submit_response(
-                    response, request.user, **publication_form.cleaned_data
+                    response, respondent, **publication_form.cleaned_data
                 )
             except SubmissionError as error:
                 messages.error(request, str(error))
@@ -317,7 +385,7 @@ def review(request, page, response_id):
             "response": response,
             "answers": _display(questionnaire, response.answers),
             "missing": missing,
-            "can_submit": services.can_submit(response, request.user),
+            "can_submit": services.can_submit(response, respondent),
             "publication_form": publication_form,
         },
     )
@@ -325,7 +393,7 @@ def review(request, page, response_id):
 
 @handles_lost_access
 def done(request, page, response_id):
-    if not request.user.is_authenticated:
+    if not _anonymous_allowed(request, page):
         return redirect_to_login(request.get_full_path())
     response = _response_or_404(request, page, response_id)
     questionnaire = parse(page.questionnaire)
@@ -338,15 +406,33 @@ def done(request, page, response_id):
 
 @handles_lost_access
 def withdraw(request, page, response_id):
-    if not request.user.is_authenticated:
+    if not _anonymous_allowed(request, page):
         return redirect_to_login(request.get_full_path())
     response = _response_or_404(request, page, response_id)
+    respondent = _respondent(request, response_id)
     if request.method == "POST":
         try:
-            consultation_services.withdraw_response(response, request.user)
+            consultation_services.withdraw_response(response, respondent)
         except SubmissionError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your answer has been withdrawn."))
             return redirect(_url(page, request, "respond_start"))
     return redirect(_url(page, request, "respond_done", response.pk))
+
+
+@handles_lost_access
+def receipt(request, page, response_id):
+    """The PDF receipt, also for people who answered without an account (and get no email)."""
+    if not _anonymous_allowed(request, page):
+        return redirect_to_login(request.get_full_path())
+    response = _response_or_404(request, page, response_id)
+    if not response.is_submitted:
+        raise Http404
+    from django.http import HttpResponse
+
+    from .documents import receipt_pdf
+
+    pdf = HttpResponse(receipt_pdf(response), content_type="application/pdf")
+    pdf["Content-Disposition"] = f'attachment; filename="receipt-{response.receipt_number}.pdf"'
+    return pdf

@@ -44,6 +44,8 @@ class SubmissionBase(models.Model):
         _("receipt number"), max_length=32, unique=True, null=True, blank=True
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # For calls open to people without an account: the secret kept in their browser session.
+    access_key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     updated_by = models.ForeignKey(

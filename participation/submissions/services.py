@@ -1,6 +1,7 @@
 """The rules every submission follows, whatever the call."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,10 +40,31 @@ def new_receipt_number(prefix: str) -> str:
     return f"{prefix}-{timezone.now():%Y}-{body[:4]}-{body[4:]}"
 
 
+@dataclass(frozen=True)
+class AnonymousRespondent:
+    """Someone without an account answering a call that allows it; known by the secret key
+    kept in their session. Passed wherever services expect a user."""
+
+    access_key: str
+    is_authenticated = False
+    pk = None
+
+
+def new_access_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _as_user(user):
+    return user if user.is_authenticated else None
+
+
 def can_edit(submission, user) -> bool:
     """The author of a personal draft, or any member of the organisation it is drafted for."""
     if not user.is_authenticated:
-        return False
+        key = getattr(user, "access_key", "")
+        return bool(
+            key and submission.access_key and secrets.compare_digest(key, submission.access_key)
+        )
     if submission.organisation_id:
         return membership_of(user, submission.organisation) is not None
     return submission.user_id == user.pk
@@ -50,6 +72,8 @@ def can_edit(submission, user) -> bool:
 
 def can_submit(submission, user) -> bool:
     """Personal drafts by their author; organisation drafts by an administrator of it."""
+    if not user.is_authenticated:
+        return can_edit(submission, user)
     if submission.organisation_id:
         membership = membership_of(user, submission.organisation)
         return bool(membership and membership.is_admin)
@@ -86,7 +110,7 @@ def save_draft(submission, user, answers: dict, expected_version: int, **fields)
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
-    current.updated_by = user
+    current.updated_by = _as_user(user)
     current.save()
     if changed or fields:
         record(current, user, "draft.saved", changed=changed, fields=sorted(fields))
@@ -115,7 +139,7 @@ def submit(submission, user, receipt_prefix: str, now=None):
         )
     current.status = SubmissionStatus.SUBMITTED
     current.submitted_at = now
-    current.updated_by = user
+    current.updated_by = _as_user(user)
     current.version += 1
     for _attempt in range(5):
         current.receipt_number = new_receipt_number(receipt_prefix)
@@ -144,7 +168,7 @@ def reopen(submission, user, now=None):
         )
     current.status = SubmissionStatus.DRAFT
     current.version += 1
-    current.updated_by = user
+    current.updated_by = _as_user(user)
     current.save()
     record(current, user, "reopened")
     return current
@@ -166,7 +190,7 @@ def withdraw(submission, user, now=None):
         )
     current.status = SubmissionStatus.WITHDRAWN
     current.withdrawn_at = now or timezone.now()
-    current.updated_by = user
+    current.updated_by = _as_user(user)
     current.version += 1
     current.save()
     record(current, user, "withdrawn")

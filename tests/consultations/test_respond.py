@@ -232,3 +232,40 @@ def test_autosave_saves_valid_steps_and_reports_conflicts(client, consultation, 
     assert client.post(address, incomplete, HTTP_X_AUTOSAVE="1").json()["saved"] is False
     stale = client.post(address, data, HTTP_X_AUTOSAVE="1")
     assert stale.status_code == 409 and stale.json()["conflict"] is True
+
+
+def test_answer_without_an_account_when_editors_allow_it(client, consultation):
+    assert client.get(url(consultation, "respond_start")).status_code == 302  # not allowed yet
+    ConsultationPage.objects.filter(pk=consultation.pk).update(allow_anonymous=True)
+    consultation.refresh_from_db()
+    response = client.post(url(consultation, "respond_start"), {"language": "uk", "country": ""})
+    assert response.status_code == 302
+    draft = Response.objects.get()
+    assert draft.user is None and draft.access_key
+    post_step(client, consultation, draft, 0, STEP_ONE)
+    draft.refresh_from_db()
+    post_step(client, consultation, draft, 1, STEP_TWO)
+    done = client.post(url(consultation, "respond_review", draft.pk), {"publication": "anonymous"})
+    assert done.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_submitted and draft.receipt_number in client.get(done.url).content.decode()
+    receipt = client.get(url(consultation, "respond_receipt", draft.pk))
+    assert receipt["Content-Type"] == "application/pdf"
+    # Another browser (no key in its session) sees nothing.
+    other = client.__class__()
+    assert other.get(url(consultation, "respond_done", draft.pk)).status_code == 404
+
+
+def test_anonymous_robots_fill_the_trap_and_are_rate_limited(client, consultation):
+    ConsultationPage.objects.filter(pk=consultation.pk).update(allow_anonymous=True)
+    consultation.refresh_from_db()
+    trapped = client.post(
+        url(consultation, "respond_start"), {"language": "en", "website": "spam.example"}
+    )
+    assert trapped.status_code == 200 and not Response.objects.exists()
+    for _ in range(20):
+        client.post(url(consultation, "respond_start"), {"language": "en"})
+    assert Response.objects.count() == 20
+    limited = client.post(url(consultation, "respond_start"), {"language": "en"}, follow=True)
+    assert "Too many answers were started from your connection" in limited.content.decode()
+    assert Response.objects.count() == 20

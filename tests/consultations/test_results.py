@@ -124,3 +124,17 @@ def test_erasing_personal_data_keeps_answers_and_consent(consultation, answer, m
     assert named.user is None and named.country == "" and named.personal_data_erased_at
     assert named.publication == "anonymous" and named.answers[PROPOSAL] == "Keep me"
     assert private.publication == "private"
+
+
+def test_consultation_page_query_count_does_not_grow_with_responses(
+    client, consultation, answer, make_user
+):
+    answer(make_user("first@example.org"), {APPLIED: True})
+    client.get(consultation.url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(consultation.url)
+    for n in range(15):
+        answer(make_user(f"more{n}@example.org"), {APPLIED: True})
+    with CaptureQueriesContext(connection) as many:
+        client.get(consultation.url)
+    assert len(many) == len(few)

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from consultations import services
 from consultations.demo_questionnaire import qid
-from consultations.models import Redaction
+from consultations.models import ConsultationPage, Redaction
 
 pytestmark = pytest.mark.django_db
 APPLIED, OUTCOME, PRIORITIES, PROPOSAL = (
@@ -138,3 +138,20 @@ def test_consultation_page_query_count_does_not_grow_with_responses(
     with CaptureQueriesContext(connection) as many:
         client.get(consultation.url)
     assert len(many) == len(few)
+
+
+def test_retention_command_erases_only_due_consultations(consultation, answer, user):
+    from datetime import date
+
+    from django.core.management import call_command
+
+    done = answer(user, {APPLIED: True})
+    call_command("erase_expired_personal_data")
+    done.refresh_from_db()
+    assert done.user == user
+    ConsultationPage.objects.filter(pk=consultation.pk).update(
+        erase_personal_data_on=date(2020, 1, 1)
+    )
+    call_command("erase_expired_personal_data")
+    done.refresh_from_db()
+    assert done.user is None and done.personal_data_erased_at

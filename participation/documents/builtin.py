@@ -211,7 +211,7 @@ def summary_context(submissions: list[dict], *, progress=None) -> dict:
 
 def clean_sample_params(params):
     return {
-        "count": _int(params, "count", 20, 0, 5000),
+        "count": _int(params, "count", 20, 0, 10000),
         "seed": _int(params, "seed", 1, 0, 10**6),
         "lang": _lang(params),
     }

@@ -256,6 +256,12 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
 
         return respond.receipt(request, self, response_id)
 
+    @path("respond/<int:response_id>/change/")
+    def respond_change(self, request, response_id):
+        from . import respond
+
+        return respond.change(request, self, response_id)
+
     @path("respond/<int:response_id>/withdraw/")
     def respond_withdraw(self, request, response_id):
         from . import respond

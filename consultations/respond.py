@@ -405,6 +405,25 @@ def done(request, page, response_id):
 
 
 @handles_lost_access
+def change(request, page, response_id):
+    if not _anonymous_allowed(request, page):
+        return redirect_to_login(request.get_full_path())
+    response = _response_or_404(request, page, response_id)
+    respondent = _respondent(request, response_id)
+    if request.method == "POST":
+        try:
+            consultation_services.reopen_response(response, respondent)
+        except SubmissionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.info(
+                request, _("Your answer is a draft again. Submit it again when you have finished.")
+            )
+            return redirect(_url(page, request, "respond_step", response.pk, 0))
+    return redirect(_url(page, request, "respond_done", response.pk))
+
+
+@handles_lost_access
 def withdraw(request, page, response_id):
     if not _anonymous_allowed(request, page):
         return redirect_to_login(request.get_full_path())

@@ -83,6 +83,14 @@ def search_text(response) -> str:
 
 
 @transaction.atomic
+def reopen_response(response, user, now=None):
+    """Back to a draft to change it while the consultation is open; it no longer counts."""
+    reopened = submissions.reopen(response, user, now=now)
+    reopened.facts.all().delete()
+    return reopened
+
+
+@transaction.atomic
 def withdraw_response(response, user, now=None):
     withdrawn = submissions.withdraw(response, user, now=now)
     withdrawn.facts.all().delete()

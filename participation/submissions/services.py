@@ -81,9 +81,10 @@ def can_submit(submission, user) -> bool:
 
 
 def _locked(submission):
+    # of=("self",): PostgreSQL cannot lock the nullable side of the join to updated_by.
     return (
         type(submission)
-        .objects.select_for_update()
+        .objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .get(pk=submission.pk)
     )

@@ -79,9 +79,11 @@ def test_index_filters_by_theme_state_and_language_with_counts(client, index):
     assert [p.slug for p in listing.consultations] == ["health-closed"]
 
     # Forged filter values are ignored, not an error.
-    response = client.get(index.url, {"theme": "<script>", "state": "nope", "language": "\x00"})
+    response = client.get(index.url, {"theme": "<script>", "state": "nope", "language": "zz"})
     assert response.status_code == 200
     assert response.context["listing"].selected_count == 3
+    # NUL characters are refused before any query (PostgreSQL cannot hold them).
+    assert client.get(index.url, {"language": "\x00"}).status_code == 400
 
 
 def test_index_query_count_does_not_grow_with_consultations(client, index):

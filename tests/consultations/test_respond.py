@@ -269,3 +269,23 @@ def test_anonymous_robots_fill_the_trap_and_are_rate_limited(client, consultatio
     limited = client.post(url(consultation, "respond_start"), {"language": "en"}, follow=True)
     assert "Too many answers were started from your connection" in limited.content.decode()
     assert Response.objects.count() == 20
+
+
+def test_change_a_submitted_answer_until_the_deadline(client, consultation, user):
+    from consultations.models import ResponseFact
+
+    client.force_login(user)
+    draft = start(client, consultation)
+    post_step(client, consultation, draft, 0, {APPLIED: "no"})
+    draft.refresh_from_db()
+    post_step(client, consultation, draft, 1, STEP_TWO)
+    client.post(url(consultation, "respond_review", draft.pk), {"publication": "named"})
+    assert ResponseFact.objects.exists()
+    response = client.post(url(consultation, "respond_change", draft.pk))
+    assert response.url.endswith("/step/0/")
+    draft.refresh_from_db()
+    assert draft.is_draft and not ResponseFact.objects.exists()
+    ConsultationPage.objects.filter(pk=consultation.pk).update(closes_at=timezone.now())
+    client.post(url(consultation, "respond_review", draft.pk), {"publication": "named"})
+    draft.refresh_from_db()
+    assert draft.is_draft  # too late to submit again: the draft is kept

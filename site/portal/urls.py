@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("themes/", include("themes.urls")),
     path("documents/generated/", include("participation.documents.urls")),
     path("search/", views.search, name="search"),
+    path("review/", include("participation.review.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

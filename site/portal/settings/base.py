@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "participation.questionnaire",
     "participation.documents",
     "participation.audit",
+    "participation.review",
     "themes",
     "consultations",
     "wagtail.contrib.forms",

@@ -1,0 +1,41 @@
+"""Who may do what in the review engine: named predicates, one place."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Reviewer
+
+
+def can_manage(user) -> bool:
+    """Editors of review processes: staff with the permission (TOTP is enforced for all staff)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("review.change_reviewprocess")
+    )
+
+
+def open_phase_reviewers(now=None):
+    now = now or timezone.now()
+    return Reviewer.objects.filter(
+        active=True, process__phases__opens_at__lte=now, process__phases__closes_at__gt=now
+    )
+
+
+def reviewer_must_use_mfa(user) -> bool:
+    """Being a reviewer of a process with an open phase makes two-factor authentication
+    mandatory (registered on the ``participation_mfa_required`` hook)."""
+    if not user.is_authenticated:
+        return False
+    return open_phase_reviewers().filter(user=user).exists()
+
+
+def reviews_in_progress(user):
+    """Processes where ``user`` reviews in a phase that has not closed yet."""
+    now = timezone.now()
+    return (
+        Reviewer.objects.filter(Q(process__phases__closes_at__gt=now), user=user, active=True)
+        .select_related("process")
+        .distinct()
+    )

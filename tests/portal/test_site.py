@@ -154,3 +154,14 @@ def test_editors_translate_pages_with_wagtails_workflow(client, home_page, make_
     assert response.status_code == 302
     translated = HomePage.objects.get(locale=arabic)
     assert translated.translation_key == home_page.translation_key
+
+
+def test_reviewers_find_their_workspace_in_the_header(client, home_page, user, make_user):
+    from participation.review.models import Reviewer, ReviewProcess
+
+    client.force_login(user)
+    assert "My reviews" not in client.get("/").content.decode()
+    process = ReviewProcess.objects.create(name="Expert group", item_noun="Application")
+    Reviewer.objects.create(process=process, user=user)
+    html = client.get("/").content.decode()
+    assert 'href="/review/">My reviews</a>' in html

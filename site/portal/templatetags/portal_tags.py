@@ -63,3 +63,17 @@ def active_locale():
         return Locale.get_active()
     except Locale.DoesNotExist:
         return None
+
+
+@register.simple_tag(takes_context=True)
+def reviews_to_do(context) -> bool:
+    """Whether the signed-in person sits on a committee or jury (one query, once per page)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    if not hasattr(request, "_is_reviewer"):
+        from participation.review.models import Reviewer
+
+        request._is_reviewer = Reviewer.objects.filter(user=user, active=True).exists()
+    return request._is_reviewer

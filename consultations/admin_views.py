@@ -135,3 +135,24 @@ def export_responses(request, page_id, fmt):
         raise Http404
 
     return view(request)
+
+
+def detect_campaigns_view(request, page_id):
+    """Queue campaign detection (a background task) and go back to the responses list."""
+    from django.contrib import messages
+    from django.shortcuts import get_object_or_404, redirect
+    from wagtail.admin.auth import user_passes_test
+
+    from .models import ConsultationPage
+    from .tasks import detect_campaigns
+
+    @user_passes_test(lambda user: user.is_staff)
+    def view(request):
+        page = get_object_or_404(ConsultationPage, pk=page_id)
+        detect_campaigns.enqueue(page.pk)
+        messages.success(
+            request, _("Campaign detection has started; the Campaign column fills in shortly.")
+        )
+        return redirect(f"/admin/consultations/responses/?consultation={page.pk}")
+
+    return view(request)

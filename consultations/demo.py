@@ -7,7 +7,7 @@ from wagtail.models import Locale
 
 from themes.models import Theme
 
-from . import demo_responses
+from . import demo_responses, services
 from .demo_questionnaire import housing_questionnaire, recognition_questionnaire
 from .models import ConsultationIndexPage, ConsultationPage, OutcomeItem
 
@@ -86,7 +86,8 @@ def load(home):
         page.themes.set([themes[s] for s in spec["themes"]])
         page.save_revision().publish()
     recognition = ConsultationPage.objects.child_of(index).get(slug="recognition-of-qualifications")
-    demo_responses.load(recognition, 300, demo_responses._recognition_answers, seed=1)
+    if demo_responses.load(recognition, 300, demo_responses._recognition_answers, seed=1):
+        services.detect_campaigns(recognition)
     housing = ConsultationPage.objects.child_of(index).get(slug="housing-for-newcomers")
     demo_responses.load(housing, 120, demo_responses._housing_answers, seed=2)
     if not housing.outcome_published_at:

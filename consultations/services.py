@@ -323,3 +323,26 @@ def due_reminders(now=None):
         .exclude(consultation__opens_at__gt=now)
         .select_related("consultation", "user")
     )
+
+
+def detect_campaigns(consultation, threshold: float = 0.8) -> int:
+    """Group identical and near-identical free-text answers; each group gets a campaign label.
+
+    Reads the answers once as a stream (see participation.analysis.campaigns), so it scales to
+    hundreds of thousands of answers. Returns the number of groups found.
+    """
+    from participation.analysis.campaigns import group
+
+    submitted = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
+    texts = submitted.exclude(search_text="").values_list("pk", "search_text").iterator(2000)
+    groups = group(texts, threshold=threshold)
+    with transaction.atomic():
+        submitted.exclude(campaign="").update(campaign="")
+        for found in groups:
+            members = list(found.member_ids)
+            for start in range(0, len(members), 500):
+                Response.objects.filter(pk__in=members[start : start + 500]).update(
+                    campaign=f"campaign-{found.id}"
+                )
+    record(consultation, None, "campaigns.detected", groups=len(groups))
+    return len(groups)

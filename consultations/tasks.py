@@ -84,3 +84,11 @@ def send_deadline_reminders() -> int:
         Response.objects.filter(pk=response.pk).update(reminded_at=timezone.now())
         sent += 1
     return sent
+
+
+@task()
+def detect_campaigns(consultation_id: int) -> int:
+    from .models import ConsultationPage
+    from .services import detect_campaigns as detect
+
+    return detect(ConsultationPage.objects.get(pk=consultation_id))

@@ -54,14 +54,19 @@ def responses_data(user):
 def export_urls():
     from django.urls import path
 
-    from .admin_views import export_responses
+    from .admin_views import detect_campaigns_view, export_responses
 
     return [
         path(
             "consultations/<int:page_id>/responses.<str:fmt>",
             export_responses,
             name="consultations_export",
-        )
+        ),
+        path(
+            "consultations/<int:page_id>/campaigns/",
+            detect_campaigns_view,
+            name="consultations_detect_campaigns",
+        ),
     ]
 
 
@@ -80,4 +85,11 @@ def export_buttons(page, user, view_name=None, next_url=None):
             priority=60 + n,
         )
         for n, fmt in enumerate(["csv", "xlsx"])
+    ] + [
+        Button(
+            _("Detect campaigns"),
+            reverse("consultations_detect_campaigns", args=[page.pk]),
+            icon_name="group",
+            priority=70,
+        )
     ]

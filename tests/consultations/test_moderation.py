@@ -61,3 +61,29 @@ def test_drafts_are_not_in_the_moderation_list(client, editor, consultation, use
     client.force_login(editor)
     html = client.get("/admin/consultations/responses/").content.decode()
     assert "CONS-" not in html
+
+
+def test_campaigns_are_grouped_and_counted_in_the_summary(
+    client, editor, consultation, answer, make_user
+):
+    from consultations import services
+
+    letter = (
+        "We ask the Commission to cut fees and to decide every application within three months."
+    )
+    for n in range(6):
+        answer(make_user(f"c{n}@example.org"), {PROPOSAL: letter + (" Thanks." if n % 2 else "")})
+    answer(
+        make_user("own@example.org"),
+        {PROPOSAL: "Interpreters in every hospital, please, and more nurses."},
+    )
+    client.force_login(editor)
+    response = client.get(f"/admin/consultations/{consultation.pk}/campaigns/")
+    assert response.status_code == 302  # the task ran at once in tests
+    campaigns = set(Response.objects.exclude(campaign="").values_list("campaign", flat=True))
+    assert len(campaigns) == 1
+    assert Response.objects.filter(campaign__in=campaigns).count() == 6
+    heard = services.what_we_heard(consultation)
+    assert heard["campaigns"] == [{"campaign": campaigns.pop(), "n": 6}]
+    html = client.get(consultation.url + "what-we-heard/").content.decode()
+    assert "campaign" in html.lower()

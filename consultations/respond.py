@@ -231,14 +231,19 @@ def no_longer_allowed(request, page, response):
     )
 
 
-def handles_lost_access(view):
-    """Turn NoLongerAllowed into the clear refusal page for any responding view."""
+def responding(view):
+    """For every view of one answer: sign-in (unless the consultation is open to everyone), the
+    answer if this person may edit it (404 otherwise), and a clear refusal for people who lost
+    access. The view receives (request, page, response, respondent, *args)."""
 
-    def wrapped(request, page, *args, **kwargs):
+    def wrapped(request, page, response_id, *args):
+        if not _anonymous_allowed(request, page):
+            return redirect_to_login(request.get_full_path())
         try:
-            return view(request, page, *args, **kwargs)
+            response = _response_or_404(request, page, response_id)
         except NoLongerAllowed as refusal:
             return no_longer_allowed(request, page, refusal.response)
+        return view(request, page, response, _respondent(request, response_id), *args)
 
     return wrapped
 
@@ -249,12 +254,8 @@ def _store_file(response, question, file_answer):
     return file_answer.as_answer(path=stored)
 
 
-@handles_lost_access
-def step(request, page, response_id, step):
-    if not _anonymous_allowed(request, page):
-        return redirect_to_login(request.get_full_path())
-    response = _response_or_404(request, page, response_id)
-    respondent = _respondent(request, response_id)
+@responding
+def step(request, page, response, respondent, step):
     if not response.is_draft:
         return redirect(_url(page, request, "respond_done", response.pk))
     questionnaire = parse(page.questionnaire)
@@ -355,12 +356,8 @@ def _display(questionnaire, answers):
     return rows
 
 
-@handles_lost_access
-def review(request, page, response_id):
-    if not _anonymous_allowed(request, page):
-        return redirect_to_login(request.get_full_path())
-    response = _response_or_404(request, page, response_id)
-    respondent = _respondent(request, response_id)
+@responding
+def review(request, page, response, respondent):
     questionnaire = parse(page.questionnaire)
     missing = engine.missing_required(questionnaire, response.answers) if response.is_draft else []
     publication_form = PublicationForm(request.POST or None)
@@ -391,11 +388,8 @@ def review(request, page, response_id):
     )
 
 
-@handles_lost_access
-def done(request, page, response_id):
-    if not _anonymous_allowed(request, page):
-        return redirect_to_login(request.get_full_path())
-    response = _response_or_404(request, page, response_id)
+@responding
+def done(request, page, response, respondent):
     questionnaire = parse(page.questionnaire)
     return render(
         request,
@@ -404,48 +398,46 @@ def done(request, page, response_id):
     )
 
 
-@handles_lost_access
-def change(request, page, response_id):
-    if not _anonymous_allowed(request, page):
-        return redirect_to_login(request.get_full_path())
-    response = _response_or_404(request, page, response_id)
-    respondent = _respondent(request, response_id)
+def _act(request, page, response, action, message, next_url):
+    """POST only: do `action`, say `message`, go to `next_url`; on refusal say why and go back."""
     if request.method == "POST":
         try:
-            consultation_services.reopen_response(response, respondent)
+            action()
         except SubmissionError as error:
             messages.error(request, str(error))
         else:
-            messages.info(
-                request, _("Your answer is a draft again. Submit it again when you have finished.")
-            )
-            return redirect(_url(page, request, "respond_step", response.pk, 0))
+            messages.success(request, message)
+            return redirect(next_url)
     return redirect(_url(page, request, "respond_done", response.pk))
 
 
-@handles_lost_access
-def withdraw(request, page, response_id):
-    if not _anonymous_allowed(request, page):
-        return redirect_to_login(request.get_full_path())
-    response = _response_or_404(request, page, response_id)
-    respondent = _respondent(request, response_id)
-    if request.method == "POST":
-        try:
-            consultation_services.withdraw_response(response, respondent)
-        except SubmissionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Your answer has been withdrawn."))
-            return redirect(_url(page, request, "respond_start"))
-    return redirect(_url(page, request, "respond_done", response.pk))
+@responding
+def change(request, page, response, respondent):
+    return _act(
+        request,
+        page,
+        response,
+        lambda: consultation_services.reopen_response(response, respondent),
+        _("Your answer is a draft again. Submit it again when you have finished."),
+        _url(page, request, "respond_step", response.pk, 0),
+    )
 
 
-@handles_lost_access
-def receipt(request, page, response_id):
+@responding
+def withdraw(request, page, response, respondent):
+    return _act(
+        request,
+        page,
+        response,
+        lambda: consultation_services.withdraw_response(response, respondent),
+        _("Your answer has been withdrawn."),
+        _url(page, request, "respond_start"),
+    )
+
+
+@responding
+def receipt(request, page, response, respondent):
     """The PDF receipt, also for people who answered without an account (and get no email)."""
-    if not _anonymous_allowed(request, page):
-        return redirect_to_login(request.get_full_path())
-    response = _response_or_404(request, page, response_id)
     if not response.is_submitted:
         raise Http404
     from django.http import HttpResponse

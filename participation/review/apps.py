@@ -9,4 +9,4 @@ class ReviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import exports  # noqa: F401 - registers the score sheet document kind
+        from . import exports, report  # noqa: F401 - register their document kinds

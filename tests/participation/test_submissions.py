@@ -131,3 +131,13 @@ def test_reopen_and_withdraw(consultation, user):
     # A withdrawn answer frees the slot: the person may start again.
     fresh, created = start(consultation, user)
     assert created and fresh.pk != withdrawn.pk
+
+
+def test_refusals_are_translated(consultation, user):
+    from django.utils import translation
+
+    draft, _ = start(consultation, user)
+    late = consultation.closes_at + timedelta(days=1)
+    with translation.override("fr"), pytest.raises(SubmissionError) as refusal:
+        services.submit(draft, user, "CONS", now=late)
+    assert "deadline" not in str(refusal.value)

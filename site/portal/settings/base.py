@@ -153,7 +153,12 @@ LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# Core packages that are not apps carry their own catalogues.
+LOCALE_PATHS = [
+    PROJECT_DIR / "locale",
+    BASE_DIR / "participation" / "submissions" / "locale",
+    BASE_DIR / "participation" / "calls" / "locale",
+]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

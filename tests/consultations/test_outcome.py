@@ -28,6 +28,8 @@ def test_publishing_the_outcome_shows_it_and_emails_respondents(
     page.refresh_from_db()
     assert page.outcome_published_at and page.state == "outcome"
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    french = next(m for m in mail.outbox if m.to == ["a@example.org"])
+    assert french.subject.startswith("Ce que nous avons fait de vos réponses")
 
     html = client.get(page.url).content.decode()
     assert "You said, we did" in html and "Fees halved" in html

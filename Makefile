@@ -71,6 +71,8 @@ bench: install-test
 	mkdir -p bench/results
 	$(PY) bench/review_bench.py | tee bench/results/review.txt
 	$(PY) bench/documents_bench.py | tee bench/results/documents.txt
+	$(PY) bench/campaigns_bench.py | tee bench/results/campaigns.txt
+	$(PY) bench/consultations_bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media static_collected

@@ -1,0 +1,9 @@
+"""The site's URLs plus the baseline view (outside i18n_patterns and before Wagtail's catch-all)."""
+
+from django.urls import path
+
+from portal.urls import urlpatterns as site_urlpatterns
+
+from . import views
+
+urlpatterns = [path("bench-baseline/", views.submit, name="bench_baseline"), *site_urlpatterns]

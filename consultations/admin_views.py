@@ -53,9 +53,13 @@ class ResponseAdminForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         # Who redacted is recorded with each redaction.
+        from .services import answers_changed
+
         for form in self.formsets["redactions"].forms:
             if form.instance.pk is None and form.has_changed():
                 form.instance.created_by = self.for_user
+        # Spam flags and moderation change what the summary counts and shows.
+        answers_changed(self.instance.consultation_id)
         return super().save(commit)
 
 

@@ -13,7 +13,7 @@ from participation.questionnaire.structure import parse
 
 from .demo_questionnaire import qid
 from .models import Response, ResponseFact
-from .services import facts_for, search_text
+from .services import answers_changed, facts_for, search_text
 
 PROPOSALS = [
     ("en", "Recognition took two years. Let us work in our field while the papers are checked."),
@@ -122,4 +122,5 @@ def load(consultation, count, make_answers, seed):
     for response in saved:
         response.search_text = search_text(response)
     Response.objects.bulk_update(saved, ["search_text"])
+    answers_changed(consultation.pk)
     return len(saved)

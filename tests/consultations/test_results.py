@@ -155,3 +155,12 @@ def test_retention_command_erases_only_due_consultations(consultation, answer, u
     call_command("erase_expired_personal_data")
     done.refresh_from_db()
     assert done.user is None and done.personal_data_erased_at
+
+
+def test_cached_summary_follows_new_answers(consultation, answer, make_user, user):
+    answer(make_user("a@example.org"), {APPLIED: True})
+    assert services.what_we_heard(consultation)["totals"]["responses"] == 1  # now cached
+    second = answer(make_user("b@example.org"), {APPLIED: False})
+    assert services.what_we_heard(consultation)["totals"]["responses"] == 2
+    services.withdraw_response(second, second.user)
+    assert services.what_we_heard(consultation)["totals"]["responses"] == 1

@@ -226,6 +226,12 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
 
         return public.published_responses(request, self)
 
+    @path("files/<int:response_id>/<str:question_id>/")
+    def attachment(self, request, response_id, question_id):
+        from . import public
+
+        return public.attachment(request, self, response_id, question_id)
+
     @path("respond/")
     def respond_start(self, request):
         from . import respond

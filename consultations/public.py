@@ -48,7 +48,14 @@ def published_responses(request, page):
                 "response": response,
                 "author": services.public_author(response),
                 "answers": [
-                    (question.label, display_value(question, answers[question.id]))
+                    (
+                        question.label,
+                        display_value(question, answers[question.id]),
+                        page.url
+                        + page.reverse_subpage("attachment", args=[response.pk, question.id])
+                        if question.type == "file_upload"
+                        else None,
+                    )
                     for question in questionnaire.questions
                     if question.id in answers and question.type not in ("consent",)
                 ],
@@ -59,3 +66,49 @@ def published_responses(request, page):
         "consultations/published_responses.html",
         {"page": page, "page_obj": page_obj, "items": items},
     )
+
+
+def can_download_attachment(request, response) -> bool:
+    """Editors, people who may edit the answer, and the public when the respondent agreed to
+    publish attachments and the answer is published."""
+    from participation.submissions.services import can_edit
+
+    from .respond import _respondent
+
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    if can_edit(response, _respondent(request, response.pk)):
+        return True
+    return (
+        response.publish_attachments
+        and services.publishable(response.consultation).filter(pk=response.pk).exists()
+    )
+
+
+def attachment(request, page, response_id, question_id):
+    """Serve an uploaded file as a download, never inline: its type was checked by content on
+    upload, and a download cannot run in the site's origin whatever it contains."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    from .models import Response
+
+    response = Response.objects.filter(pk=response_id, consultation=page).first()
+    answer = response.answers.get(question_id) if response else None
+    if (
+        not isinstance(answer, dict)
+        or "path" not in answer
+        or not can_download_attachment(request, response)
+    ):
+        raise Http404
+    if not default_storage.exists(answer["path"]):
+        raise Http404
+    served = FileResponse(
+        default_storage.open(answer["path"], "rb"),
+        as_attachment=True,
+        filename=answer.get("name") or "attachment",
+        content_type=answer.get("content_type") or "application/octet-stream",
+    )
+    served["X-Content-Type-Options"] = "nosniff"
+    served["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return served

@@ -2,7 +2,6 @@
 (built in the background), the charts, and the spreadsheets of responses."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,10 +84,7 @@ def clean_summary_params(params):
 
 
 def summary_fingerprint(params) -> str:
-    stamp = Response.objects.filter(consultation_id=params["consultation"]).aggregate(
-        n=Count("pk"), last=Max("updated_at")
-    )
-    return f"{params['lang']}:{stamp['n']}:{stamp['last']}"
+    return f"{params['lang']}:{services.summary_version(params['consultation'])}"
 
 
 def build_summary(params, progress):

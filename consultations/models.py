@@ -96,6 +96,8 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
         _("outcome published"), null=True, blank=True, editable=False
     )
     questionnaire = StreamField(QuestionnaireBlock(), blank=True, verbose_name=_("questionnaire"))
+    # Grows with every change to submitted answers; keys the cached summary (no scan needed).
+    answers_version = models.PositiveBigIntegerField(default=0, editable=False)
     allow_anonymous = models.BooleanField(
         _("accept answers from people without an account"),
         default=False,
@@ -182,6 +184,14 @@ class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
                         _("Outcome “%(title)s” names unknown receipts: %(receipts)s")
                         % {"title": item.title, "receipts": ", ".join(missing)}
                     )
+
+    def with_content_json(self, content):
+        """Publishing any revision keeps the facts that are not content: when the outcome was
+        published (so respondents are not emailed twice) and the answers' version."""
+        page = super().with_content_json(content)
+        page.outcome_published_at = self.outcome_published_at
+        page.answers_version = self.answers_version
+        return page
 
     @property
     def state(self) -> str:

@@ -59,10 +59,6 @@ class CallWindowMixin(models.Model):
             draft_started_at,
         )
 
-    def local(self, moment):
-        """`moment` in the call's own time zone, for display."""
-        return timezone.localtime(moment, self.zone) if moment else None
-
 
 def annotate_window_state(queryset, now=None):
     """Add `window_state` (forthcoming / open / closed) in SQL, for filtering and counting."""

@@ -9,7 +9,10 @@ from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from awards import demo as awards_demo
 from consultations import demo as consultations_demo
+from expertgroup import demo as expertgroup_demo
+from monitoring import demo as monitoring_demo
 from participation.organisations.models import Membership, Organisation
 from portal.demo_translations import HOME, THEME_NAMES
 from portal.models import HomePage, NavigationSettings, StandardPage
@@ -38,7 +41,11 @@ class Command(BaseCommand):
         users = {email: self._person(email, *rest) for email, *rest in PEOPLE}
         self._organisation(users)
         consultations_index = consultations_demo.load(home)
-        self._navigation(home, consultations_index)
+        # Each plugin builds its own demo and returns the page the navigation links to.
+        plugin_pages = [
+            demo.load(home) for demo in (expertgroup_demo, awards_demo, monitoring_demo)
+        ]
+        self._navigation(home, [consultations_index, *filter(None, plugin_pages)])
         self._translations(home)
         call_command("update_index", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
@@ -194,17 +201,14 @@ class Command(BaseCommand):
                 translated.title, translated.intro = HOME[code]
                 translated.save_revision().publish()
 
-    def _navigation(self, home, consultations_index):
+    def _navigation(self, home, section_pages):
         site = Site.objects.get(is_default_site=True)
         nav = NavigationSettings.for_site(site)
         if not nav.primary_links:
             about = StandardPage.objects.child_of(home).get(slug="about")
             privacy = StandardPage.objects.child_of(home).get(slug="privacy")
             accessibility = StandardPage.objects.child_of(home).get(slug="accessibility")
-            nav.primary_links = [
-                ("link", {"page": consultations_index, "url": "", "label": ""}),
-                ("link", {"page": about, "url": "", "label": ""}),
-            ]
+            nav.primary_links = [("link", {"page": about, "url": "", "label": ""})]
             nav.footer_links = [
                 ("link", {"page": privacy, "url": "", "label": ""}),
                 ("link", {"page": accessibility, "url": "", "label": ""}),
@@ -212,4 +216,15 @@ class Command(BaseCommand):
             nav.footer_text = (
                 "<p>Built for the EU Action Plan on Integration and Inclusion 2021-2027.</p>"
             )
+        # Sections come first, in order; a section added since the last run is linked too.
+        linked = {block.value["page"].pk for block in nav.primary_links if block.value["page"]}
+        missing = [page for page in section_pages if page.pk not in linked]
+        if missing:
+            others = [(block.block_type, block.value) for block in nav.primary_links]
+            nav.primary_links = [
+                *[("link", {"page": page, "url": "", "label": ""}) for page in missing],
+                *others,
+            ]
+            nav.save()
+        elif not nav.pk:
             nav.save()

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AwardsConfig(AppConfig):
+    name = "awards"
+    label = "awards"
+    verbose_name = _("Integration award")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExpertGroupConfig(AppConfig):
+    name = "expertgroup"
+    label = "expertgroup"
+    verbose_name = _("Migrant Expert Group")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -287,6 +287,7 @@ def make_drafts(consultation, count: int, prefix: str = "bench-voter") -> list[D
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import transaction
+    from django.urls import reverse
     from django.utils import timezone
 
     from consultations.demo_responses import _recognition_answers
@@ -355,7 +356,7 @@ def make_drafts(consultation, count: int, prefix: str = "bench-voter") -> list[D
             keys.append(session.session_key)
     return [
         Draft(
-            consultation.url + consultation.reverse_subpage("respond_review", args=[draft.pk]),
+            reverse("consultations:submit", args=[draft.pk]),  # where the review page posts
             key,
             draft.pk,
         )

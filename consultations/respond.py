@@ -195,13 +195,17 @@ class NoLongerAllowed(Exception):
         self.response = response
 
 
-def _response_or_404(request, page, response_id):
+def _response_or_404(request, page, response_id, response=None):
+    """The answer if this person may edit it; `response` when the caller has loaded it."""
     respondent = _respondent(request, response_id)
-    response = (
-        Response.objects.select_related("organisation", "updated_by", "user")
-        .filter(pk=response_id, consultation=page)
-        .first()
-    )
+    if response is None:
+        response = (
+            Response.objects.select_related("organisation", "updated_by", "user")
+            .filter(pk=response_id, consultation=page)
+            .first()
+        )
+    if response is not None:
+        response.consultation = page  # already loaded by Wagtail's routing: no second query
     if response is not None and not services.can_edit(response, respondent):
         # Someone who worked on it (e.g. removed from the organisation mid-draft) is told why;
         # anyone else learns nothing, not even that it exists.
@@ -236,11 +240,11 @@ def responding(view):
     answer if this person may edit it (404 otherwise), and a clear refusal for people who lost
     access. The view receives (request, page, response, respondent, *args)."""
 
-    def wrapped(request, page, response_id, *args):
+    def wrapped(request, page, response_id, *args, response=None):
         if not _anonymous_allowed(request, page):
             return redirect_to_login(request.get_full_path())
         try:
-            response = _response_or_404(request, page, response_id)
+            response = _response_or_404(request, page, response_id, response)
         except NoLongerAllowed as refusal:
             return no_longer_allowed(request, page, refusal.response)
         return view(request, page, response, _respondent(request, response_id), *args)
@@ -361,6 +365,8 @@ def review(request, page, response, respondent):
     questionnaire = parse(page.questionnaire)
     missing = engine.missing_required(questionnaire, response.answers) if response.is_draft else []
     publication_form = PublicationForm(request.POST or None)
+    if request.method == "POST" and response.is_submitted:  # a double click: same receipt
+        return redirect(_url(page, request, "respond_done", response.pk))
     if request.method == "POST" and response.is_draft:
         if missing:
             messages.error(request, _("Some required questions are not answered yet."))
@@ -386,6 +392,25 @@ def review(request, page, response, respondent):
             "publication_form": publication_form,
         },
     )
+
+
+def submit(request, response_id):
+    """The review page's "Submit" button posts here, to a plain URL rather than a page route:
+    submitting peaks at the deadline, and Wagtail's page routing costs nine queries a request.
+    The page's live state and view restrictions are checked as its routing would."""
+    response = (
+        Response.objects.select_related("consultation", "organisation", "updated_by", "user")
+        .filter(pk=response_id, consultation__live=True)
+        .first()
+    )
+    if response is None:
+        raise Http404
+    page = response.consultation
+    if request.method != "POST" or any(
+        not restriction.accept_request(request) for restriction in page.get_view_restrictions()
+    ):
+        return redirect(_url(page, request, "respond_review", response_id))
+    return review(request, page, response_id, response=response)
 
 
 @responding

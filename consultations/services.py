@@ -59,16 +59,19 @@ def facts_for(response) -> list[ResponseFact]:
 @transaction.atomic
 def submit_response(response, user, publication: str, publish_attachments: bool, now=None):
     """Submit with the respondent's publication choice, and count its answers."""
-    if response.is_draft:
-        Response.objects.filter(pk=response.pk).update(
-            publication=publication, publish_attachments=publish_attachments
-        )
-        response.refresh_from_db()
-    submitted = submissions.submit(response, user, RECEIPT_PREFIX, now=now)
-    if not submitted.facts.exists():
+    now = now or timezone.now()
+
+    def with_choices(current):
+        current.publication = publication
+        current.publish_attachments = publish_attachments
+        current.search_text = search_text(current)
+
+    submitted = submissions.submit(
+        response, user, RECEIPT_PREFIX, now=now, before_save=with_choices
+    )
+    if submitted.submitted_at == now:  # submitted by this call, not a double click
         ResponseFact.objects.bulk_create(facts_for(submitted))
-        Response.objects.filter(pk=submitted.pk).update(search_text=search_text(submitted))
-    answers_changed(submitted.consultation_id)
+        answers_changed(submitted.consultation_id)
     return submitted
 
 

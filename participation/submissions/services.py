@@ -119,9 +119,13 @@ def save_draft(submission, user, answers: dict, expected_version: int, **fields)
 
 
 @transaction.atomic
-def submit(submission, user, receipt_prefix: str, now=None):
+def submit(submission, user, receipt_prefix: str, now=None, before_save=None):
     """Submit a draft once. Submitting again (double click, second tab) returns the same
-    receipt instead of an error or a duplicate; after the deadline the draft is kept."""
+    receipt instead of an error or a duplicate; after the deadline the draft is kept.
+
+    ``before_save(current)`` may set more fields on the locked row (e.g. a publication choice)
+    so that they are written by the same UPDATE. Whether this call did the submitting shows in
+    ``current.submitted_at == now``."""
     now = now or timezone.now()
     current = _locked(submission)
     if current.status == SubmissionStatus.SUBMITTED:
@@ -133,7 +137,8 @@ def submit(submission, user, receipt_prefix: str, now=None):
             _("Only an administrator of %(organisation)s can submit this on its behalf.")
             % {"organisation": current.organisation}
         )
-    call = current.get_call()
+    # A submission never changes call, so the caller's copy (often with the page cached) serves.
+    call = submission.get_call()
     if not call.accepts_submission(draft_started_at=current.created_at, now=now):
         raise SubmissionError(
             _("The deadline has passed, so this can no longer be submitted. Your draft is kept.")
@@ -142,6 +147,8 @@ def submit(submission, user, receipt_prefix: str, now=None):
     current.submitted_at = now
     current.updated_by = _as_user(user)
     current.version += 1
+    if before_save is not None:
+        before_save(current)
     for _attempt in range(5):
         current.receipt_number = new_receipt_number(receipt_prefix)
         try:

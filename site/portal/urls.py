@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("documents/generated/", include("participation.documents.urls")),
     path("search/", views.search, name="search"),
     path("review/", include("participation.review.urls")),
+    path("responses/", include("consultations.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from consultations.demo_questionnaire import qid
 from consultations.models import ConsultationPage, Response
@@ -289,3 +290,79 @@ def test_change_a_submitted_answer_until_the_deadline(client, consultation, user
     client.post(url(consultation, "respond_review", draft.pk), {"publication": "named"})
     draft.refresh_from_db()
     assert draft.is_draft  # too late to submit again: the draft is kept
+
+
+def _ready_to_submit(client, consultation, user):
+    client.force_login(user)
+    draft = start(client, consultation)
+    post_step(client, consultation, draft, 0, STEP_ONE)
+    draft.refresh_from_db()
+    post_step(client, consultation, draft, 1, STEP_TWO)
+    return draft
+
+
+def test_review_page_submits_to_the_plain_url_in_few_queries(
+    client, consultation, user, django_assert_max_num_queries
+):
+    draft = _ready_to_submit(client, consultation, user)
+    submit_url = f"/responses/{draft.pk}/submit/"
+    review = client.get(url(consultation, "respond_review", draft.pk)).content.decode()
+    assert f'action="{submit_url}"' in review
+    # Session, user, answer with its page, view restrictions (2), lock, update, audit, facts,
+    # answers' version, savepoints: no Wagtail routing, no reference index.
+    with django_assert_max_num_queries(16):
+        response = client.post(submit_url, {"publication": "named"})
+    assert response.status_code == 302
+    assert response.url == url(consultation, "respond_done", draft.pk)
+    draft.refresh_from_db()
+    assert draft.is_submitted and draft.publication == "named"
+    assert draft.search_text == STEP_TWO[PROPOSAL] and draft.facts.count() >= 3
+    # A double submit keeps one receipt and counts the answers once.
+    facts = draft.facts.count()
+    assert client.post(submit_url, {"publication": "anonymous"}).status_code == 302
+    again = Response.objects.get()
+    assert again.receipt_number == draft.receipt_number and again.publication == "named"
+    assert again.facts.count() == facts
+
+
+def test_plain_submit_url_refuses_like_the_page(client, consultation, user, make_user):
+    draft = _ready_to_submit(client, consultation, user)
+    submit_url = f"/responses/{draft.pk}/submit/"
+    # A GET goes back to the review page; a bad choice shows the review page with the error.
+    assert client.get(submit_url).url == url(consultation, "respond_review", draft.pk)
+    html = client.post(submit_url, {"publication": "everywhere"}).content.decode()
+    assert "Select a valid choice" in html and f'action="{submit_url}"' in html
+    # Strangers, unknown ids and hostile ids learn nothing.
+    client.force_login(make_user("stranger@example.org"))
+    assert client.post(submit_url, {"publication": "named"}).status_code == 404
+    assert client.post("/responses/999999/submit/", {"publication": "named"}).status_code == 404
+    assert client.post("/responses/99999999999999999999/submit/").status_code == 404
+    client.force_login(user)
+    # An unpublished consultation takes nothing; a restricted one sends people through its
+    # restriction on the page itself.
+    consultation.unpublish()
+    assert client.post(submit_url, {"publication": "named"}).status_code == 404
+    consultation.save_revision().publish()
+    PageViewRestriction.objects.create(
+        page=consultation, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    response = client.post(submit_url, {"publication": "named"})
+    assert response.status_code == 302 and response.url.endswith("/review/")
+    assert Response.objects.get().is_draft
+    # Anonymous visitors of a consultation that needs an account are sent to sign in.
+    PageViewRestriction.objects.all().delete()
+    client.logout()
+    assert "/accounts/login/" in client.post(submit_url, {"publication": "named"}).url
+
+
+def test_plain_submit_url_after_the_deadline_keeps_the_draft(client, consultation, user):
+    draft = _ready_to_submit(client, consultation, user)
+    ConsultationPage.objects.filter(pk=consultation.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    html = client.post(
+        f"/responses/{draft.pk}/submit/", {"publication": "anonymous"}, follow=True
+    ).content.decode()
+    assert "The deadline has passed" in html and "Your draft is kept" in html
+    draft.refresh_from_db()
+    assert draft.is_draft and draft.answers[PROPOSAL] == STEP_TWO[PROPOSAL]

@@ -10,7 +10,7 @@ from participation.documents.charts import bar_chart
 from participation.documents.registry import BuiltFile, DocumentKind, register
 from participation.documents.spreadsheets import Column
 from participation.questionnaire.export import columns as question_columns
-from participation.questionnaire.export import display_value, merge_snapshots
+from participation.questionnaire.export import display_value, displayer, merge_snapshots
 from participation.questionnaire.structure import parse
 
 from . import services
@@ -185,15 +185,13 @@ def response_columns(consultation) -> list[Column]:
         Column("spam", _("Spam")),
         Column("campaign", _("Campaign")),
     ]
-    per_question = [
-        Column(
-            f"q:{column.id}",
-            column.header,
-            lambda r, column=column: display_value(column.source, r.answers.get(column.id)),
-        )
-        for column in question_columns(questionnaire, list(merged), snapshots)
-    ]
-    return fixed + per_question
+    columns = question_columns(questionnaire, list(merged), snapshots)
+    return fixed + [_answer_column(column) for column in columns]
+
+
+def _answer_column(column) -> Column:
+    show = displayer(column.source)  # labels prepared once for the whole export
+    return Column(f"q:{column.id}", column.header, lambda r: show(r.answers.get(column.id)))
 
 
 def response_rows(consultation):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .structure import Question, parse
 
-__all__ = ["Column", "columns", "display_value", "merge_snapshots", "snapshot"]
+__all__ = ["Column", "columns", "display_value", "displayer", "merge_snapshots", "snapshot"]
 
 
 def _json(value):
@@ -117,62 +117,71 @@ def columns(questionnaire, answers_seen=(), snapshots: Iterable[Mapping] = ()) -
 
 
 class _View:
-    """What display needs of a question, from a ``Question`` or a snapshot entry."""
+    """What display needs of a question, from a ``Question`` or a snapshot entry, with every
+    label already turned into text (translating per cell made exports slow)."""
 
     def __init__(self, source):
         if isinstance(source, Column):
             source = source.source
         if isinstance(source, Question):
             self.type = source.type
-            self.options = {o.value: o.label for o in source.options}
+            self.options = {o.value: str(o.label) for o in source.options}
             settings = source.settings
         else:
             source = source or {}
             self.type = source.get("type") or ""
             self.options = {
-                o.get("value"): o.get("label")
+                o.get("value"): str(o.get("label"))
                 for o in source.get("options") or []
                 if isinstance(o, Mapping)
             }
             settings = source.get("settings") or {}
-        self.other_label = settings.get("other_label") or _("Other")
-        self.dont_know_label = settings.get("dont_know_label") or _("Don't know")
+        self.other_label = str(settings.get("other_label") or _("Other"))
+        self.dont_know_label = str(settings.get("dont_know_label") or _("Don't know"))
+        self.yes, self.no = str(_("Yes")), str(_("No"))
 
     def label(self, value) -> str:
-        return str(self.options.get(value) or value)
+        return self.options.get(value) or str(value)
+
+    def __call__(self, answer) -> str:
+        if answer is None or answer == "" or answer == [] or answer == {}:
+            return ""
+        kind = self.type
+        try:
+            if kind == "single_choice" and isinstance(answer, Mapping):
+                if "other" in answer:
+                    return f"{self.other_label}: {answer['other']}"
+                return self.label(answer.get("choice"))
+            if kind == "multiple_choice" and isinstance(answer, Mapping):
+                parts = [self.label(v) for v in answer.get("choices") or []]
+                if answer.get("other"):
+                    parts.append(f"{self.other_label}: {answer['other']}")
+                return "; ".join(parts)
+            if kind == "ranking" and isinstance(answer, list):
+                return ", ".join(f"{n}. {self.label(v)}" for n, v in enumerate(answer, start=1))
+            if kind in ("yes_no", "consent") and isinstance(answer, bool):
+                return self.yes if answer else self.no
+            if kind == "scale" and answer == "dont_know":
+                return self.dont_know_label
+            if kind == "file_upload" and isinstance(answer, Mapping):
+                return str(answer.get("name") or "")
+        except (TypeError, ValueError, AttributeError):
+            pass
+        if isinstance(answer, bool):
+            return self.yes if answer else self.no
+        if isinstance(answer, list):
+            return ", ".join(str(v) for v in answer)
+        if isinstance(answer, Mapping):
+            return "; ".join(f"{k}: {v}" for k, v in answer.items())
+        return str(answer)
+
+
+def displayer(question_or_snapshot):
+    """``display_value`` for many answers to one question: labels prepared once (exports)."""
+    return _View(question_or_snapshot)
 
 
 def display_value(question_or_snapshot, answer) -> str:
     """Human text for one stored answer: option labels, "Other: ...", "1. x, 2. y" for a
     ranking, Yes/No; "" for no answer. Never raises on unexpected data: it shows it as text."""
-    if answer is None or answer == "" or answer == [] or answer == {}:
-        return ""
-    view = _View(question_or_snapshot)
-    kind = view.type
-    try:
-        if kind == "single_choice" and isinstance(answer, Mapping):
-            if "other" in answer:
-                return f"{view.other_label}: {answer['other']}"
-            return view.label(answer.get("choice"))
-        if kind == "multiple_choice" and isinstance(answer, Mapping):
-            parts = [view.label(v) for v in answer.get("choices") or []]
-            if answer.get("other"):
-                parts.append(f"{view.other_label}: {answer['other']}")
-            return "; ".join(parts)
-        if kind == "ranking" and isinstance(answer, list):
-            return ", ".join(f"{n}. {view.label(v)}" for n, v in enumerate(answer, start=1))
-        if kind in ("yes_no", "consent") and isinstance(answer, bool):
-            return _("Yes") if answer else _("No")
-        if kind == "scale" and answer == "dont_know":
-            return view.dont_know_label
-        if kind == "file_upload" and isinstance(answer, Mapping):
-            return str(answer.get("name") or "")
-    except (TypeError, ValueError, AttributeError):
-        pass
-    if isinstance(answer, bool):
-        return _("Yes") if answer else _("No")
-    if isinstance(answer, list):
-        return ", ".join(str(v) for v in answer)
-    if isinstance(answer, Mapping):
-        return "; ".join(f"{k}: {v}" for k, v in answer.items())
-    return str(answer)
+    return _View(question_or_snapshot)(answer)

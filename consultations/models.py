@@ -390,7 +390,8 @@ class Response(ClusterableModel, SubmissionBase):
                 name="one_live_personal_response",
             ),
         ]
-        indexes = [models.Index(fields=["consultation", "status"])]
+        # Exports and the moderation list read one consultation's submitted answers in order.
+        indexes = [models.Index(fields=["consultation", "status", "submitted_at"])]
         verbose_name = _("response")
 
     def __str__(self):

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 
 from . import conf
@@ -347,7 +348,7 @@ class NumberBlock(QuestionBlock):
     integer_only = blocks.BooleanBlock(required=False, default=True, label=_("Whole numbers only"))
 
     class Meta:
-        label = _("Number")
+        label = pgettext_lazy("question type", "Number")
         icon = "decimal"
         form_layout = _layout("min_value", "max_value", "integer_only")
 

@@ -8,7 +8,7 @@ in chunks): downloaded at once from the admin (CSV streamed), or built in the ba
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from participation.documents.registry import BuiltFile, DocumentKind, register
 from participation.documents.spreadsheets import Column, csv_response, iter_csv, write_xlsx
@@ -47,7 +47,7 @@ def score_sheet_columns(process: ReviewProcess) -> list[Column]:
 
     columns = [
         Column("phase", _("Phase"), lambda r: r.assignment.phase.label),
-        Column("item", _("Number"), "assignment.item.number"),
+        Column("item", pgettext("identifier", "Number"), "assignment.item.number"),
         Column("title", _("Title"), "assignment.item.title"),
         Column("organisation", _("Organisation"), "assignment.item.organisation.name"),
         Column("reviewer", _("Reviewer"), lambda r: r.assignment.reviewer.name),

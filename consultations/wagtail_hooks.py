@@ -1,10 +1,13 @@
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from themes.figures import Figure
 from themes.selectors import ThemedItem, ThemedSection
 
 from .admin_views import ResponseViewSet
-from .models import ConsultationPage
+from .models import ConsultationPage, Response
 
 
 @hooks.register("register_admin_viewset")
@@ -92,4 +95,27 @@ def export_buttons(page, user, view_name=None, next_url=None):
             icon_name="group",
             priority=70,
         )
+    ]
+
+
+@hooks.register("register_participation_figures")
+def consultation_figures(theme):
+    """Consultations held, answers and organisations involved, for a theme or overall: two
+    aggregate queries whatever the volume (the monitoring board asserts it)."""
+    held = ConsultationPage.objects.live().filter(opens_at__lte=timezone.now())
+    if theme is not None:
+        held = held.filter(themes=theme)
+    totals = Response.objects.filter(
+        consultation__in=held.values("pk"), status=Response.Status.SUBMITTED, spam=False
+    ).aggregate(responses=Count("pk"), organisations=Count("organisation", distinct=True))
+    group = _("Consultations")
+    return [
+        Figure("consultations.held", _("Consultations held"), held.count(), group),
+        Figure("consultations.responses", _("Answers"), totals["responses"], group),
+        Figure(
+            "consultations.organisations",
+            _("Organisations involved"),
+            totals["organisations"],
+            group,
+        ),
     ]

@@ -83,13 +83,17 @@ class Chart:
     stacked: bool = False
     horizontal: bool = False
     description: str = ""
+    line: bool = False  # a line chart (values over time) instead of bars
     uid: str = field(default_factory=lambda: f"chart-{uuid.uuid4().hex[:12]}")
 
     @property
     def summary(self) -> str:
         if self.description:
             return self.description
-        kind = _("Stacked bar chart") if self.stacked else _("Bar chart")
+        if self.line:
+            kind = _("Line chart")
+        else:
+            kind = _("Stacked bar chart") if self.stacked else _("Bar chart")
         return "{}: {}, {}. {}".format(
             kind,
             ngettext("%(count)d category", "%(count)d categories", len(self.categories))
@@ -103,17 +107,20 @@ class Chart:
     def svg(self) -> SafeString:
         import pygal
 
-        if self.horizontal:
+        if self.line:
+            cls = pygal.Line
+        elif self.horizontal:
             cls = pygal.HorizontalStackedBar if self.stacked else pygal.HorizontalBar
         else:
             cls = pygal.StackedBar if self.stacked else pygal.Bar
         categories, series = list(self.categories), self.series
-        if self.horizontal:  # pygal draws the first category at the bottom; read top-down
+        # pygal draws the first category at the bottom; read top-down
+        if self.horizontal and not self.line:
             categories = categories[::-1]
             series = [(name, list(values)[::-1]) for name, values in series]
         height = (
             max(280, 110 + 34 * len(categories) * (1 if self.stacked else max(1, len(series))))
-            if self.horizontal
+            if self.horizontal and not self.line
             else 420
         )
         chart = cls(
@@ -151,6 +158,9 @@ class Chart:
         svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
         # pygal writes its configuration (labels included) into a <script>: none wanted.
         svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.S | re.I)
+        # A style attribute would be blocked by the Content Security Policy; the SVG
+        # presentation attribute does the same and is allowed.
+        svg = svg.replace('style="opacity: 0"', 'opacity="0"')
         title_id, desc_id = f"{self.uid}-title", f"{self.uid}-desc"
         head = (
             f'<title id="{title_id}">{escape(self.title)}</title>'
@@ -215,3 +225,17 @@ def bar_chart(
         horizontal=horizontal,
         description=description,
     )
+
+
+def line_chart(
+    title: str,
+    categories: Sequence[str],
+    series: Mapping[str, Sequence] | Sequence[tuple[str, Sequence]],
+    *,
+    description: str = "",
+) -> Chart:
+    """A line chart of ``series`` over ``categories`` (for example years), one value per
+    category (None where there is none: the line has a gap). Same ``.svg`` and ``.table``."""
+    chart = bar_chart(title, categories, series, horizontal=False, description=description)
+    chart.line = True
+    return chart

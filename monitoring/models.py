@@ -1,0 +1,290 @@
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class MonitoringBoardPage(RoutablePageMixin, Page):
+    """The public progress board: the whole action plan at its URL, one theme at ``<slug>/``,
+    open data at ``data/json/``, ``data/figures/csv/``, ``data/commitments/csv/``,
+    ``data/indicators/csv/`` (and the same under each theme). Routes dispatch to views.py."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    licence = models.CharField(
+        _("licence of the open data"),
+        max_length=120,
+        default="CC-BY-4.0",
+        help_text=_("An SPDX identifier, written into every data file."),
+    )
+    licence_url = models.URLField(
+        _("licence address"), default="https://creativecommons.org/licenses/by/4.0/"
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("licence"), FieldPanel("licence_url")]),
+    ]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("monitoring board")
+
+    @path("")
+    def board(self, request):
+        from . import views
+
+        return views.board(request, self, None)
+
+    # Wagtail serves paths of words and slashes only, so the formats are path segments.
+    @re_path(r"^(?:(?P<slug>[-a-z0-9]+)/)?data/json/$")
+    def data_json(self, request, slug=None):
+        from . import views
+
+        return views.data_json(request, self, slug)
+
+    @re_path(r"^(?:(?P<slug>[-a-z0-9]+)/)?data/(?P<dataset>figures|commitments|indicators)/csv/$")
+    def data_csv(self, request, dataset, slug=None):
+        from . import views
+
+        return views.data_csv(request, self, slug, dataset)
+
+    @path("data/")
+    def data_schema(self, request):
+        from . import views
+
+        return views.schema(request, self)
+
+    @path("commitments/<int:pk>/")
+    def commitment(self, request, pk):
+        from . import views
+
+        return views.commitment(request, self, pk)
+
+    @path("commitments/<int:pk>/follow/")
+    def follow(self, request, pk):
+        from . import views
+
+        return views.follow(request, self, pk)
+
+    @path("<slug:slug>/")
+    def theme_board(self, request, slug):
+        from . import views
+
+        return views.board(request, self, slug)
+
+
+class Commitment(index.Indexed, models.Model):
+    """A tracked promise: from a consultation's outcome item ("you said, we did") or standing
+    alone. Changes are written as dated progress updates (services.add_update)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", pgettext_lazy("commitment status", "Done")
+        DROPPED = "dropped", _("Dropped")
+
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    outcome_item = models.OneToOneField(
+        "consultations.OutcomeItem",
+        verbose_name=_("outcome of a consultation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commitment",
+    )
+    consultation = models.ForeignKey(
+        "consultations.ConsultationPage",
+        verbose_name=_("consultation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    themes = models.ManyToManyField("themes.Theme", blank=True, related_name="+")
+    owner_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("responsible organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner_department = models.CharField(_("responsible department"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    dropped_reason = models.TextField(_("why it was dropped"), blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    completed_on = models.DateField(_("completed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # What followers were last told about, so any change (by an update or an edit) is mailed once.
+    notified_state = models.CharField(max_length=200, blank=True, editable=False)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("owner_organisation"), FieldPanel("owner_department")],
+            heading=_("Who is responsible"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("status"), FieldPanel("progress")]),
+                FieldPanel("dropped_reason"),
+                FieldRowPanel(
+                    [FieldPanel("starts_on"), FieldPanel("due_on"), FieldPanel("completed_on")]
+                ),
+            ],
+            heading=_("Progress"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("consultation"), FieldPanel("outcome_item")], heading=_("Behind it")
+        ),
+    ]
+    search_fields = [index.SearchField("title"), index.SearchField("description")]
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.status == self.Status.DROPPED and not self.dropped_reason.strip():
+            raise ValidationError({"dropped_reason": _("Say why the commitment was dropped.")})
+        if self.starts_on and self.due_on and self.due_on < self.starts_on:
+            raise ValidationError({"due_on": _("The due date is before the start date.")})
+        if self.outcome_item_id and self.consultation_id is None:
+            self.consultation_id = self.outcome_item.page_id
+
+    @property
+    def owner(self) -> str:
+        parts = [
+            self.owner_organisation.name if self.owner_organisation else "",
+            self.owner_department,
+        ]
+        return ", ".join(p for p in parts if p)
+
+    def state_signature(self) -> str:
+        return "|".join(
+            str(v) for v in (self.status, self.progress, self.due_on, self.completed_on)
+        )
+
+
+class ProgressUpdate(models.Model):
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("date"))
+    text = models.TextField(_("what happened"))
+    status = models.CharField(_("status"), max_length=16, choices=Commitment.Status.choices)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("progress update")
+
+    def __str__(self):
+        return f"{self.commitment}: {self.date}"
+
+
+class CommitmentFollow(models.Model):
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "user"], name="one_follow_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.commitment_id}"
+
+
+class Indicator(ClusterableModel):
+    """A measure of integration under one theme, with values by country (or city) and year."""
+
+    theme = models.ForeignKey(
+        "themes.Theme", verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("code"), max_length=80, unique=True, help_text=_("Used in uploaded CSV files.")
+    )
+    definition = models.TextField(_("definition"), blank=True)
+    unit = models.CharField(_("unit"), max_length=40, help_text=_("For example: %, years, EUR."))
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    source_url = models.URLField(_("source address"), blank=True)
+    higher_is_better = models.BooleanField(_("a higher value is better"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [
+        FieldPanel("theme"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+        FieldPanel("definition"),
+        FieldRowPanel([FieldPanel("unit"), FieldPanel("higher_is_better")]),
+        FieldRowPanel([FieldPanel("source"), FieldPanel("source_url")]),
+        FieldPanel("sort_order"),
+        InlinePanel("values", heading=_("Values"), label=_("Value")),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self):
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    indicator = ParentalKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("country"), FieldPanel("city")]),
+        FieldRowPanel([FieldPanel("year"), FieldPanel("value")]),
+    ]
+
+    class Meta:
+        ordering = ["year", "country", "city"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "country", "city", "year"], name="one_value_per_place_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.country} {self.city} {self.year}: {self.value}"

@@ -1,0 +1,43 @@
+"""Background work of monitoring: tasks take ids and call the domain."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+
+@task()
+def notify_followers(commitment_id: int) -> int:
+    """Email everyone who follows the commitment, in their language, about its new state."""
+    from .models import Commitment, MonitoringBoardPage
+    from .services import followers
+
+    commitment = (
+        Commitment.objects.filter(pk=commitment_id).select_related("owner_organisation").first()
+    )
+    if commitment is None:
+        return 0
+    latest = commitment.updates.first()
+    board = MonitoringBoardPage.objects.live().first()
+    url = ""
+    if board is not None:
+        url = (
+            settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+            + board.url
+            + board.reverse_subpage("commitment", args=[commitment.pk])
+        )
+    sent = 0
+    for email, language in followers(commitment):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            subject = _("A commitment you follow has changed: %(title)s") % {
+                "title": commitment.title
+            }
+            body = render_to_string(
+                "monitoring/email/changed.txt",
+                {"commitment": commitment, "update": latest, "url": url},
+            )
+        send_mail(subject, body, None, [email])
+        sent += 1
+    return sent

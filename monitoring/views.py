@@ -1,0 +1,342 @@
+"""The public board, a commitment's page, following, and the open data files."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_countries import countries as country_names
+
+from participation.documents.spreadsheets import Column, csv_response
+from themes.figures import participation_figures
+
+from . import board as board_data
+from . import services
+from .models import Commitment
+
+
+class FilterForm(forms.Form):
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Year"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Commitments"), required=False)
+
+    def __init__(self, *args, codes=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        named = sorted(((c, str(country_names.name(c) or c)) for c in codes), key=lambda p: p[1])
+        self.fields["country"].choices = [("", _("All countries")), *named]
+        self.fields["year"].choices = [("", _("Latest year")), *[(y, str(y)) for y in years]]
+        self.fields["status"].choices = [("", _("All statuses")), *Commitment.Status.choices]
+        for name, field in self.fields.items():
+            field.widget.attrs["id"] = f"filter-{name}"
+
+    def filters(self) -> tuple[board_data.Filters, str]:
+        if not self.is_valid():
+            # Keep the valid parts; the invalid ones are shown as errors and ignored.
+            data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+            for name in self.errors:
+                if name in self.fields:
+                    attrs = self.fields[name].widget.attrs
+                    attrs["aria-describedby"] = f"filter-{name}-error"
+                    attrs["aria-invalid"] = "true"
+        else:
+            data = self.cleaned_data
+        return (
+            board_data.Filters(country=data.get("country") or "", year=data.get("year")),
+            data.get("status") or "",
+        )
+
+
+def _theme(slug):
+    if slug is None:
+        return None
+    from themes.selectors import canonical_themes
+
+    theme = canonical_themes().filter(slug=slug).first()
+    if theme is None:
+        raise Http404
+    return theme
+
+
+def board(request, page, slug):
+    theme = _theme(slug)
+    codes, years = services.filter_choices(theme)
+    form = FilterForm(request.GET or None, codes=codes, years=years)
+    filters, status = form.filters() if form.is_bound else (board_data.Filters(), "")
+    data = board_data.board_data(theme, filters, commitments_status=status)
+    paginator = Paginator(data["commitments"], 20)
+    commitments = paginator.get_page(request.GET.get("page"))
+    pairs = board_data.theme_pairs()
+    shown = next((s for c, s in pairs if theme is not None and c.pk == theme.pk), None)
+    _label_themes(commitments, pairs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    base = page.url + (page.reverse_subpage("theme_board", args=[slug]) if slug else "")
+    return render(
+        request,
+        "monitoring/board.html",
+        {
+            "page": page,
+            "theme": theme,
+            "shown": shown,
+            "themes": pairs,
+            "form": form,
+            "filters": filters,
+            "figures": data["figures"],
+            "status_counts": data["status_counts"],
+            "commitments": commitments,
+            "indicators": data["indicators"],
+            "query": query.urlencode(),
+            "board_url": base,
+            "data_prefix": base,
+            "pdf_params": {"theme": slug or "", "lang": request.LANGUAGE_CODE},
+        },
+    )
+
+
+def _label_themes(commitments, pairs):
+    """Each commitment's themes as (slug, name in the reader's language), from the themes
+    already read for the tabs: no query per commitment."""
+    names = {canonical.pk: shown.name for canonical, shown in pairs}
+    for commitment in commitments:
+        commitment.theme_labels = [
+            (t.slug, names.get(t.pk, t.name)) for t in commitment.themes.all()
+        ]
+
+
+def _commitment(pk):
+    found = (
+        Commitment.objects.filter(pk=pk)
+        .select_related("owner_organisation", "consultation", "outcome_item")
+        .prefetch_related("themes")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def commitment(request, page, pk):
+    found = _commitment(pk)
+    following = request.user.is_authenticated and found.follows.filter(user=request.user).exists()
+    behind = None
+    if found.outcome_item_id and found.consultation is not None:
+        item = found.outcome_item
+        behind = {"questions": item.key_list, "answers": len(item.receipt_list)}
+        if found.consultation.live:
+            from consultations.services import outcome_rows
+
+            for row in outcome_rows(found.consultation):
+                if row["item"].pk == item.pk:
+                    behind = row
+    _label_themes([found], board_data.theme_pairs())
+    return render(
+        request,
+        "monitoring/commitment.html",
+        {
+            "page": page,
+            "commitment": found,
+            "updates": found.updates.all(),
+            "behind": behind,
+            "following": following,
+            "can_follow": services.can_follow(request.user, found),
+        },
+    )
+
+
+@require_POST
+def follow(request, page, pk):
+    found = _commitment(pk)
+    target = page.url + page.reverse_subpage("commitment", args=[found.pk])
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(target)
+    if request.POST.get("action") == "unfollow":
+        services.unfollow(request.user, found)
+        messages.success(request, _("You no longer follow this commitment."))
+        return redirect(target)
+    try:
+        services.follow(request.user, found)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("You will get an email when this commitment changes."))
+    return redirect(target)
+
+
+# --- Open data ---------------------------------------------------------------------------------
+
+SCHEMA_VERSION = "1"
+
+
+def schema_fields():
+    """The documented schema: (file, column, type, meaning); shown on the data page."""
+    return [
+        ("figures", "theme", "string", _("Theme code, empty for the whole action plan")),
+        ("figures", "key", "string", _("Stable name of the figure, e.g. consultations.responses")),
+        ("figures", "group", "string", _("Heading the figure is shown under")),
+        ("figures", "label", "string", _("What is counted, in the reader's language")),
+        ("figures", "value", "number", _("The figure")),
+        ("commitments", "id", "integer", _("Stable number of the commitment")),
+        ("commitments", "title", "string", _("What was promised")),
+        ("commitments", "status", "string", "planned | in_progress | done | dropped"),
+        ("commitments", "progress", "integer", _("Progress in per cent, 0 to 100")),
+        ("commitments", "owner", "string", _("Responsible organisation or department")),
+        ("commitments", "themes", "string", _("Theme codes, separated by spaces")),
+        ("commitments", "starts_on / due_on / completed_on", "date", _("ISO 8601 dates")),
+        ("commitments", "dropped_reason", "string", _("Why it was dropped")),
+        ("commitments", "consultation", "string", _("Address of the consultation behind it")),
+        ("indicators", "indicator", "string", _("Code of the indicator")),
+        ("indicators", "theme", "string", _("Theme code")),
+        ("indicators", "unit", "string", _("Unit of the value")),
+        ("indicators", "higher_is_better", "boolean", _("Whether a higher value is better")),
+        ("indicators", "country", "string", _("ISO 3166-1 alpha-2 country code")),
+        ("indicators", "city", "string", _("City, empty for the whole country")),
+        ("indicators", "year", "integer", _("Year of the value")),
+        ("indicators", "value", "number", _("The value")),
+        ("*", "licence", "string", _("SPDX identifier of the licence of the data")),
+    ]
+
+
+def _figure_rows(theme):
+    slug = theme.slug if theme else ""
+    return [
+        {"theme": slug, "key": f.key, "group": f.group, "label": str(f.label), "value": f.value}
+        for f in participation_figures(theme)
+    ]
+
+
+def _number(value):
+    return format(value.normalize(), "f") if value is not None else ""
+
+
+def _commitment_row(c, request):
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "status": c.status,
+        "progress": c.progress,
+        "owner": c.owner,
+        "themes": " ".join(t.slug for t in c.themes.all()),
+        "starts_on": c.starts_on,
+        "due_on": c.due_on,
+        "completed_on": c.completed_on,
+        "dropped_reason": c.dropped_reason,
+        "consultation": (c.consultation.get_full_url(request) or "") if c.consultation_id else "",
+    }
+
+
+def _indicator_rows(theme):
+    from .models import IndicatorValue
+
+    qs = IndicatorValue.objects.select_related("indicator__theme").order_by(
+        "indicator__theme__sort_order",
+        "indicator__sort_order",
+        "indicator__slug",
+        "year",
+        "country",
+        "city",
+    )
+    if theme is not None:
+        qs = qs.filter(indicator__theme=theme)
+    return qs
+
+
+def data_json(request, page, slug):
+    theme = _theme(slug)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    indicators = {}
+    for value in _indicator_rows(theme).iterator(chunk_size=2000):
+        indicator = value.indicator
+        entry = indicators.setdefault(
+            indicator.pk,
+            {
+                "indicator": indicator.slug,
+                "name": indicator.name,
+                "theme": indicator.theme.slug,
+                "definition": indicator.definition,
+                "unit": indicator.unit,
+                "source": indicator.source,
+                "source_url": indicator.source_url,
+                "higher_is_better": indicator.higher_is_better,
+                "values": [],
+            },
+        )
+        entry["values"].append(
+            {
+                "country": value.country.code,
+                "city": value.city,
+                "year": value.year,
+                "value": float(value.value),
+            }
+        )
+    payload = {
+        "schema": base_url + page.url + page.reverse_subpage("data_schema"),
+        "schema_version": SCHEMA_VERSION,
+        "licence": page.licence,
+        "licence_url": page.licence_url,
+        "generated_at": timezone.now(),
+        "theme": theme.slug if theme else None,
+        "figures": _figure_rows(theme),
+        "commitments": [
+            _commitment_row(c, request) for c in services.commitment_list(theme).order_by("pk")
+        ],
+        "indicators": list(indicators.values()),
+    }
+    response = HttpResponse(
+        json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def data_csv(request, page, slug, dataset):
+    theme = _theme(slug)
+    licence = Column("licence", "licence", lambda row: page.licence)
+    name = f"{slug or 'action-plan'}-{dataset}.csv"
+    if dataset == "figures":
+        keys = ["theme", "key", "group", "label", "value"]
+        response = csv_response(_figure_rows(theme), [Column(k, k) for k in keys] + [licence], name)
+    elif dataset == "commitments":
+        rows = (_commitment_row(c, request) for c in services.commitment_list(theme).order_by("pk"))
+        keys = [
+            "id", "title", "status", "progress", "owner", "themes", "starts_on", "due_on",
+            "completed_on", "dropped_reason", "consultation",
+        ]  # fmt: skip
+        response = csv_response(rows, [Column(k, k) for k in keys] + [licence], name)
+    else:
+        columns = [
+            Column("indicator", "indicator", "indicator.slug"),
+            Column("theme", "theme", "indicator.theme.slug"),
+            Column("unit", "unit", "indicator.unit"),
+            Column("higher_is_better", "higher_is_better", "indicator.higher_is_better"),
+            Column("country", "country", lambda v: v.country.code),
+            Column("city", "city"),
+            Column("year", "year"),
+            Column("value", "value", lambda v: _number(v.value)),
+            licence,
+        ]
+        response = csv_response(_indicator_rows(theme), columns, name)
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def schema(request, page):
+    return render(
+        request,
+        "monitoring/data.html",
+        {"page": page, "fields": schema_fields(), "themes": board_data.theme_pairs()},
+    )

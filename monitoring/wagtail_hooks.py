@@ -1,0 +1,171 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from . import admin_views, services
+from .models import Commitment, Indicator
+
+MENU_HOOK = "register_monitoring_menu_item"
+
+
+class CommitmentIndexView(IndexView):
+    @property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("monitoring.add_commitment"):
+            buttons.append(
+                HeaderButton(
+                    _("From consultations' outcomes"),
+                    url=reverse("monitoring_outcomes"),
+                    icon_name="list-ul",
+                )
+            )
+        return buttons
+
+
+class CommitmentViewSet(SnippetViewSet):
+    model = Commitment
+    icon = "list-ul"
+    menu_label = _("Commitments")
+    index_view_class = CommitmentIndexView
+    list_display = ["title", "status", "progress", "due_on", "updated_at"]
+    list_filter = ["status", "themes"]
+    search_fields = ["title", "description"]
+
+
+class IndicatorIndexView(IndexView):
+    @property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("monitoring.change_indicator"):
+            buttons.append(
+                HeaderButton(
+                    _("Upload values (CSV)"), url=reverse("monitoring_upload"), icon_name="upload"
+                )
+            )
+        return buttons
+
+
+class IndicatorViewSet(SnippetViewSet):
+    model = Indicator
+    icon = "view"
+    menu_label = _("Indicators")
+    index_view_class = IndicatorIndexView
+    list_display = ["name", "theme", "unit", "slug"]
+    list_filter = ["theme"]
+    search_fields = ["name", "definition"]
+
+
+class MonitoringGroup(SnippetViewSetGroup):
+    items = (CommitmentViewSet, IndicatorViewSet)
+    menu_icon = "view"
+    menu_label = _("Monitoring")
+    menu_name = "monitoring"
+    menu_order = 280
+    submenu_hook = MENU_HOOK
+
+
+register_snippet(MonitoringGroup)
+
+
+@hooks.register("register_admin_urls")
+def monitoring_admin_urls():
+    return [
+        path(
+            "monitoring/outcomes/", admin_views.OutcomesView.as_view(), name="monitoring_outcomes"
+        ),
+        path(
+            "monitoring/commitments/<int:pk>/update/",
+            admin_views.UpdateView.as_view(),
+            name="monitoring_update",
+        ),
+        path("monitoring/upload/", admin_views.UploadView.as_view(), name="monitoring_upload"),
+    ]
+
+
+class PermittedMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register(MENU_HOOK)
+def outcomes_menu_item():
+    return PermittedMenuItem(
+        _("Outcomes to track"),
+        reverse("monitoring_outcomes"),
+        icon_name="tick",
+        order=300,
+        permission="monitoring.add_commitment",
+    )
+
+
+@hooks.register(MENU_HOOK)
+def upload_menu_item():
+    return PermittedMenuItem(
+        _("Upload indicator values"),
+        reverse("monitoring_upload"),
+        icon_name="upload",
+        order=310,
+        permission="monitoring.change_indicator",
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def progress_update_button(snippet, user, next_url=None):
+    if not isinstance(snippet, Commitment) or not user.has_perm("monitoring.change_commitment"):
+        return []
+    return [
+        ListingButton(
+            _("Progress update"),
+            reverse("monitoring_update", args=[snippet.pk]),
+            icon_name="edit",
+            priority=5,
+        )
+    ]
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def commitment_saved(request, instance):
+    # An editor's change to status, progress or dates reaches followers as an update would.
+    if isinstance(instance, Commitment):
+        services.changed(instance)
+
+
+@hooks.register("register_themed_content")
+def themed_board(theme, request):
+    from themes.selectors import ThemedItem, ThemedSection
+
+    from .models import MonitoringBoardPage
+
+    board = MonitoringBoardPage.objects.live().public().first()
+    url = board.get_url(request) if board is not None else None
+    if not url:
+        return None
+    return ThemedSection(
+        heading=_("Progress"),
+        items=[
+            ThemedItem(
+                title=str(_("Progress board: %(theme)s") % {"theme": theme.name}),
+                url=url + board.reverse_subpage("theme_board", args=[theme.slug]),
+            )
+        ],
+    )
+
+
+@hooks.register("participation_personal_data")
+def follows_data(user):
+    from .models import CommitmentFollow
+
+    follows = CommitmentFollow.objects.filter(user=user).select_related("commitment")
+    return "followed_commitments", [
+        {"commitment": f.commitment.title, "since": f.created_at.isoformat()} for f in follows
+    ]

@@ -1,0 +1,307 @@
+import json
+
+import pytest
+from wagtail import hooks
+
+from themes.figures import Figure
+
+pytestmark = pytest.mark.django_db
+
+
+def fake_figures(theme):
+    slug = theme.slug if theme else "all"
+    return [
+        Figure("test.applicants", "Test applicants", 7, "Test expert group"),
+        Figure("test.winners", f"Winners {slug}", 2, "Test award"),
+    ]
+
+
+def test_board_shows_registered_figures_grouped(client, board):
+    with hooks.register_temporarily("register_participation_figures", fake_figures):
+        body = client.get("/progress/housing/").content.decode()
+    assert "Test expert group" in body and "Test award" in body
+    assert "Winners housing" in body and "Test applicants" in body
+    assert "Consultations held" in body  # consultations' own hook
+
+
+def test_consultation_figures_per_theme_and_overall(
+    consultation, make_user, make_organisation, make_response, themes, home_page
+):
+    from consultations.wagtail_hooks import consultation_figures
+
+    amina = make_user("a@example.org")
+    organisation = make_organisation(amina)
+    make_response(amina)
+    make_response(make_user("b@example.org"), organisation=organisation)
+    make_response(make_user("c@example.org"), spam=True)
+    make_response(make_user("d@example.org"), status="draft")
+    values = {f.key: f.value for f in consultation_figures(themes["housing"])}
+    assert values == {
+        "consultations.held": 1,
+        "consultations.responses": 2,
+        "consultations.organisations": 1,
+    }
+    assert {f.key: f.value for f in consultation_figures(None)}["consultations.responses"] == 2
+    assert {f.key: f.value for f in consultation_figures(themes["health"])} == {
+        "consultations.held": 0,
+        "consultations.responses": 0,
+        "consultations.organisations": 0,
+    }
+
+
+def test_consultation_figures_query_count_is_fixed(
+    consultation, make_user, make_response, themes, django_assert_num_queries
+):
+    from consultations.wagtail_hooks import consultation_figures
+
+    for n in range(5):
+        make_response(make_user(f"p{n}@example.org"))
+    with django_assert_num_queries(2):
+        consultation_figures(themes["housing"])
+
+
+def test_board_commitments_by_status_with_progress_bars(client, board, make_commitment):
+    make_commitment("Planned one")
+    make_commitment("Going", status="in_progress", progress=40)
+    make_commitment("Stopped", status="dropped", progress=5, dropped_reason="No money")
+    make_commitment("Health one", theme="health", status="done", progress=100)
+    body = client.get("/progress/housing/").content.decode()
+    assert "Going" in body and "Stopped" in body and "No money" in body
+    assert "Health one" not in body
+    assert 'max="100" value="40"' in body
+    everything = client.get("/progress/").content.decode()
+    assert "Health one" in everything
+    only_done = client.get("/progress/?status=done").content.decode()
+    assert "Health one" in only_done and "Going" not in only_done
+
+
+def test_board_indicator_charts_with_data_tables(client, board, make_indicator):
+    make_indicator(values=[("DE", 2020, 10), ("DE", 2021, 12), ("FR", 2020, 20), ("FR", 2021, 18)])
+    body = client.get("/progress/housing/").content.decode()
+    assert body.count("<svg") >= 2 and 'role="img"' in body
+    assert "Overcrowding over time (%)" in body and "Overcrowding by place, 2021 (%)" in body
+    assert "<table" in body and "Germany" in body and "France" in body
+    assert "<script" not in body.split("<main", 1)[1]
+    assert 'style="' not in body.split("<main", 1)[1].split("<svg", 1)[0]
+
+
+def test_board_filters_by_country_and_year(client, board, make_indicator):
+    make_indicator(
+        values=[
+            ("DE", 2020, 10),
+            ("DE", 2021, 12),
+            ("FR", 2020, 20),
+            ("FR", 2021, 18),
+            ("DE", 2021, 30, "Berlin"),
+        ]
+    )
+    body = client.get("/progress/housing/?year=2020").content.decode()
+    assert "by place, 2020" in body
+    body = client.get("/progress/housing/?country=DE").content.decode()
+    assert "Berlin (Germany)" in body and "France" not in body.split("by place")[1]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "country=XX",
+        "year=abc",
+        "year=1800",
+        "status=zzz",
+        "page=-1",
+        "page=999",
+        "country=" + "A" * 500,
+    ],
+)
+def test_board_hostile_filters_are_ignored_with_a_message(client, board, make_indicator, query):
+    make_indicator(values=[("DE", 2020, 10)])
+    response = client.get(f"/progress/housing/?{query}")
+    assert response.status_code == 200
+    if not query.startswith("page"):
+        body = response.content.decode()
+        name = query.split("=")[0]
+        assert "Some filters were not understood" in body
+        assert f'aria-describedby="filter-{name}-error"' in body
+        assert f'id="filter-{name}-error"' in body
+
+
+@pytest.mark.parametrize("path", ["no-such-theme/", "housing/nope/", "data/xml/", "x" * 300 + "/"])
+def test_board_unknown_paths_are_404(client, board, path):
+    assert client.get(f"/progress/{path}").status_code == 404
+
+
+def _fill(make_commitment, make_indicator, make_user, make_response, n):
+    for i in range(n):
+        commitment = make_commitment(f"C{n}-{i}", status="in_progress", progress=i)
+        commitment.themes.add(*commitment.themes.all())
+    make_indicator(
+        f"ind-{n}",
+        values=[
+            (c, y, 10 + i)
+            for i, c in enumerate(["DE", "FR", "IT"][:n])
+            for y in range(2015, 2015 + n)
+        ],
+    )
+    for i in range(n):
+        make_response(make_user(f"u{n}-{i}@example.org"))
+
+
+@pytest.mark.parametrize(
+    "path", ["/progress/", "/progress/housing/", "/progress/housing/?country=DE&year=2016"]
+)
+def test_board_query_count_does_not_grow(
+    client,
+    board,
+    consultation,
+    make_commitment,
+    make_indicator,
+    make_user,
+    make_response,
+    django_assert_max_num_queries,
+    path,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _fill(make_commitment, make_indicator, make_user, make_response, 2)
+    client.get(path)  # warm: site root paths and the like
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(path).status_code == 200
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as small_cold:
+        client.get(path)
+    _fill(make_commitment, make_indicator, make_user, make_response, 3)
+    for i in range(25):
+        make_commitment(f"More {i}")
+    cache.clear()
+    with django_assert_max_num_queries(len(small_cold)):
+        assert client.get(path).status_code == 200
+    with django_assert_max_num_queries(len(small)):
+        assert client.get(path).status_code == 200
+    assert len(small_cold) <= 40
+
+
+def test_open_data_json_has_licence_schema_and_everything(
+    client, board, make_commitment, make_indicator
+):
+    make_commitment("Going", status="in_progress", progress=40)
+    make_indicator(values=[("DE", 2020, 10.5)])
+    with hooks.register_temporarily("register_participation_figures", fake_figures):
+        response = client.get("/progress/housing/data/json/")
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(response.content)
+    assert data["licence"] == "CC-BY-4.0" and data["licence_url"].startswith("https://")
+    assert data["schema"].endswith("/progress/data/") and data["theme"] == "housing"
+    assert {"key": "test.winners", "value": 2}.items() <= next(
+        f for f in data["figures"] if f["key"] == "test.winners"
+    ).items()
+    assert data["commitments"][0]["title"] == "Going" and data["commitments"][0]["progress"] == 40
+    assert data["indicators"][0]["values"] == [
+        {"country": "DE", "city": "", "year": 2020, "value": 10.5}
+    ]
+    overall = json.loads(client.get("/progress/data/json/").content)
+    assert overall["theme"] is None
+
+
+@pytest.mark.parametrize(
+    "dataset, header",
+    [
+        ("figures", "theme,key,group,label,value,licence"),
+        (
+            "commitments",
+            "id,title,status,progress,owner,themes,starts_on,due_on,completed_on,dropped_reason,consultation,licence",
+        ),
+        ("indicators", "indicator,theme,unit,higher_is_better,country,city,year,value,licence"),
+    ],
+)
+def test_open_data_csv_stable_headers(
+    client, board, make_commitment, make_indicator, dataset, header
+):
+    make_commitment("=HYPERLINK(1)")
+    make_indicator(values=[("DE", 2020, 10.5)])
+    response = client.get(f"/progress/housing/data/{dataset}/csv/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == header
+    assert len(lines) >= 2 and lines[1].endswith("CC-BY-4.0")
+    if dataset == "commitments":
+        assert "'=HYPERLINK(1)" in text
+    if dataset == "indicators":
+        assert lines[1] == "overcrowding,housing,%,true,DE,,2020,10.5,CC-BY-4.0"
+
+
+def test_open_data_schema_page_documents_every_column(client, board):
+    body = client.get("/progress/data/").content.decode()
+    documented = " ".join(body.split("<code>")[1:])
+    for dataset in ["figures", "commitments", "indicators"]:
+        response = client.get(f"/progress/data/{dataset}/csv/")
+        header = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
+        for column in header.split(","):
+            assert column in documented, column
+    assert "/progress/housing/data/indicators/csv/" in body and "CC-BY-4.0" in body
+
+
+def test_progress_report_pdf_built_in_the_background(
+    client, board, make_commitment, make_indicator, user
+):
+    from pypdf import PdfReader
+
+    from participation.documents.models import GeneratedDocument
+
+    make_commitment("Deposit fund", status="in_progress", progress=40)
+    make_indicator(values=[("DE", 2020, 10), ("DE", 2021, 11)])
+    client.force_login(user)
+    page = client.get("/progress/housing/").content.decode()
+    assert "/documents/generated/request/monitoring.progress_report/" in page
+    response = client.post(
+        "/documents/generated/request/monitoring.progress_report/",
+        {"theme": "housing", "lang": "en"},
+    )
+    document = GeneratedDocument.objects.get()
+    assert response.status_code == 302
+    assert document.status == GeneratedDocument.Status.DONE, document.error_message
+    import io
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(document.file.read())).pages)
+    assert "Deposit fund" in text and "Overcrowding" in text
+
+
+@pytest.mark.parametrize("params", [{"theme": "nope"}, {"theme": "x" * 5000}])
+def test_progress_report_bad_theme_is_a_message(client, board, user, params):
+    client.force_login(user)
+    response = client.post(
+        "/documents/generated/request/monitoring.progress_report/",
+        {**params, "next": "/progress/"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Unknown theme" in response.content.decode() or "Too many" in response.content.decode()
+
+
+def test_board_languages_and_right_to_left(client, board, make_commitment):
+    make_commitment("Going", status="in_progress", progress=40)
+    body = client.get("/ar/progress/housing/").content.decode()
+    assert 'dir="rtl"' in body and "الالتزامات" in body
+    assert "Engagements" in client.get("/fr/progress/").content.decode()
+
+
+def test_theme_page_links_to_its_board(client, board):
+    body = client.get("/themes/housing/").content.decode()
+    assert "/progress/housing/" in body
+
+
+def test_board_commitment_themes_in_the_readers_language(client, board, make_commitment, themes):
+    from wagtail.models import Locale
+
+    french, _created = Locale.objects.get_or_create(language_code="fr")
+    translation = themes["housing"].copy_for_translation(french)
+    translation.name = "Logement (traduit)"
+    translation.save()
+    commitment = make_commitment("Going", status="in_progress", progress=40)
+    body = client.get("/fr/progress/").content.decode()
+    assert body.count("Logement (traduit)") >= 2  # the tab and the commitment's tag
+    page = client.get(f"/fr/progress/commitments/{commitment.pk}/").content.decode()
+    assert "Logement (traduit)" in page

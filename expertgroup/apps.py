@@ -7,3 +7,8 @@ class ExpertGroupConfig(AppConfig):
     label = "expertgroup"
     verbose_name = _("Migrant Expert Group")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .documents import register_kinds
+
+        register_kinds()

@@ -605,6 +605,10 @@ class SelectionRunView(ReviewAdminView):
 
         result = run.result
         replacements = dict((m, r) for m, r in result["replacements"])
+        # The owner may name special-category attributes to show in aggregate only, never per
+        # member (e.g. the expert call's migrant background).
+        owner = run.process.owner
+        hidden = set(getattr(owner, "review_aggregate_only_attributes", ()) or ())
         context.update(
             run=run,
             result=result,
@@ -612,7 +616,9 @@ class SelectionRunView(ReviewAdminView):
                 {
                     "label": label(i),
                     "merit": candidates[i]["merit"],
-                    "attributes": candidates[i]["attributes"],
+                    "attributes": {
+                        k: v for k, v in candidates[i]["attributes"].items() if k not in hidden
+                    },
                     "replacement": label(replacements[i]) if replacements.get(i) else None,
                 }
                 for i in result["selected"]

@@ -1,0 +1,167 @@
+"""Documents of the expert call through the shared documents engine: the applicant's receipt, and
+the dossier of the shortlist for the committee (built in the background). The selection report
+is the review engine's committee report (``review.committee_report``)."""
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from participation.documents.registry import BuiltFile, DocumentKind, register
+
+from . import rules
+from .models import Application, ExpertCallPage
+
+DOSSIER = "expertgroup.dossier"
+
+
+def receipt_pdf(application) -> bytes:
+    """What was submitted, for the applicant. Special-category answers are deliberately not
+    repeated: the receipt travels by email."""
+    from participation.documents.pdf import render_pdf
+
+    from .services import answer_rows
+
+    page = application.call
+    facts = [
+        (_("Receipt number"), application.receipt_number),
+        (pgettext("expert call", "Call"), page.title),
+        (_("Submitted"), application.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
+        (_("Name"), application.full_name),
+        (
+            _("On behalf of"),
+            application.organisation.name if application.organisation else _("Myself"),
+        ),
+        (_("Profile"), application.get_profile_type_display_safe()),
+        (_("Country of residence"), application.country.name),
+        (_("Areas of expertise"), ", ".join(t.name for t in application.expertise.all())),
+        (_("CV"), _("received") if application.cv else _("missing")),
+    ]
+    answers = [
+        (_("Motivation"), application.motivation),
+        (_("Experience"), application.experience),
+        *[(label, text) for _key, label, text in answer_rows(application)],
+    ]
+    return render_pdf(
+        "documents/receipt.html",
+        {
+            "intro": _(
+                "Thank you for applying. This is what you submitted. Your migrant-background "
+                "declaration, gender and nationalities are not repeated here."
+            ),
+            "facts": facts,
+            "answers": answers,
+            "answers_lang": application.language,
+        },
+        title=_("Receipt %(number)s") % {"number": application.receipt_number},
+        author=page.title,
+        lang=translation.get_language() or "en",
+    )
+
+
+# --- the dossier of the shortlist -------------------------------------------------------------
+
+
+def _page(params) -> ExpertCallPage:
+    try:
+        return ExpertCallPage.objects.get(pk=int(str(params.get("call"))[:18]))
+    except (TypeError, ValueError, ExpertCallPage.DoesNotExist):
+        raise ValidationError(_("Unknown call.")) from None
+
+
+def clean_dossier_params(params):
+    page = _page(params)
+    if not page.review_process_id:
+        raise ValidationError(_("This call has no review process yet."))
+    lang = str(params.get("lang") or "en")[:10]
+    return {"call": page.pk, "lang": lang if lang.replace("-", "").isalpha() else "en"}
+
+
+def shortlist(page):
+    """Items still in the running in the process's latest phase that has items."""
+    from participation.review.models import ReviewItem
+
+    items = (
+        ReviewItem.objects.filter(process=page.review_process, status__in=ReviewItem.RUNNING)
+        .select_related("process", "organisation", "submitter", "phase")
+        .order_by("-phase__position", "number")
+    )
+    items = list(items)
+    if not items:
+        return []
+    top = items[0].phase.position if items[0].phase_id else None
+    return [i for i in items if (i.phase.position if i.phase_id else None) == top]
+
+
+def dossier_fingerprint(params) -> str:
+    from django.db.models import Count, Max
+
+    page = _page(params)
+    latest = Application.objects.filter(call=page).aggregate(n=Count("pk"), last=Max("updated_at"))
+    items = [(i.pk, i.status, i.phase_id) for i in shortlist(page)]
+    return f"{latest['n']}:{latest['last']}:{items}"
+
+
+def build_dossier(params, progress):
+    """Each shortlisted application as the committee may read it: the engine's item view
+    (blind mode enforced there), so nothing sensitive or identifying can slip in."""
+    from participation.documents.pdf import render_pdf_document
+    from participation.review.services import item_view
+
+    page = _page(params)
+    with translation.override(params["lang"]):
+        items = shortlist(page)
+        entries = []
+        for number, item in enumerate(items, start=1):
+            entries.append({"id": f"item-{item.number}", "view": item_view(item)})
+            if number % 20 == 0 or number == len(items):
+                progress(number, len(items))
+        rendered = render_pdf_document(
+            "expertgroup/print/dossier.html",
+            {
+                "page": page,
+                "entries": entries,
+                "document_cover": True,
+                "document_subtitle": _("%(count)s applications on the shortlist")
+                % {"count": len(entries)},
+            },
+            title=_("Dossier of the shortlist: %(title)s") % {"title": page.title},
+            author=page.title,
+            lang=params["lang"],
+            on_page=progress.pages,
+        )
+    return BuiltFile.pdf(rendered.content, f"dossier-{page.slug}.pdf")
+
+
+def can_request_dossier(user, params):
+    page = ExpertCallPage.objects.filter(pk=params["call"]).first()
+    return page is not None and rules.can_manage_call(user, page)
+
+
+def can_view_dossier(user, document):
+    """The committee (active reviewers of the call's process) and the editors in charge."""
+    page = ExpertCallPage.objects.filter(pk=document.params.get("call")).first()
+    if page is None:
+        return False
+    if rules.can_manage_call(user, page):
+        return True
+    return bool(
+        page.review_process_id
+        and page.review_process.reviewers.filter(user=user, active=True).exists()
+    )
+
+
+def register_kinds():
+    register(
+        DocumentKind(
+            name=DOSSIER,
+            label=gettext_lazy("Dossier of the shortlist for the committee"),
+            build=build_dossier,
+            fingerprint=dossier_fingerprint,
+            clean_params=clean_dossier_params,
+            can_request=can_request_dossier,
+            can_view=can_view_dossier,
+            progress_unit="items",
+            version="1",
+        )
+    )

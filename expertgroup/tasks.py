@@ -1,0 +1,60 @@
+"""Background work of the expert call: tasks take ids and call the domain."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from participation.documents.mail import send_with_pdf
+
+
+@task()
+def send_receipt(application_id: int) -> None:
+    """Email the receipt number with the PDF receipt attached, in the applicant's language."""
+    from .documents import receipt_pdf
+    from .models import Application
+
+    application = Application.objects.select_related("call", "user").get(pk=application_id)
+    person = application.user
+    if person is None or not person.email or not application.is_submitted:
+        return
+    page = application.call
+    url = (
+        settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        + page.url
+        + page.reverse_subpage("apply_review", args=[application.pk])
+    )
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("Your application to “%(title)s” — receipt %(receipt)s") % {
+            "title": page.title,
+            "receipt": application.receipt_number,
+        }
+        body = render_to_string(
+            "expertgroup/email/receipt.txt",
+            {"application": application, "page": page, "url": url},
+        )
+        pdf = receipt_pdf(application)
+    send_with_pdf(subject, body, [person.email], pdf, f"receipt-{application.receipt_number}.pdf")
+
+
+@task()
+def send_letter(application_id: int, kind: str) -> bool:
+    """Send one letter (decision, screening notice, replacement) and note when it was sent."""
+    from .models import Application, LetterTemplate, Screening
+    from .services import render_letter
+
+    application = Application.objects.select_related("call", "user").get(pk=application_id)
+    person = application.user
+    if person is None or not person.email:
+        return False
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    subject, body, _language = render_letter(application, kind, base_url=base)
+    send_mail(" ".join(subject.split()), body, None, [person.email])
+    now = timezone.now()
+    if kind == LetterTemplate.Kind.INELIGIBLE:
+        Screening.objects.filter(application=application).update(notice_sent_at=now)
+    else:
+        Application.objects.filter(pk=application.pk).update(decision_sent_at=now)
+    return True

@@ -157,6 +157,8 @@ def submit(submission, user, receipt_prefix: str, now=None, before_save=None):
             break
         except IntegrityError:  # a receipt number collision: astronomically rare, but retry
             continue
+    else:  # five collisions in a row means something else is wrong: never claim success
+        raise IntegrityError("Could not store the submission with a unique receipt number.")
     record(current, user, "submitted", receipt=current.receipt_number)
     return current
 

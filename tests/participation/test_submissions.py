@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError
 from django.utils import timezone
 
 from consultations.models import ConsultationIndexPage, ConsultationPage, Response
@@ -141,3 +142,20 @@ def test_refusals_are_translated(consultation, user):
     with translation.override("fr"), pytest.raises(SubmissionError) as refusal:
         services.submit(draft, user, "CONS", now=late)
     assert "deadline" not in str(refusal.value)
+
+
+def test_receipt_collisions_retry_then_refuse_instead_of_claiming_success(
+    consultation, user, make_user, monkeypatch
+):
+    taken, _ = start(consultation, make_user("first@example.org"))
+    taken = services.submit(taken, taken.user, "CONS")
+    draft, _ = start(consultation, user)
+    numbers = iter([taken.receipt_number, "CONS-2026-NEW2-NEW3"])
+    monkeypatch.setattr(services, "new_receipt_number", lambda prefix: next(numbers))
+    assert services.submit(draft, user, "CONS").receipt_number == "CONS-2026-NEW2-NEW3"
+
+    other, _ = start(consultation, make_user("third@example.org"))
+    monkeypatch.setattr(services, "new_receipt_number", lambda prefix: taken.receipt_number)
+    with pytest.raises(IntegrityError):
+        services.submit(other, other.user, "CONS")
+    assert not history(other).filter(action="submitted").exists()

@@ -7,3 +7,6 @@ class AwardsConfig(AppConfig):
     label = "awards"
     verbose_name = _("Integration award")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import documents  # noqa: F401 - document kinds

@@ -1,0 +1,283 @@
+"""Award documents through the shared documents engine: the nominator's receipt, the jury booklet
+(one per category and round) and the results report; score sheets are the review engine's."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from participation.documents.registry import BuiltFile, DocumentKind, register
+from participation.review import rules as review_rules
+from participation.review import services as review
+from participation.review.models import Phase, Review
+
+from . import services
+from .models import AwardCategory, AwardEditionPage, Nomination, NominationFile
+
+
+def _lang(params) -> str:
+    lang = str(params.get("lang") or "")
+    return lang if lang in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+def _id(params, name) -> int:
+    text = str(params.get(name) or "").strip()
+    if not text.isdigit() or len(text) > 18:
+        raise ValidationError(_("Invalid %(name)s.") % {"name": name})
+    return int(text)
+
+
+def receipt_pdf(nomination) -> bytes:
+    from participation.documents.pdf import render_pdf
+
+    files = list(nomination.files.all())
+    facts = [
+        (_("Receipt number"), nomination.receipt_number),
+        (_("Award"), nomination.edition.title),
+        (_("Category"), nomination.category.name),
+        (_("Submitted"), nomination.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
+        (
+            _("Nominated by"),
+            nomination.organisation.name if nomination.organisation else _("Myself"),
+        ),
+        (_("Who is nominated"), nomination.get_kind_display()),
+    ]
+    answers = [
+        (_("Nominee"), nomination.nominee_name),
+        (_("Country of the nominee"), nomination.nominee_country.name or ""),
+        (_("Contact person"), f"{nomination.contact_name} <{nomination.contact_email}>"),
+        (_("Project title"), nomination.project_title),
+        (_("Project description"), nomination.description),
+        (_("Results for integration"), nomination.results),
+        (_("Links to evidence"), "\n".join(nomination.evidence_links)),
+        (_("Files"), "\n".join(f"{f.get_kind_display()}: {f.original_name}" for f in files)),
+        (_("May be published"), _("yes") if nomination.publication_consent else _("no")),
+    ]
+    return render_pdf(
+        "documents/receipt.html",
+        {
+            "intro": _("Thank you for your nomination. This is what you submitted."),
+            "facts": facts,
+            "answers": [(label, value) for label, value in answers if value],
+            "answers_lang": nomination.language,
+        },
+        title=_("Receipt %(number)s") % {"number": nomination.receipt_number},
+        author=nomination.edition.title,
+        lang=translation.get_language() or "en",
+    )
+
+
+# --- the jury booklet: one category, one round ---------------------------------------------------
+
+
+def clean_booklet_params(params):
+    category = _id(params, "category")
+    phase = _id(params, "phase")
+    found = AwardCategory.objects.filter(pk=category).values("review_process_id").first()
+    if found is None or found["review_process_id"] is None:
+        raise ValidationError(_("Unknown category, or it has no jury yet."))
+    if not Phase.objects.filter(pk=phase, process_id=found["review_process_id"]).exists():
+        raise ValidationError(_("Unknown round."))
+    return {"category": category, "phase": phase, "lang": _lang(params)}
+
+
+def _booklet_nominations(phase):
+    items = list(review.phase_items(phase))
+    subjects = review.subjects_of(items)
+    ids = [subjects[item.pk].pk for item in items if item.pk in subjects]
+    nominations = {
+        n.pk: n
+        for n in Nomination.objects.filter(pk__in=ids)
+        .select_related("category", "organisation")
+        .prefetch_related("files")
+    }
+    return [(item, nominations[subjects[item.pk].pk]) for item in items if item.pk in subjects]
+
+
+def booklet_fingerprint(params):
+    phase = Phase.objects.get(pk=params["phase"])
+    items = review.phase_items(phase).aggregate(n=Count("pk"), last=Max("updated_at"))
+    nominations = Nomination.objects.filter(category_id=params["category"]).aggregate(
+        last=Max("updated_at")
+    )
+    files = NominationFile.objects.filter(nomination__category_id=params["category"]).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    return [items, nominations, files]
+
+
+def build_booklet(params, progress):
+    from participation.documents.pdf import render_pdf_document
+
+    category = AwardCategory.objects.select_related("page").get(pk=params["category"])
+    phase = Phase.objects.get(pk=params["phase"])
+    with translation.override(params["lang"]):
+        entries = []
+        pairs = _booklet_nominations(phase)
+        for done, (item, nomination) in enumerate(pairs, start=1):
+            files = list(nomination.files.all())
+            entries.append(
+                {
+                    "id": f"nomination-{item.number}",
+                    "item": item,
+                    "nomination": nomination,
+                    "evidence": [f for f in files if f.kind == NominationFile.Kind.EVIDENCE],
+                    "photos": [f for f in files if f.kind == NominationFile.Kind.PHOTO],
+                }
+            )
+            progress(done, len(pairs))
+        rendered = render_pdf_document(
+            "awards/print/jury_booklet.html",
+            {
+                "category": category,
+                "phase": phase,
+                "entries": entries,
+                "criteria": list(phase.process.criteria.all()),
+                "document_cover": True,
+                "document_subtitle": _("%(category)s · round: %(round)s · %(count)s nominations")
+                % {"category": category.name, "round": phase.label, "count": len(entries)},
+                "document_toc": [
+                    {"id": "criteria", "title": _("Criteria"), "level": 1},
+                    *[
+                        {
+                            "id": entry["id"],
+                            "title": f"{entry['item'].label}: {entry['nomination'].nominee_name}",
+                            "level": 1,
+                        }
+                        for entry in entries
+                    ],
+                ],
+            },
+            title=_("Jury booklet: %(edition)s") % {"edition": category.page.title},
+            author=category.page.title,
+            lang=params["lang"],
+            on_page=progress.pages,
+        )
+    return BuiltFile.pdf(rendered.content, f"jury-booklet-{category.pk}-round-{phase.pk}.pdf")
+
+
+def can_request_booklet(user, params):
+    if review_rules.can_manage(user):
+        return True
+    category = AwardCategory.objects.filter(pk=params.get("category")).first()
+    return bool(category and services.jury_of(category, user))
+
+
+def can_view_booklet(user, document):
+    return can_request_booklet(user, document.params)
+
+
+register(
+    DocumentKind(
+        name="awards.jury_booklet",
+        label=gettext_lazy("Jury booklet"),
+        build=build_booklet,
+        fingerprint=booklet_fingerprint,
+        clean_params=clean_booklet_params,
+        can_request=can_request_booklet,
+        can_view=can_view_booklet,
+        progress_unit="items",
+    )
+)
+
+
+# --- the results report: every category's ranking and decisions ---------------------------------
+
+
+def clean_report_params(params):
+    edition = _id(params, "edition")
+    if not AwardEditionPage.objects.filter(pk=edition).exists():
+        raise ValidationError(_("Unknown award edition."))
+    return {"edition": edition, "lang": _lang(params)}
+
+
+def report_fingerprint(params):
+    reviews = Review.objects.filter(
+        assignment__phase__process__award_category__page_id=params["edition"]
+    ).aggregate(n=Count("pk"), last=Max("updated_at"))
+    nominations = Nomination.objects.filter(edition_id=params["edition"]).aggregate(
+        n=Count("pk"), last=Max("updated_at")
+    )
+    edition = AwardEditionPage.objects.get(pk=params["edition"])
+    return [
+        reviews,
+        nominations,
+        edition.shortlist_published_at,
+        edition.winners_published_at,
+        edition.votes.count(),
+    ]
+
+
+def report_context(edition):
+    sections = []
+    for category in edition.categories.select_related("review_process"):
+        results, rows = services.ranking(category)
+        sections.append(
+            {
+                "id": f"category-{category.pk}",
+                "category": category,
+                "phase": results.phase if results else None,
+                "rows": rows,
+                "nominations": Nomination.objects.filter(
+                    category=category, status=Nomination.Status.SUBMITTED
+                ).count(),
+                "confirmed": Nomination.objects.filter(
+                    category=category,
+                    status=Nomination.Status.SUBMITTED,
+                    confirmed_at__isnull=False,
+                ).count(),
+                "notes": list(category.deliberation_notes.select_related("author", "phase")),
+            }
+        )
+    return sections
+
+
+def build_report(params, progress):
+    from participation.documents.pdf import render_pdf_document
+
+    edition = AwardEditionPage.objects.get(pk=params["edition"])
+    with translation.override(params["lang"]):
+        sections = report_context(edition)
+        progress(1, 2)
+        votes = None
+        if edition.audience_prize:
+            votes = services.vote_results(edition)
+        toc = [{"id": s["id"], "title": s["category"].name, "level": 1} for s in sections]
+        if votes:
+            toc.append({"id": "audience", "title": _("Audience prize"), "level": 1})
+        rendered = render_pdf_document(
+            "awards/print/results_report.html",
+            {
+                "edition": edition,
+                "sections": sections,
+                "votes": votes,
+                "document_cover": True,
+                "document_subtitle": edition.get_state_display(),
+                "document_toc": toc,
+            },
+            title=_("Results report: %(edition)s") % {"edition": edition.title},
+            author=edition.title,
+            lang=params["lang"],
+            on_page=progress.pages,
+        )
+    return BuiltFile.pdf(rendered.content, f"award-results-{edition.pk}.pdf")
+
+
+def _editors(user, params_or_document):
+    return review_rules.can_manage(user)
+
+
+register(
+    DocumentKind(
+        name="awards.results_report",
+        label=gettext_lazy("Award results report"),
+        build=build_report,
+        fingerprint=report_fingerprint,
+        clean_params=clean_report_params,
+        can_request=_editors,
+        can_view=_editors,
+        progress_unit="items",
+    )
+)

@@ -1,0 +1,259 @@
+"""Nominating: start (category, who is nominated, on whose behalf), one form with files, submit,
+the receipt. Routes of ``AwardEditionPage`` call these; the rules are in ``services.py``."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from participation.audit.services import history
+from participation.review import rules as review_rules
+from participation.submissions import services as submissions
+from participation.submissions.services import EditConflict, SubmissionError
+
+from . import services
+from .forms import NominationForm, StartForm
+from .models import Nomination, NominationFile
+
+
+def _signed_in(view):
+    def wrapped(request, page, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, page, *args, **kwargs)
+
+    return wrapped
+
+
+def _nomination_or_404(request, page, nomination_id) -> Nomination:
+    nomination = (
+        Nomination.objects.filter(pk=nomination_id, edition=page)
+        .select_related("category", "organisation", "updated_by")
+        .first()
+    )
+    if nomination is None or not submissions.can_edit(nomination, request.user):
+        raise Http404
+    return nomination
+
+
+@_signed_in
+def start(request, page):
+    form = StartForm(page, request.user, request.POST or None)
+    existing = list(services.nominations_of(page, request.user))
+    if request.method == "POST":
+        if not page.accepts_submission():
+            messages.error(request, _("Nominations for this edition are closed."))
+        elif form.is_valid():
+            try:
+                nomination = services.start(
+                    page,
+                    request.user,
+                    category=form.cleaned_data["category"],
+                    kind=form.cleaned_data["kind"],
+                    organisation=form.cleaned_data["organisation"],
+                )
+            except SubmissionError as error:
+                messages.error(request, str(error))
+            else:
+                return redirect(page.route_url("nominate_edit", nomination.pk))
+    return render(
+        request,
+        "awards/nominate_start.html",
+        {"page": page, "form": form, "existing": existing},
+    )
+
+
+def _posted_version(request, nomination) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # a tampered version is an edit conflict, never a silent overwrite
+
+
+@_signed_in
+def edit(request, page, nomination_id):
+    nomination = _nomination_or_404(request, page, nomination_id)
+    if not nomination.is_draft:
+        return redirect(page.route_url("nominate_done", nomination.pk))
+    conflict = None
+    if request.method == "POST":
+        form = NominationForm(
+            request.POST, request.FILES, instance=Nomination(kind=nomination.kind)
+        )
+        # "Remove" buttons send the whole form: what was typed is saved first, never dropped.
+        remove = request.POST.get("remove_file", "")
+        if form.is_valid():
+            try:
+                nomination = services.save(
+                    nomination,
+                    request.user,
+                    form.draft_fields(),
+                    _posted_version(request, nomination),
+                )
+            except EditConflict as error:
+                conflict = error.current
+                messages.error(request, str(error))
+            except SubmissionError as error:
+                messages.error(request, str(error))
+            else:
+                if _store_files(request, form, nomination):
+                    if remove:
+                        try:
+                            services.remove_file(
+                                nomination, request.user, int(remove) if remove.isdigit() else 0
+                            )
+                            messages.success(request, _("The file was removed."))
+                        except SubmissionError as error:
+                            messages.error(request, str(error))
+                        return redirect(page.route_url("nominate_edit", nomination.pk))
+                    if request.POST.get("action") == "submit":
+                        try:
+                            nomination = services.submit(nomination, request.user)
+                        except SubmissionError as error:
+                            messages.error(request, str(error))
+                        else:
+                            return redirect(page.route_url("nominate_done", nomination.pk))
+                    else:
+                        messages.success(request, _("Your draft is saved."))
+                        return redirect(page.route_url("nominate_edit", nomination.pk))
+                # keep what was typed, with the version just saved
+                data = request.POST.copy()
+                data["version"] = nomination.version
+                form = NominationForm(data, instance=Nomination(kind=nomination.kind))
+                form.is_valid()
+                for name, error in getattr(request, "_award_file_errors", {}).items():
+                    form.add_error(name, error)
+    else:
+        form = NominationForm(instance=nomination)
+    files = list(nomination.files.all())
+    return render(
+        request,
+        "awards/nominate_edit.html",
+        {
+            "page": page,
+            "nomination": nomination,
+            "form": form,
+            "conflict": conflict,
+            "evidence": [f for f in files if f.kind == NominationFile.Kind.EVIDENCE],
+            "photos": [f for f in files if f.kind == NominationFile.Kind.PHOTO],
+            "recent": list(history(nomination).order_by("-created_at")[:5]),
+            "can_submit": submissions.can_submit(nomination, request.user),
+        },
+    )
+
+
+def _store_files(request, form, nomination) -> bool:
+    """Store the uploaded files; on a refusal, note it for the form and return False."""
+    errors = {}
+    data = form.cleaned_data
+    if data.get("evidence_file"):
+        try:
+            services.add_file(
+                nomination, request.user, NominationFile.Kind.EVIDENCE, data["evidence_file"]
+            )
+        except SubmissionError as error:
+            errors["evidence_file"] = str(error)
+    if data.get("photo_file"):
+        try:
+            services.add_file(
+                nomination,
+                request.user,
+                NominationFile.Kind.PHOTO,
+                data["photo_file"],
+                caption=data.get("photo_caption", ""),
+                credit=data.get("photo_credit", ""),
+                rights_confirmed=data.get("photo_rights", False),
+            )
+        except SubmissionError as error:
+            errors["photo_file"] = str(error)
+    if errors:
+        request._award_file_errors = errors
+        messages.warning(request, _("Your text is saved, but a file was refused (see below)."))
+    return not errors
+
+
+@_signed_in
+def done(request, page, nomination_id):
+    nomination = _nomination_or_404(request, page, nomination_id)
+    if nomination.is_draft:
+        return redirect(page.route_url("nominate_edit", nomination.pk))
+    return render(
+        request,
+        "awards/nominate_done.html",
+        {
+            "page": page,
+            "nomination": nomination,
+            "files": list(nomination.files.all()),
+            "can_submit": submissions.can_submit(nomination, request.user),
+            "can_withdraw": nomination.is_submitted and page.accepts_submission(),
+        },
+    )
+
+
+@_signed_in
+def receipt(request, page, nomination_id):
+    nomination = _nomination_or_404(request, page, nomination_id)
+    if not nomination.is_submitted:
+        raise Http404
+    from .documents import receipt_pdf
+
+    response = HttpResponse(receipt_pdf(nomination), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="receipt-{nomination.receipt_number}.pdf"'
+    )
+    return response
+
+
+@_signed_in
+@require_POST
+def withdraw(request, page, nomination_id):
+    nomination = _nomination_or_404(request, page, nomination_id)
+    try:
+        services.withdraw(nomination, request.user)
+    except SubmissionError as error:
+        messages.error(request, str(error))
+        return redirect(page.route_url("nominate_done", nomination.pk))
+    messages.success(request, _("The nomination was withdrawn."))
+    return redirect(page.route_url("nominate_start"))
+
+
+@_signed_in
+@require_POST
+def resend(request, page, nomination_id):
+    nomination = _nomination_or_404(request, page, nomination_id)
+    if (
+        not nomination.is_submitted
+        or nomination.kind != Nomination.Kind.THIRD_PARTY
+        or nomination.confirmed_at
+        or nomination.declined_at
+    ):
+        messages.error(request, _("This nomination does not wait for a confirmation."))
+    else:
+        services.request_confirmation(nomination, request.user)
+        messages.success(
+            request,
+            _("A new confirmation link was sent to %(email)s; older links no longer work.")
+            % {"email": nomination.contact_email},
+        )
+    return redirect(page.route_url("nominate_done", nomination.pk))
+
+
+def private_file(request, page, nomination_id, file_id):
+    """A nomination's file, for the people who may edit it and for editors."""
+    nomination = Nomination.objects.filter(pk=nomination_id, edition=page).first()
+    if nomination is None or not (
+        submissions.can_edit(nomination, request.user) or review_rules.can_manage(request.user)
+    ):
+        raise Http404
+    stored = nomination.files.filter(pk=file_id).first()
+    if stored is None:
+        raise Http404
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, content_type=stored.content_type, as_attachment=True, filename=stored.original_name
+    )

@@ -1,0 +1,88 @@
+"""Background work of the award: tasks take ids and call the domain."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from participation.documents.mail import send_with_pdf
+
+
+def _absolute(url: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+
+
+@task()
+def send_receipt(nomination_id: int) -> None:
+    """Email the nominator the receipt number with the PDF receipt attached."""
+    from .documents import receipt_pdf
+    from .models import Nomination
+
+    nomination = Nomination.objects.select_related("edition", "category", "updated_by").get(
+        pk=nomination_id
+    )
+    person = nomination.updated_by or nomination.user
+    if person is None or not person.email or not nomination.is_submitted:
+        return
+    edition = nomination.edition
+    url = _absolute(edition.route_url("nominate_done", nomination.pk))
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("Your nomination for “%(title)s” — receipt %(receipt)s") % {
+            "title": edition.title,
+            "receipt": nomination.receipt_number,
+        }
+        body = render_to_string(
+            "awards/email/receipt.txt", {"nomination": nomination, "edition": edition, "url": url}
+        )
+        pdf = receipt_pdf(nomination)
+    send_with_pdf(subject, body, [person.email], pdf, f"receipt-{nomination.receipt_number}.pdf")
+
+
+@task()
+def send_confirmation_request(nomination_id: int) -> None:
+    """Ask the nominee, at their contact address, to confirm a third party's nomination."""
+    from .models import Nomination
+    from .services import confirmation_url_args
+
+    nomination = Nomination.objects.select_related("edition", "category", "user").get(
+        pk=nomination_id
+    )
+    if not nomination.contact_email or not nomination.confirmation_nonce:
+        return
+    edition = nomination.edition
+    url = _absolute(edition.route_url("confirm", *confirmation_url_args(nomination)))
+    with translation.override(nomination.language or settings.LANGUAGE_CODE):
+        subject = _("You have been nominated for “%(title)s”: please confirm") % {
+            "title": edition.title
+        }
+        body = render_to_string(
+            "awards/email/confirm_request.txt",
+            {"nomination": nomination, "edition": edition, "url": url},
+        )
+    send_mail(subject, body, None, [nomination.contact_email])
+
+
+@task()
+def notify_outcome(edition_id: int, what: str) -> int:
+    """Tell nominees and nominators that the shortlist or the winners are published."""
+    from .models import AwardEditionPage
+    from .services import people_to_notify
+
+    edition = AwardEditionPage.objects.get(pk=edition_id)
+    url = _absolute(edition.route_url("winners" if what == "winners" else "shortlist"))
+    sent = 0
+    for email, language, nomination in people_to_notify(edition, what):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            if what == "winners":
+                subject = _("The winners of “%(title)s” are announced") % {"title": edition.title}
+            else:
+                subject = _("The shortlist of “%(title)s” is announced") % {"title": edition.title}
+            body = render_to_string(
+                "awards/email/outcome.txt",
+                {"nomination": nomination, "edition": edition, "url": url, "what": what},
+            )
+        send_mail(subject, body, None, [email])
+        sent += 1
+    return sent

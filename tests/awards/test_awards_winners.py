@@ -1,0 +1,252 @@
+"""Shortlist and winners: publication once, notifications, public pages, photos with consent,
+the audience vote, documents and hooks."""
+
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from conftest import png_upload
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from awards import services
+from awards.models import AudienceVote, Nomination
+from participation.accounts.services import delete_account, personal_data
+from participation.documents.services import build_now
+from themes.figures import participation_figures
+from themes.selectors import themed_content
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decided(edition, nominator, editor):
+    """Two nominations in category 1: one winner with a consented photo, one shortlisted
+    without consent (its photo must never be public)."""
+    category = edition.categories.first()
+    made = []
+    for name, consent in (("Club Winner", True), ("Club Private", False)):
+        nomination = services.start(edition, nominator, category=category, kind="self")
+        nomination = services.save(
+            nomination,
+            nominator,
+            {
+                "nominee_name": name,
+                "description": f"{name} text",
+                "results": "r",
+                "publication_consent": consent,
+            },
+            nomination.version,
+        )
+        services.add_file(
+            nomination,
+            nominator,
+            "photo",
+            png_upload(),
+            rights_confirmed=True,
+            caption=f"{name} photo",
+        )
+        made.append(services.submit(nomination, nominator))
+    services.import_nominations(category, editor)
+    services.set_outcomes(
+        category, {made[0].pk: ("winner", "Bravo"), made[1].pk: ("shortlisted", "")}, editor
+    )
+    return made
+
+
+def test_public_pages_wait_for_publication(client, edition, decided):
+    assert client.get(edition.route_url("shortlist")).status_code == 404
+    assert client.get(edition.route_url("winners")).status_code == 404
+    photo = decided[0].files.get()
+    assert client.get(edition.route_url("photo", photo.pk)).status_code == 404
+
+
+def test_publish_once_notifies_nominees_and_nominators(
+    client, edition, decided, editor, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    client.force_login(editor)
+    url = reverse("awards_admin:edition", args=[edition.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "publish_shortlist"})
+    edition.refresh_from_db()
+    assert edition.state == edition.State.SHORTLIST
+    assert {m.to[0] for m in mail.outbox} == {"nominator@example.org"}  # self-nominated: one
+    mail.outbox.clear()
+    response = client.post(url, {"action": "publish_shortlist"}, follow=True)
+    assert "already been published" in response.content.decode() and not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "publish_winners"})
+    edition.refresh_from_db()
+    assert edition.state == edition.State.WINNERS
+    assert any("winners" in m.subject for m in mail.outbox)
+
+
+def test_winners_page_shows_photos_only_with_consent(client, edition, decided, editor):
+    services.publish(edition, "winners", editor)
+    edition.refresh_from_db()
+    page = client.get(edition.route_url("winners")).content.decode()
+    assert "Club Winner" in page and "Bravo" in page and "Club Private" not in page
+    shortlist = client.get(edition.route_url("shortlist")).content.decode()
+    assert "Club Private" in shortlist and "Club Private text" not in shortlist
+    public, private = decided[0].files.get(), decided[1].files.get()
+    assert client.get(edition.route_url("photo", public.pk)).status_code == 200
+    assert client.get(edition.route_url("photo", private.pk)).status_code == 404
+    assert client.get(edition.url + "photos/999999/").status_code == 404
+    assert f"photos/{private.pk}/" not in shortlist
+
+
+def test_winners_page_query_count_is_flat(
+    client, edition, decided, editor, make_nomination, django_assert_max_num_queries
+):
+    services.publish(edition, "winners", editor)
+    edition.refresh_from_db()
+    url = edition.route_url("winners")
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    category = edition.categories.first()
+    for i in range(5):
+        n = make_nomination(edition, category, f"More {i}")
+        services.set_outcomes(category, {n.pk: ("winner", "")}, editor)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+@pytest.fixture
+def voting(edition, decided, editor):
+    now = timezone.now()
+    edition.audience_prize = True
+    edition.vote_opens_at = now - timedelta(days=1)
+    edition.vote_closes_at = now + timedelta(days=1)
+    edition.save()
+    services.publish(edition, "shortlist", editor)
+    edition.refresh_from_db()
+    return edition
+
+
+def test_vote_once_per_verified_account_and_results_hidden(client, voting, decided, make_user):
+    voter = make_user("voter@example.org")
+    client.force_login(voter)
+    url = voting.route_url("vote")
+    response = client.post(url, {"nomination": decided[0].pk})
+    assert response.status_code == 302 and AudienceVote.objects.count() == 1
+    again = client.post(url, {"nomination": decided[1].pk})
+    assert again.status_code == 400 and "already voted" in again.content.decode()
+    assert services.vote_results(voting) is None
+    assert "Votes per shortlisted" not in client.get(url).content.decode()
+    unverified = make_user("new@example.org", verified=False)
+    client.force_login(unverified)
+    refused = client.post(url, {"nomination": decided[0].pk})
+    assert "verify your email" in refused.content.decode() and AudienceVote.objects.count() == 1
+    for bad in ("abc", "999999", ""):
+        assert client.post(url, {"nomination": bad}).status_code == 400
+
+
+def test_vote_after_the_close_is_refused_and_results_show(client, voting, decided, make_user):
+    voter = make_user("voter@example.org")
+    services.cast_vote(voting, voter, decided[0].pk)
+    voting.vote_closes_at = timezone.now() - timedelta(minutes=1)
+    voting.save()
+    client.force_login(make_user("late@example.org"))
+    response = client.post(voting.route_url("vote"), {"nomination": decided[0].pk})
+    assert response.status_code == 400 and "has closed" in response.content.decode()
+    results = services.vote_results(voting)
+    assert [(n.pk, n.vote_count) for n in results][0] == (decided[0].pk, 1)
+
+
+def test_vote_is_rate_limited(client, voting, decided, make_user, settings):
+    client.force_login(make_user("voter@example.org"))
+    from awards import vote
+
+    statuses = [
+        client.post(voting.route_url("vote"), {"nomination": "x"}).status_code
+        for _ in range(vote.VOTES_PER_HOUR + 1)
+    ]
+    assert statuses[-1] == 429
+
+
+def test_documents_build(edition, decided, editor):
+    category = edition.categories.first()
+    phase = category.review_process.phases.get(position=0)
+    booklet = build_now("awards.jury_booklet", {"category": category.pk, "phase": phase.pk})
+    assert booklet.content.startswith(b"%PDF") and len(booklet.content) > 2000
+    report = build_now("awards.results_report", {"edition": edition.pk})
+    assert report.content.startswith(b"%PDF")
+    from django.core.exceptions import ValidationError
+
+    from participation.documents.registry import get
+
+    with pytest.raises(ValidationError):
+        get("awards.jury_booklet").clean_params({"category": "x", "phase": phase.pk})
+    with pytest.raises(ValidationError):
+        get("awards.results_report").clean_params({"edition": "99999999"})
+
+
+def test_booklet_lists_every_nomination_with_its_evidence(edition, decided):
+    from awards.documents import _booklet_nominations
+
+    category = edition.categories.first()
+    phase = category.review_process.phases.get(position=0)
+    assert {n.nominee_name for _item, n in _booklet_nominations(phase)} == {
+        "Club Winner",
+        "Club Private",
+    }
+
+
+def test_score_sheet_through_the_engine(client, edition, decided, editor):
+    client.force_login(editor)
+    process = edition.categories.first().review_process
+    response = client.get(reverse("review_admin:score_sheet", args=[process.pk, "csv"]))
+    assert response.status_code == 200
+
+
+def test_hooks_themes_figures_and_personal_data(
+    edition, decided, editor, nominator, django_assert_num_queries
+):
+    from themes.models import Theme
+
+    theme = Theme.objects.first()
+    edition.themes.add(theme)
+    edition.save()
+    sections = themed_content(theme)
+    assert any(edition.title in [i.title for i in s.items] for s in sections)
+    services.publish(edition, "winners", editor)
+    with django_assert_num_queries(1):
+        from awards.wagtail_hooks import award_figures
+
+        figures = {f.key: f.value for f in award_figures(theme)}
+    assert figures == {"awards.nominations": 2, "awards.winners": 1}
+    assert {f.key for f in participation_figures()} >= {"awards.nominations"}
+    data = personal_data(nominator)["award_nominations"]
+    assert {n["nominee"] for n in data["nominations"]} == {"Club Winner", "Club Private"}
+
+
+def test_account_deletion_keeps_submitted_and_drops_personal_drafts(edition, decided, nominator):
+    draft = services.start(edition, nominator, category=edition.categories.first(), kind="self")
+    delete_account(nominator)
+    assert not Nomination.objects.filter(pk=draft.pk).exists()
+    kept = Nomination.objects.get(pk=decided[0].pk)
+    assert kept.user is None and kept.is_submitted
+    assert not EmailAddress.objects.filter(email="nominator@example.org").exists()
+
+
+def test_vote_and_edition_pages_query_counts_are_flat(
+    client, voting, editor, make_nomination, make_user, django_assert_max_num_queries
+):
+    client.force_login(make_user("voter@example.org"))
+    urls = [voting.route_url("vote"), voting.url, voting.route_url("shortlist")]
+    counts = []
+    for url in urls:
+        client.get(url)
+        with django_assert_max_num_queries(40) as few:
+            assert client.get(url).status_code == 200
+        counts.append(len(few.captured_queries))
+    category = voting.categories.first()
+    for i in range(6):
+        nomination = make_nomination(voting, category, f"Crowd {i}")
+        services.set_outcomes(category, {nomination.pk: ("shortlisted", "")}, editor)
+    for url, count in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            client.get(url)

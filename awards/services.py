@@ -142,29 +142,27 @@ def submit(nomination, user, now=None) -> Nomination:
         if current.kind == Nomination.Kind.SELF:
             current.confirmed_at = now
 
-    with transaction.atomic():
-        # One submit at a time per category, so two nominations of the same nominee cannot
-        # both pass the duplicate check (the unique constraint stays as the last guard).
-        AwardCategory.objects.select_for_update().filter(pk=nomination.category_id).first()
-        if duplicate_of(nomination) is not None:
-            raise AwardError(
-                _(
-                    "“%(name)s” is already nominated in the category “%(category)s”. One "
-                    "nomination is enough: your draft is kept, and you may withdraw it."
+    try:
+        with transaction.atomic():
+            # One submit at a time per category, so two nominations of the same nominee cannot
+            # both pass the duplicate check (the unique constraint stays as the last guard).
+            AwardCategory.objects.select_for_update().filter(pk=nomination.category_id).first()
+            if duplicate_of(nomination) is not None:
+                raise AwardError(
+                    _(
+                        "“%(name)s” is already nominated in the category “%(category)s”. One "
+                        "nomination is enough: your draft is kept, and you may withdraw it."
+                    )
+                    % {"name": nomination.nominee_name, "category": nomination.category.name}
                 )
-                % {"name": nomination.nominee_name, "category": nomination.category.name}
+            submitted = submissions.submit(
+                nomination, user, RECEIPT_PREFIX, now=now, before_save=confirm_self_nomination
             )
-        submitted = submissions.submit(
-            nomination, user, RECEIPT_PREFIX, now=now, before_save=confirm_self_nomination
-        )
-        stored = Nomination.objects.filter(pk=submitted.pk).values_list("status", flat=True).first()
-        if stored != Nomination.Status.SUBMITTED:
-            # The core retries a failed save a few times and gives up silently: never report a
-            # nomination as submitted that is not.
-            raise AwardError(
-                _("“%(name)s” has just been nominated in this category by someone else.")
-                % {"name": nomination.nominee_name}
-            )
+    except IntegrityError:  # the database's unique constraint caught a duplicate in a race
+        raise AwardError(
+            _("“%(name)s” has just been nominated in this category by someone else.")
+            % {"name": nomination.nominee_name}
+        ) from None
     if submitted.kind == Nomination.Kind.SELF:
         record(submitted, user, "confirmed", by="self-nomination")
     else:

@@ -155,8 +155,12 @@ def submit(submission, user, receipt_prefix: str, now=None, before_save=None):
             with transaction.atomic():
                 current.save()
             break
-        except IntegrityError:  # a receipt number collision: astronomically rare, but retry
-            continue
+        except IntegrityError:
+            # A receipt number collision is astronomically rare, but retried; any other
+            # constraint (a duplicate the plugin forbids) is the caller's to explain.
+            model = type(current)
+            if not model.objects.filter(receipt_number=current.receipt_number).exists():
+                raise
     else:  # five collisions in a row means something else is wrong: never claim success
         raise IntegrityError("Could not store the submission with a unique receipt number.")
     record(current, user, "submitted", receipt=current.receipt_number)

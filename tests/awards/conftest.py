@@ -1,35 +1,14 @@
 """An award world: an index and an open edition with the four default categories, nominators."""
 
-import io
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
-from django.core.files.uploadedfile import SimpleUploadedFile
+from awards_helpers import SECRET
 from django.utils import timezone
 
 from awards.models import DEFAULT_CATEGORIES, AwardCategory, AwardEditionPage, AwardIndexPage
-
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def png_bytes() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def png_upload(name="photo.png"):
-    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
-
-
-def pdf_upload(name="report.pdf"):
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "application/pdf"
-    )
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Nominating: start, draft, files checked by content, submit, receipt; and the bad input."""
 
 import pytest
-from conftest import pdf_upload, png_upload
+from awards_helpers import pdf_upload, png_upload
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
-from conftest import png_upload
+from awards_helpers import png_upload
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from expertgroup_helpers import QUESTION_ID, with_totp
 from wagtail.models import GroupPagePermission
 
 from expertgroup import services
@@ -18,27 +18,6 @@ from expertgroup.models import (
     SensitiveDeclaration,
 )
 from themes.models import Theme
-
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def with_totp(user):
-    """Staff and reviewers must use two-factor authentication."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    TOTP.activate(user, SECRET)
-    return user
-
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def pdf_upload(name="cv.pdf", content=PDF):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-QUESTION_ID = "5b0b7d3e-8d0c-4d6b-9a43-2f4c1d2e9a01"
 
 
 def questionnaire():

@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from conftest import PDF, PNG, QUESTION_ID, pdf_upload
 from django.core import mail
 from django.utils import timezone
+from expertgroup_helpers import PDF, PNG, QUESTION_ID, pdf_upload
 
 from expertgroup import services
 from expertgroup.models import Application, ExpertCallPage, SensitiveDeclaration

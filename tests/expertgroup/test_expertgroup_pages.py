@@ -110,8 +110,8 @@ def test_members_page_query_count_does_not_grow(
 
 
 def test_members_photo_only_for_listed_members(client, call, make_user, make_application):
-    from conftest import PNG
     from django.core.files.base import ContentFile
+    from expertgroup_helpers import PNG
 
     members = _announce(call, make_user, make_application, 2)
     for member in members:

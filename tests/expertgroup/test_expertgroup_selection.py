@@ -254,8 +254,8 @@ def test_selection_dashboard_actions(client, selection_world, django_assert_max_
 def test_selection_dashboard_forbidden_to_reviewers_and_plain_staff(
     client, selection_world, make_user
 ):
-    from conftest import with_totp
     from django.urls import reverse
+    from expertgroup_helpers import with_totp
 
     world = selection_world
     url = reverse("expertgroup_admin:call", args=[world.call.pk])

@@ -5,9 +5,9 @@ the retention date."""
 from datetime import date, timedelta
 
 import pytest
-from conftest import with_totp
 from django.core.management import call_command
 from django.urls import reverse
+from expertgroup_helpers import with_totp
 
 from expertgroup.models import Application, ExpertCallPage, SensitiveDeclaration
 from participation.audit.services import history
@@ -252,8 +252,8 @@ def test_sensitive_selection_report_shows_quotas_in_aggregate_only(selection_wor
 def test_sensitive_files_for_editors_in_charge_only(
     client, call, editor, make_user, make_application
 ):
-    from conftest import PDF
     from django.core.files.base import ContentFile
+    from expertgroup_helpers import PDF
 
     application = make_application(make_user("nadia@example.org"))
     application.cv.save("whatever.pdf", ContentFile(PDF))

@@ -1,4 +1,4 @@
-"""Settings for bench/consultations_bench.py: the dev settings with DEBUG off, a throw-away
+"""Settings of the benches and of generate_bench_data: the dev settings with DEBUG off, a throw-away
 database (``WP_BENCH_DATABASE_URL``, set by the bench; never the repository's db.sqlite3),
 throw-away media, and a bare baseline view (bench/baseline_app) beside the site's URLs.
 
@@ -25,6 +25,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Two gunicorn workers write at once: without IMMEDIATE transactions, a transaction that
+    # reads and then writes fails at once with "database is locked" instead of waiting (the
+    # busy timeout cannot help a deferred transaction upgrading its lock). WAL lets readers
+    # go on while one writes. Django's advice for SQLite under concurrency; same for baseline.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 MEDIA_ROOT = os.environ.get("WP_BENCH_MEDIA_ROOT", "/tmp/wp_bench_consultations_media")
 
 INSTALLED_APPS = [*INSTALLED_APPS, "baseline_app"]  # noqa: F405

@@ -1,6 +1,7 @@
 """Benchmark of campaign and near-duplicate grouping against exact-fingerprint grouping.
 
 Run from the repository root:  python bench/campaigns_bench.py [--sizes 1000,10000,100000]
+(``rows()`` gives the rows to bench/run_bench.py, ``make bench``).
 
 Data (fixed seeds): answers of ~100 words (normal, sd 20) drawn by Zipf's law from a
 vocabulary of 20,000 made-up words, with three campaigns scaled to the size (at 100,000:
@@ -17,8 +18,9 @@ For each size:
   answer on the fly, so it is the memory the algorithm itself allocates (numpy arrays
   included), not the input list.
 * ``RSS growth`` - growth of the peak resident set size (VmHWM, MB) of a fresh process doing
-  the same after imports and warm-up: what the machine actually sees.
-* ``found`` - sizes of the three largest groups, to check the campaigns were recovered.
+  the same after imports and warm-up: what the machine actually sees (largest size only).
+* ``found`` - answers in the three largest groups, to check the campaigns were recovered.
+* ``growth`` - the time at 10x the answers over the time at 1x.
 
 Measured on the 2-core development machine (load ~3 from other work), about 1m40s in all:
 
@@ -48,7 +50,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+
+from bench_table import growth_rows, make_row, render  # noqa: E402
 
 from participation.analysis.campaigns import fingerprint, group  # noqa: E402
 
@@ -233,41 +237,71 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
+def rows(sizes=(1_000, 10_000, 100_000), rss: bool = True, traced: bool = True) -> list[dict]:
+    """The rows of the table (bench/bench_table.py): time at each size, memory at the largest
+    (tracemalloc when ``traced``, RSS growth in fresh processes when ``rss``), the campaigns
+    recovered, growth rows."""
+    group(stream(200))  # warm-up: builds the normalisation table once
+    table, ours_times, base_times = [], [], []
+    for n in sizes:
+        data = list(stream(n))
+        repeats = 1 if n >= 100_000 else 3
+        ours_s, groups = timed(repeats, group, data)
+        base_s, exact = timed(repeats, baseline, data)
+        del data
+        ours_times.append(ours_s)
+        base_times.append(base_s)
+        table.append(
+            make_row(
+                f"group {n:,} answers into campaigns (baseline: exact dict)", ours_s, base_s, "s"
+            )
+        )
+        say(f"  campaigns {n:,}: {ours_s:.2f} s, baseline {base_s:.2f} s")
+    planted = list(plan(n).values())[:3]
+    found = [g.size for g in groups[:3]]
+    table.append(
+        make_row(
+            f"answers in the 3 largest campaigns found of {n:,} (planted {planted})",
+            sum(found),
+            sum(len(ids) for ids in exact[:3]),
+            "answers",
+            ok=found == planted,
+            target_text=f"= {sum(planted):,} planted",
+        )
+    )
+    if traced:
+        table.append(
+            make_row(
+                f"group {n:,} answers, tracemalloc peak",
+                peak_mb(group, n),
+                peak_mb(baseline, n),
+                "MB",
+            )
+        )
+    if rss:
+        table.append(
+            make_row(
+                f"group {n:,} answers, RSS peak growth (fresh process)",
+                rss_growth_mb("ours", n),
+                rss_growth_mb("baseline", n),
+                "MB",
+            )
+        )
+    labels = [f"{n:,}" for n in sizes]
+    return table + growth_rows("campaign grouping time", labels, ours_times, base_times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--no-rss", action="store_true", help="skip the fresh-process memory")
     parser.add_argument("--rss", choices=["ours", "baseline"], help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     sizes = [int(s) for s in arguments.sizes.split(",")]
     if arguments.rss:
         rss_child(arguments.rss, sizes[0])
         return
-    group(stream(200))  # warm-up: builds the normalisation table once
-    row = "{:<22} {:>10} {:>10} {:>8}"
-    say(row.format("measure", "ours", "baseline", "ratio"))
-    for n in sizes:
-        start = time.perf_counter()
-        data = list(stream(n))
-        built = time.perf_counter() - start
-        repeats = 1 if n >= 100_000 else 3
-        ours_s, groups = timed(repeats, group, data)
-        base_s, exact = timed(repeats, baseline, data)
-        say(
-            row.format(
-                f"time {n:,} (s)", f"{ours_s:.2f}", f"{base_s:.2f}", f"{ours_s / base_s:.1f}x"
-            )
-        )
-        ours_mb, base_mb = peak_mb(group, n), peak_mb(baseline, n)
-        say(row.format(f"traced {n:,} (MB)", f"{ours_mb:.1f}", f"{base_mb:.1f}", ""))
-        ours_mb, base_mb = rss_growth_mb("ours", n), rss_growth_mb("baseline", n)
-        say(row.format(f"RSS growth {n:,} (MB)", f"{ours_mb:.1f}", f"{base_mb:.1f}", ""))
-        found = [g.size for g in groups[:4]]
-        similarity = [round(g.min_similarity, 2) for g in groups[:3]]
-        say(
-            f"  {n:,}: groups {found} (min similarity {similarity}), baseline "
-            f"{[len(ids) for ids in exact[:4]]}, planted {list(plan(n).values())[:3]}; "
-            f"data built in {built:.1f} s"
-        )
+    say(render(rows(sizes, rss=not arguments.no_rss)))
 
 
 if __name__ == "__main__":

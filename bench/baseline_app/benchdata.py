@@ -1,0 +1,177 @@
+"""Data for the benchmarks, generated (never committed): a home page, a plain Wagtail page (the
+baseline of the page measures), an open consultation tagged with two themes, and as many
+submitted responses as asked, written with bulk_create (answers as consultations.demo_responses
+makes them, 1 % on behalf of organisations). Idempotent and incremental: asking for 10,000 when
+1,000 exist adds 9,000. Used by the ``generate_bench_data`` command and the benches."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+SLUG = "bench-recognition"
+THEME_SLUGS = ("education-and-training", "employment-and-skills")
+ORG_EVERY = 100  # one response in a hundred is given on behalf of an organisation
+
+
+def build_site():
+    """A home page as the default site's root, a standard page (the baseline), and an open
+    consultation with the demo questionnaire, tagged with two themes. Returns the
+    consultation and the standard page (the existing ones when they exist)."""
+    from django.utils import timezone
+    from wagtail.models import Locale, Page, Site
+    from wagtail.rich_text import RichText
+
+    from consultations.demo_questionnaire import recognition_questionnaire
+    from consultations.models import ConsultationIndexPage, ConsultationPage
+    from portal.models import HomePage, StandardPage
+    from themes.models import Theme
+
+    existing = ConsultationPage.objects.filter(slug=SLUG).first()
+    if existing is not None:
+        return existing, StandardPage.objects.get(slug="about")
+    root = Page.get_first_root_node()
+    home = root.add_child(
+        instance=HomePage(title="Home", slug="bench-home", locale=Locale.get_default())
+    )
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = home
+    site.save()
+    paragraph = (
+        "<p>The platform lets public bodies involve migrants and migrant organisations in the "
+        "decisions that concern them: consultations, an expert group and an award.</p>"
+    )
+    standard = home.add_child(
+        instance=StandardPage(
+            title="About this platform",
+            slug="about",
+            intro="Who we are and how answers are used.",
+            body=[
+                ("heading", "How it works"),
+                ("paragraph", RichText(paragraph * 3)),
+                ("heading", "Your data"),
+                ("paragraph", RichText(paragraph * 2)),
+            ],
+        )
+    )
+    standard.save_revision().publish()
+    index = home.add_child(instance=ConsultationIndexPage(title="Consultations", slug="consult"))
+    index.save_revision().publish()
+    now = timezone.now()
+    consultation = index.add_child(
+        instance=ConsultationPage(
+            title="Recognition of qualifications (bench)",
+            slug=SLUG,
+            intro="How can recognising diplomas be made faster and fairer?",
+            opens_at=now - timedelta(days=60),
+            closes_at=now + timedelta(days=30),
+            audiences=["migrants", "migrant_led"],
+            questionnaire=recognition_questionnaire(),
+        )
+    )
+    consultation.themes.set(Theme.objects.filter(slug__in=THEME_SLUGS))
+    consultation.save_revision().publish()
+    return ConsultationPage.objects.get(pk=consultation.pk), StandardPage.objects.get(
+        pk=standard.pk
+    )
+
+
+def make_organisations(count: int) -> list:
+    """At least ``count`` verified organisations (created when missing), in creation order."""
+    from participation.organisations.models import Organisation
+
+    have = Organisation.objects.filter(slug__startswith="bench-organisation-").count()
+    kinds = [value for value, _label in Organisation.Kind.choices]
+    countries = ["DE", "FR", "BE", "NL", "SE", "IT", "ES", "PL", "AT", "GR"]
+    Organisation.objects.bulk_create(
+        Organisation(
+            name=f"Bench organisation {n}",
+            slug=f"bench-organisation-{n}",
+            kind=kinds[n % len(kinds)],
+            country=countries[n % len(countries)],
+            verified=True,
+        )
+        for n in range(have, count)
+    )
+    return list(Organisation.objects.filter(slug__startswith="bench-organisation-").order_by("pk"))
+
+
+def add_responses(consultation, start: int, stop: int, organisations, chunk: int = 5000) -> int:
+    """Submitted responses number start..stop-1, with their facts; returns the facts written."""
+    from django.db import transaction
+
+    from consultations.demo_responses import COUNTRIES, _recognition_answers
+    from consultations.models import Response, ResponseFact
+    from consultations.services import facts_for, search_text
+    from participation.questionnaire.export import snapshot
+    from participation.questionnaire.structure import parse
+
+    snap = snapshot(parse(consultation.questionnaire))
+    rng = random.Random(start)
+    opened = consultation.opens_at
+    facts_written = 0
+    for first in range(start, stop, chunk):
+        responses = []
+        for n in range(first, min(stop, first + chunk)):
+            language, answers = _recognition_answers(rng, n)
+            organisation = organisations[n // ORG_EVERY] if n % ORG_EVERY == 0 else None
+            response = Response(
+                consultation=consultation,
+                organisation=organisation,
+                respondent_type="organisation" if organisation else "individual",
+                country=rng.choice(COUNTRIES),
+                language=language,
+                status=Response.Status.SUBMITTED,
+                answers=answers,
+                questionnaire_snapshot=snap,
+                receipt_number=f"CONS-BENCH-{n:07d}",
+                submitted_at=opened + timedelta(seconds=20 * n),
+                publication=rng.choice(["named", "anonymous", "anonymous", "private"]),
+                moderation=rng.choice(["approved", "approved", "approved", "pending"]),
+                campaign="recognition-letter" if n % 9 == 0 else "",
+                version=2,
+            )
+            response.search_text = search_text(response)
+            responses.append(response)
+        with transaction.atomic():
+            Response.objects.bulk_create(responses)  # primary keys come back (RETURNING)
+            facts = [fact for response in responses for fact in facts_for(response)]
+            ResponseFact.objects.bulk_create(facts, batch_size=5000)
+        facts_written += len(facts)
+    return facts_written
+
+
+def analyze_if_postgres() -> None:
+    """PostgreSQL's autovacuum would analyze the freshly loaded tables within a minute;
+    do it now so that plans do not depend on when it happens to run."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # VACUUM also fills the visibility map (index-only scans) but cannot run inside a
+        # transaction (a test's); ANALYZE alone can.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+        with connection.cursor() as cursor:
+            cursor.execute(f"{command} consultations_response")
+            cursor.execute(f"{command} consultations_responsefact")
+
+
+def generate(responses: int) -> dict:
+    """The site and ``responses`` submitted responses (adds only the missing ones)."""
+    from consultations.models import Response
+
+    consultation, standard = build_site()
+    have = Response.objects.filter(
+        consultation=consultation, status=Response.Status.SUBMITTED
+    ).count()
+    facts = 0
+    if responses > have:
+        organisations = make_organisations(responses // ORG_EVERY + 1)
+        facts = add_responses(consultation, have, responses, organisations)
+        analyze_if_postgres()
+    return {
+        "consultation": consultation,
+        "standard": standard,
+        "added": max(0, responses - have),
+        "responses": max(responses, have),
+        "facts_added": facts,
+    }

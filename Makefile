@@ -8,10 +8,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install install-test lint check migrate demo worker clean system-deps bench
+.PHONY: browser-deps loadtest
 # Debian packages the project uses when present: HarfBuzz's subsetter makes PDF font
 # subsetting ~7x faster. Installed when we are root with apt (CI, fresh machines); skipped
 # with a note otherwise, as everything still works without them.
 SYSTEM_PACKAGES ?= libharfbuzz-subset0
+
+# Debian's Chromium for the browser tests (tests/browser: Playwright drives it; never
+# `playwright install`). Installed when we are root with apt, like system-deps.
+browser-deps:
+	@if command -v chromium >/dev/null || [ -n "$$CHROMIUM_PATH" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null; \
+	else echo "Note: Chromium is not installed: the browser tests will be skipped (apt-get install chromium)"; fi
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,15 +73,19 @@ test: install-test
 	$(VENV)/bin/ruff check .
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
+	@command -v chromium >/dev/null || [ -n "$$CHROMIUM_PATH" ] || \
+		echo "*** Chromium not found: browser tests will be SKIPPED (make browser-deps) ***"
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Benchmarks: each measure beside its baseline in the same run; tables go to bench/results/.
+# No lost submission: gunicorn + PostgreSQL (127.0.0.1:5432) on loopback, a rush at the
+# deadline with double clicks and a worker killed; bounded (~2 min). LOADTEST_ARGS=--sqlite.
+loadtest: install-test
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
+# Benchmarks: every speed target beside its baseline in the same run, in ONE table written to
+# bench/results/bench.txt and bench.json (under 10 minutes; BENCH_ARGS=--quick, --only, --strict).
 bench: install-test
-	mkdir -p bench/results
-	$(PY) bench/review_bench.py | tee bench/results/review.txt
-	$(PY) bench/documents_bench.py | tee bench/results/documents.txt
-	$(PY) bench/campaigns_bench.py | tee bench/results/campaigns.txt
-	$(PY) bench/consultations_bench.py
+	$(PY) bench/run_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media static_collected

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from participation.audit.services import record
+from participation.audit.services import forget_actors, record
 from participation.questionnaire.structure import parse
 from participation.submissions import services as submissions
 
@@ -285,7 +285,9 @@ def erase_personal_data(consultation, by=None, now=None):
     responses.filter(publication=Response.Publication.NAMED).update(
         publication=Response.Publication.ANONYMOUS
     )
+    ids = list(responses.values_list("pk", flat=True))
     count = responses.update(user=None, updated_by=None, country="", personal_data_erased_at=now)
+    forget_actors(Response, ids)  # the audit trail would otherwise still link answer and person
     answers_changed(consultation.pk)
     record(consultation, by, "personal_data.erased", responses=count)
     return count
@@ -376,3 +378,19 @@ def detect_campaigns(consultation, threshold: float = 0.8) -> int:
     record(consultation, None, "campaigns.detected", groups=len(groups))
     answers_changed(consultation.pk)
     return len(groups)
+
+
+def anonymise_answers_of(user, now=None) -> None:
+    """Before an account is deleted: its own answers stay, without a person behind them (named
+    ones become anonymous, private ones stay private); its unsent drafts go. Answers given for
+    an organisation stay the organisation's."""
+    now = now or timezone.now()
+    own = Response.objects.filter(user=user, organisation__isnull=True)
+    own.filter(status=Response.Status.DRAFT).delete()
+    consultations = set(own.values_list("consultation_id", flat=True))
+    own.filter(publication=Response.Publication.NAMED).update(
+        publication=Response.Publication.ANONYMOUS
+    )
+    own.update(country="", personal_data_erased_at=now)
+    for consultation_id in consultations:
+        answers_changed(consultation_id)

@@ -32,6 +32,13 @@ def themed_consultations(theme, request):
     )
 
 
+@hooks.register("participation_before_account_delete")
+def anonymise_answers(user):
+    from .services import anonymise_answers_of
+
+    anonymise_answers_of(user)
+
+
 @hooks.register("participation_personal_data")
 def responses_data(user):
     from .models import Response

@@ -19,3 +19,12 @@ def history(target):
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk)
     ).select_related("actor")
+
+
+def forget_actors(model, ids) -> int:
+    """Erasure: the events about these objects stay, who did them is forgotten."""
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=[str(pk) for pk in ids],
+        actor__isnull=False,
+    ).update(actor=None)

@@ -67,7 +67,8 @@ def request_document(request, kind):
         for message in error.messages:
             messages.error(request, message)
         next_url = request.POST.get("next", "")
-        if next_url and url_has_allowed_host_and_scheme(
+        # A path only: redirect() would take any other word for a view name (a 500).
+        if next_url.startswith("/") and url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             return redirect(next_url)

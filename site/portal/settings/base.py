@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/portal
 BASE_DIR = PROJECT_DIR.parent.parent  # repository root
@@ -55,11 +56,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "participation.middleware.RejectNulCharactersMiddleware",
+    "participation.middleware.RejectOversizedIdsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -197,11 +200,34 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_USER_CUSTOM_FIELDS = ["display_name"]
+# No third-party requests from the admin (the CSP would block them anyway): no Gravatar (it
+# would send a hash of each editor's address), no release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Organisations
 PARTICIPATION_INVITATION_DAYS = 14
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content Security Policy (django-csp): only our own origin, no inline script or style on the
+# public site; the Wagtail admin gets a looser policy by path (portal/security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Charts are inline SVG with pygal's own <style>: it carries the nonce (chart_svg tag).
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 

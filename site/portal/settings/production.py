@@ -59,6 +59,10 @@ if env("AWS_STORAGE_BUCKET_NAME"):
             "file_overwrite": False,
         },
     }
+    # Media then come from the bucket's origin (or a CDN in front of it).
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(  # noqa: F405
+        env("CSP_MEDIA_ORIGIN", env("AWS_S3_ENDPOINT_URL") or "https:")
+    )
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

@@ -1,0 +1,183 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Without Chromium (or Playwright) they are skipped, and the run ends with a banner saying so;
+with REQUIRE_BROWSER=1 (CI) a missing browser fails them instead. Never `playwright install`:
+the browser is Debian's (`make browser-deps`).
+"""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "security"))
+
+from django.db.backends.base import creation as _creation  # noqa: E402
+from proof_world import DOUBLES, create_double_tables  # noqa: E402
+
+_serialize = _creation.BaseDatabaseCreation.serialize_db_to_string
+
+
+def _serialize_without_doubles(self):
+    """The live server needs serialized_rollback (the data migrations' rows come back for each
+    test); the review engine's test doubles have no table yet when the test database is
+    serialized, and hold no migration data anyway: leave them out."""
+    saved = [(model, model._meta.managed) for model in DOUBLES]
+    for model, _ in saved:
+        model._meta.managed = False
+    try:
+        return _serialize(self)
+    finally:
+        for model, managed in saved:
+            model._meta.managed = managed
+
+
+_creation.BaseDatabaseCreation.serialize_db_to_string = _serialize_without_doubles
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+_SKIPPED: list[str] = []
+
+
+def _unavailable() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (make browser-deps, or set CHROMIUM_PATH)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _unavailable()
+    if reason is None:
+        return
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    if browser_items and os.environ.get("REQUIRE_BROWSER") == "1":
+        # CI: a missing browser is a failure there, never a silent skip.
+        raise pytest.UsageError(f"REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
+        _SKIPPED.append(reason)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _SKIPPED:
+        terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(_SKIPPED)} browser tests did not run: {_SKIPPED[0]}. "
+            "Install Debian's Chromium with `make browser-deps` (root), or see README.md."
+        )
+
+
+_MIGRATION_DATA: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        create_double_tables()
+        # The data migrations' rows (root page, site, locales, themes, groups), restored before
+        # each browser test: the live server needs a transactional database, flushed after
+        # each test. (Django's serialized_rollback cannot be used: once Playwright's event loop
+        # runs, Django hands out new context-local connection objects without the rows.)
+        _MIGRATION_DATA["default"] = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(scope="module")
+def _async_unsafe():
+    """Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls
+    beside a running loop: allowed here, for the browser tests' modules only."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup, _async_unsafe):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _restore_migration_data(data: str) -> None:
+    """Django's deserialize_db_from_string, content types first: after a flush only
+    post_migrate's content types and permissions are left, and saving some rows (pages) makes
+    content types on the way, which would then clash with the serialized ones."""
+    from io import StringIO
+
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import serializers
+    from django.db import connection, transaction
+
+    objects = list(serializers.deserialize("json", StringIO(data)))
+    objects.sort(key=lambda obj: not isinstance(obj.object, ContentType | Permission))
+    with transaction.atomic():
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        with connection.constraint_checks_disabled():
+            for obj in objects:
+                obj.save()
+        connection.check_constraints()
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def live(browser, live_server, settings, tmp_path):
+    """The live server, with the data migrations' rows (root page, site, locales, themes)
+    restored for every test (the live server needs a transactional database)."""
+    from wagtail.models import Site
+
+    if not Site.objects.exists():
+        _restore_migration_data(_MIGRATION_DATA["default"])
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return live_server
+
+
+@pytest.fixture
+def new_page(browser, live):
+    """Pages in fresh browser contexts (separate cookies), each collecting console errors and
+    CSP violations, which fail the test."""
+    contexts = []
+    problems: list[str] = []
+
+    def make(locale="en-GB"):
+        context = browser.new_context(base_url=live.url, locale=locale)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text)
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not problems, "browser errors: " + "\n".join(problems)

@@ -1,0 +1,41 @@
+"""Sign up and verify the address from the email, in Chromium, with axe-core on every state."""
+
+import pytest
+from browser_helpers import axe_check, link_in_mail
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a-Long-passphrase-for-tests-2026"  # noqa: S105
+
+
+def test_signup_verify_and_sign_in_in_a_browser(new_page, live, mailoutbox):
+    from django.contrib.auth import get_user_model
+
+    page = new_page()
+    page.goto("/accounts/signup/")
+    axe_check(page, "sign-up, empty")
+    page.locator("input[name=email]").fill("nadia@example.org")
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill("something else")
+    page.locator("form button[type=submit]").last.click()
+    assert page.locator(".errorlist, [role=alert], .error").count() >= 1
+    axe_check(page, "sign-up, with errors")
+    assert page.locator("input[name=email]").input_value() == "nadia@example.org"  # kept
+
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/confirm-email/**")
+    axe_check(page, "verification sent")
+    user = get_user_model().objects.get(email="nadia@example.org")
+    assert not user.emailaddress_set.get().verified
+
+    (message,) = mailoutbox
+    page.goto(link_in_mail(message, "/confirm-email/"))
+    axe_check(page, "confirm email")
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+    assert user.emailaddress_set.get().verified
+    page.goto("/accounts/profile/")
+    assert "/accounts/login/" not in page.url  # signed in on confirmation
+    axe_check(page, "profile")

@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
+from participation.i18n import InterfaceLanguageURLMixin
 from participation.review.interface import ReviewField
 from participation.submissions.models import SubmissionBase, SubmissionStatus
 
@@ -40,7 +41,7 @@ DEFAULT_CATEGORIES = [
 ]
 
 
-class AwardIndexPage(Page):
+class AwardIndexPage(InterfaceLanguageURLMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -76,7 +77,7 @@ class AwardEditionPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class AwardEditionPage(RoutablePageMixin, CallWindowMixin, Page):
+class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMixin, Page):
     """One edition of the award. The window (opens/closes) is the nomination period."""
 
     base_form_class = AwardEditionPageForm

@@ -24,13 +24,14 @@ from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
 from participation.fields import MultipleChoiceJSONField
+from participation.i18n import InterfaceLanguageURLMixin
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
 
 from .choices import audience_choices, content_language_choices
 
 
-class ConsultationIndexPage(Page):
+class ConsultationIndexPage(InterfaceLanguageURLMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -59,7 +60,7 @@ class DocumentLinkBlock(blocks.StructBlock):
         icon = "doc-full"
 
 
-class ConsultationPage(RoutablePageMixin, CallWindowMixin, Page):
+class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMixin, Page):
     class State(models.TextChoices):
         FORTHCOMING = "forthcoming", _("Forthcoming")
         OPEN = "open", _("Open")

@@ -29,6 +29,7 @@ from wagtail.search import index
 from participation.accounts.languages import language_choices
 from participation.calls.models import CallWindowMixin
 from participation.fields import MultipleChoiceJSONField
+from participation.i18n import InterfaceLanguageURLMixin
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
 
@@ -39,7 +40,7 @@ def country_choices():
     return list(countries)
 
 
-class ExpertCallIndexPage(Page):
+class ExpertCallIndexPage(InterfaceLanguageURLMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -57,7 +58,7 @@ class ExpertCallIndexPage(Page):
         return context
 
 
-class ExpertCallPage(RoutablePageMixin, CallWindowMixin, Page):
+class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMixin, Page):
     """An open call for a Migrant Expert Group: who is sought, for how long, and until when."""
 
     class State(models.TextChoices):

@@ -11,8 +11,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.models import Page
 from wagtail.search import index
 
+from participation.i18n import InterfaceLanguageURLMixin
 
-class MonitoringBoardPage(RoutablePageMixin, Page):
+
+class MonitoringBoardPage(InterfaceLanguageURLMixin, RoutablePageMixin, Page):
     """The public progress board: the whole action plan at its URL, one theme at ``<slug>/``,
     open data at ``data/json/``, ``data/figures/csv/``, ``data/commitments/csv/``,
     ``data/indicators/csv/`` (and the same under each theme). Routes dispatch to views.py."""

@@ -8,10 +8,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from participation.i18n import InterfaceLanguageURLMixin
+
 from .blocks import BodyBlock, LinkBlock
 
 
-class HomePage(Page):
+class HomePage(InterfaceLanguageURLMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), blank=True, use_json_field=True)
 
@@ -30,7 +32,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(InterfaceLanguageURLMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), blank=True, use_json_field=True)
     themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="standard_pages")

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.urls.base import reverse
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -41,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("review/", include("participation.review.urls")),
     path("responses/", include("consultations.urls")),
+    # Wagtail's page serving with a fallback for untranslated pages (same pattern and name).
+    re_path(r"^((?:[\w\-]+/)*)$", views.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

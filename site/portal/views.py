@@ -1,6 +1,11 @@
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import render
-from wagtail.models import Locale, Page
+from django.utils.translation import get_language
+from wagtail import views as wagtail_views
+from wagtail.models import Locale, Page, Site
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import parse_query_string
 
@@ -19,7 +24,18 @@ def search(request):
             locale = Locale.get_active()
         except Locale.DoesNotExist:
             locale = Locale.get_default()
-        pages = Page.objects.live().public().filter(locale=locale).specific().search(parsed)
+        default = Locale.get_default()
+        # The reader's language, and the default language's pages not translated into it.
+        untranslated = Q(locale=default) & ~Q(
+            translation_key__in=Page.objects.filter(locale=locale).values("translation_key")
+        )
+        pages = (
+            Page.objects.live()
+            .public()
+            .filter(Q(locale=locale) | untranslated)
+            .specific()
+            .search(parsed)
+        )
         backend = get_search_backend()
         organisations = backend.search(query, Organisation.objects.filter(verified=True))[:10]
         themes = backend.search(query, Theme.objects.filter(locale=locale))[:10]
@@ -29,3 +45,24 @@ def search(request):
         "portal/search.html",
         {"query": query, "page": page, "organisations": organisations, "themes": themes},
     )
+
+
+def serve(request, path):
+    """Wagtail's page serving, plus: a page that has no translation in the reader's interface
+    language is served from the default language's tree under the reader's prefix (see
+    participation.i18n), instead of a 404."""
+    try:
+        return wagtail_views.serve(request, path)
+    except Http404:
+        # Only when no page matched the path in this language; a 404 from a page's own view
+        # (an answer that is not yours) stands.
+        if getattr(request, "_wagtail_route_for_request", True) is not None:
+            raise
+        if get_language() == settings.LANGUAGE_CODE:
+            raise
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    components = [component for component in path.split("/") if component]
+    request._wagtail_route_for_request = site.root_page.specific.route(request, components)
+    return wagtail_views.serve(request, path)

@@ -56,8 +56,9 @@ def test_page_shows_categories_criteria_and_prizes(client, edition):
 
 
 def test_page_in_french_and_arabic(client, edition):
-    assert "Candidatures ouvertes" in client.get("/fr" + edition.url).content.decode()
-    page = client.get("/ar" + edition.url).content.decode()
+    path = edition.url  # before a request leaves another language active in this thread
+    assert "Candidatures ouvertes" in client.get("/fr" + path).content.decode()
+    page = client.get("/ar" + path).content.decode()
     assert "الترشيحات مفتوحة" in page and 'dir="rtl"' in page
 
 

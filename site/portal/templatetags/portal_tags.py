@@ -1,8 +1,10 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, override
 from wagtail.models import Locale, Page
+
+from participation.i18n import keep_interface_language
 
 register = template.Library()
 
@@ -26,7 +28,8 @@ def language_links(context):
     links = []
     for code, _name in settings.LANGUAGES:
         if code in translations:
-            url = translations[code].get_url(request)
+            with override(code):  # pages keep the active language's prefix in their links
+                url = translations[code].get_url(request)
         else:
             url = translate_url(request.get_full_path(), code)
         info = get_language_info(code)
@@ -46,8 +49,8 @@ def language_links(context):
 def link_href(context, link):
     """The URL of a LinkBlock value, following the page into the reader's language."""
     page = link.get("page")
-    if page:
-        return page.localized.get_url(context.get("request"))
+    if page:  # a plain Page here: keep the reader's language as the page classes do
+        return keep_interface_language(page.localized.get_url(context.get("request")))
     return link.get("url") or ""
 
 

@@ -65,4 +65,6 @@ def serve(request, path):
         raise Http404
     components = [component for component in path.split("/") if component]
     request._wagtail_route_for_request = site.root_page.specific.route(request, components)
+    # Editors' text keeps its own language in the markup ({% content_lang %}).
+    request.content_language = settings.LANGUAGE_CODE
     return wagtail_views.serve(request, path)

@@ -63,3 +63,14 @@ def test_navigation_and_search_keep_the_readers_language(client, arabic_home, ho
     # Untranslated pages are found by a search in Arabic, and linked in Arabic.
     html = client.get("/ar/search/", {"q": "platform"}).content.decode()
     assert 'href="/ar/about/"' in html
+
+
+def test_editors_text_is_marked_with_its_own_language(client, arabic_home, consultation):
+    path = consultation.url
+    html = client.get("/ar" + path).content.decode()
+    # Interface in Arabic, the page's own text marked English (WCAG 3.1.2, language of parts).
+    assert '<html lang="ar" dir="rtl">' in html
+    assert f'<h1 lang="en" dir="ltr">{consultation.title}</h1>' in html
+    assert '<p class="lead" lang="en" dir="ltr">' in html
+    # In its own language nothing is added.
+    assert f"<h1>{consultation.title}</h1>" in client.get(path).content.decode()

@@ -1,0 +1,19 @@
+"""``{% content_lang %}``: marks editors' text with its own language when a page not translated
+into the reader's language is shown in it (see participation.i18n and portal.views.serve), so
+that screen readers pronounce it right and its direction is right (WCAG 3.1.2)."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language_info
+
+register = template.Library()
+
+@register.simple_tag(takes_context=True)
+def content_lang(context, page=None):
+    request = context.get("request")
+    # Set by the view that served the page from another language's tree.
+    code = getattr(request, "content_language", None)
+    if not code:
+        return ""
+    direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+    return format_html(' lang="{}" dir="{}"', code, direction)

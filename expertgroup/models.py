@@ -350,6 +350,13 @@ class Application(SubmissionBase):
     # --- the review engine's interface (participation/review/interface.py) ---
     # Nothing from SensitiveDeclaration is ever returned by review_fields.
 
+    @classmethod
+    def review_queryset(cls, queryset):
+        # review_attributes reads the expertise and the sensitive row of every candidate.
+        return queryset.select_related(
+            "sensitive", "user", "organisation", "call"
+        ).prefetch_related("expertise")
+
     def review_title(self):
         return self.full_name
 

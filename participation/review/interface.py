@@ -23,6 +23,10 @@ either as methods on the model itself or in an adapter registered for it::
     # or, for a model you cannot change:
     register_adapter(Nomination, NominationAdapter)  # NominationAdapter(obj) has the methods
 
+A reviewed model may also define a classmethod ``review_queryset(queryset)`` that adds the
+``select_related``/``prefetch_related`` its review_* methods need, so that reading many items
+(a selection over 400 applications) costs a fixed number of queries.
+
 The owner of a process (a call page, an award category) may implement
 ``review_subjects(process)``: the objects to review, so editors can import them with one click.
 

@@ -763,7 +763,8 @@ def _redact(text: str, strings: list[str]) -> str:
 
 
 def subjects_of(items) -> dict[int, object]:
-    """The plugin objects behind items (one query per content type); None for an object that
+    """The plugin objects behind items (one query per content type, plus what the model's
+    optional ``review_queryset`` prefetches for its review_* methods); None for an object that
     is gone or whose plugin is no longer installed."""
     by_type: dict[int, list[ReviewItem]] = defaultdict(list)
     for item in items:
@@ -774,7 +775,11 @@ def subjects_of(items) -> dict[int, object]:
         objects = {}
         if model is not None:
             ids = [item.subject_object_id for item in group]
-            objects = {str(obj.pk): obj for obj in model._base_manager.filter(pk__in=ids)}
+            queryset = model._base_manager.filter(pk__in=ids)
+            prepare = getattr(model, "review_queryset", None)
+            if callable(prepare):
+                queryset = prepare(queryset)
+            objects = {str(obj.pk): obj for obj in queryset}
         for item in group:
             found[item.pk] = objects.get(item.subject_object_id)
     return found

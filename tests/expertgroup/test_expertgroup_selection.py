@@ -351,3 +351,28 @@ def test_selection_admin_index_step_down_by_http_and_screening_page_queries(
     # Another editor in charge (without the sensitive-data permission) sees it too.
     client.force_login(plain_editor)
     assert world.call.title in client.get(reverse("expertgroup_admin:index")).content.decode()
+
+
+def test_selection_candidates_read_in_fixed_queries(selection_world):
+    """The engine loads every candidate's quota attributes (expertise, special-category data)
+    with the plugin's review_queryset: no query per application."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participation.review import services as review
+
+    world = selection_world
+    candidates, _ = review.selection_candidates(world.phase, "normalised")
+    assert len(candidates) == 6 and any("gender" in c["attributes"] for c in candidates)
+    assert all(c["attributes"]["expertise"] for c in candidates)
+    # Six items cost what one does.
+    items = list(review.phase_items(world.phase))
+    with CaptureQueriesContext(connection) as again:
+        subjects = review.subjects_of(items)
+        for subject in subjects.values():
+            subject.review_attributes()
+    with CaptureQueriesContext(connection) as one:
+        subjects = review.subjects_of(items[:1])
+        for subject in subjects.values():
+            subject.review_attributes()
+    assert len(again) == len(one)

@@ -9,7 +9,7 @@ from django.utils.translation import get_language_info
 register = template.Library()
 
 @register.simple_tag(takes_context=True)
-def content_lang(context, page=None):
+def content_lang(context):
     request = context.get("request")
     # Set by the view that served the page from another language's tree.
     code = getattr(request, "content_language", None)

@@ -40,7 +40,10 @@ def test_results_match_the_algorithms_on_the_stored_reviews(world):
         algorithms.Review(
             item=r.assignment.item_id, reviewer=r.assignment.reviewer_id, scores=r.scores
         )
-        for r in Review.objects.select_related("assignment")
+        # In the order phase_results reads them: without it PostgreSQL may return any order.
+        for r in Review.objects.select_related("assignment").order_by(
+            "assignment__item__number", "assignment__reviewer_id"
+        )
     ]
     expected = algorithms.aggregate(reviews, criteria, disagreement_threshold=3.0, cutoff=2)
     assert results.aggregation == expected

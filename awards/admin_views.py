@@ -38,7 +38,9 @@ class EditionView(AwardAdminView):
     page_title = gettext_lazy("Juries and results")
 
     def get_edition(self):
-        return get_object_or_404(AwardEditionPage, pk=self.kwargs["edition_id"])
+        # A translation's nominations and juries are its original's (participation.i18n).
+        edition = get_object_or_404(AwardEditionPage, pk=self.kwargs["edition_id"])
+        return edition.submissions_page()
 
     def get_page_subtitle(self):
         return self.get_edition().title

@@ -20,7 +20,7 @@ def notes(request, page, category_id):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     category = (
-        AwardCategory.objects.filter(pk=category_id, page=page)
+        AwardCategory.objects.filter(pk=category_id, page=page.submissions_page())
         .select_related("review_process")
         .first()
     )

@@ -4,6 +4,7 @@ scores are the review engine's (one ``ReviewProcess`` per category, owned by the
 
 import re
 import unicodedata
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -29,7 +30,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
-from participation.i18n import InterfaceLanguageURLMixin
+from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.review.interface import ReviewField
 from participation.submissions.models import SubmissionBase, SubmissionStatus
 
@@ -53,7 +54,8 @@ class AwardIndexPage(InterfaceLanguageURLMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["editions"] = (
+        # Translated editions show their original's state: resolved in one query.
+        context["editions"] = with_submissions_pages(
             AwardEditionPage.objects.child_of(self).live().public().order_by("-opens_at")
         )
         return context
@@ -144,8 +146,28 @@ class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
     parent_page_types = ["awards.AwardIndexPage"]
     subpage_types = []
 
+    # The call's facts, not its text: a translation follows its original's (CallWindowMixin).
+    window_fields = CallWindowMixin.window_fields + (
+        "confirmation_days",
+        "audience_prize",
+        "vote_opens_at",
+        "vote_closes_at",
+    )
+    # Announcements are the original's; a translation (a copy) reads them from it.
+    exclude_fields_in_copy = ["shortlist_published_at", "winners_published_at"]
+
     class Meta:
         verbose_name = _("award edition")
+
+    def copy_all_child_relations(self, target, exclude=None):
+        """A copy (a translation, or next year's edition) gets the categories without their
+        juries: a jury (review process) belongs to one category."""
+        copied = super().copy_all_child_relations(target, exclude=exclude)
+        for children in copied.values():
+            for child in children if isinstance(children, list) else [children]:
+                if isinstance(child, AwardCategory):
+                    child.review_process = None
+        return copied
 
     def clean(self):
         super().clean()
@@ -165,9 +187,10 @@ class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
 
     @property
     def state(self) -> str:
-        if self.winners_published_at:
+        source = self.submissions_page()  # a translation is in its original's state
+        if source.winners_published_at:
             return self.State.WINNERS
-        if self.shortlist_published_at:
+        if source.shortlist_published_at:
             return self.State.SHORTLIST
         window = self.window_state().value
         if window == "closed":
@@ -185,6 +208,7 @@ class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         """ "" without an audience prize, else forthcoming / open / closed."""
         from participation.calls.window import window_state
 
+        self.submissions_page()  # a translation has its original's vote (window_fields)
         if not self.audience_prize or not self.vote_opens_at or not self.vote_closes_at:
             return ""
         return window_state(self.vote_opens_at, self.vote_closes_at, now or timezone.now()).value
@@ -200,7 +224,7 @@ class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
             # Jurors find their category's jury room (notes) from the edition's page.
             context["jury_categories"] = list(
                 AwardCategory.objects.filter(
-                    page=self,
+                    page=self.submissions_page(),  # juries are the original's categories
                     review_process__reviewers__user=request.user,
                     review_process__reviewers__active=True,
                 )
@@ -300,6 +324,9 @@ class AwardCategory(Orderable):
         help_text=_("What the jury looks at, one criterion per line (shown to nominators)."),
     )
     prize = models.CharField(_("prize"), max_length=255, blank=True)
+    # The same category in every translation of the edition (copies keep it): nominations made
+    # on a translation go to the original's category with this key.
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
     review_process = models.OneToOneField(
         "review.ReviewProcess",
         null=True,

@@ -28,8 +28,9 @@ def _signed_in(view):
 
 
 def _nomination_or_404(request, page, nomination_id) -> Nomination:
+    # Nominations made on a translation belong to the original edition (participation.i18n).
     nomination = (
-        Nomination.objects.filter(pk=nomination_id, edition=page)
+        Nomination.objects.filter(pk=nomination_id, edition=page.submissions_page())
         .select_related("category", "organisation", "updated_by")
         .first()
     )
@@ -242,7 +243,9 @@ def resend(request, page, nomination_id):
 
 def private_file(request, page, nomination_id, file_id):
     """A nomination's file, for the people who may edit it and for editors."""
-    nomination = Nomination.objects.filter(pk=nomination_id, edition=page).first()
+    nomination = Nomination.objects.filter(
+        pk=nomination_id, edition=page.submissions_page()
+    ).first()
     if nomination is None or not (
         submissions.can_edit(nomination, request.user) or review_rules.can_manage(request.user)
     ):

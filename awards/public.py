@@ -20,18 +20,20 @@ def public_photos():
 
 
 def _grouped(page, nominations):
-    by_category = {category.pk: (category, []) for category in page.categories.all()}
+    # On a translation, nominations are in the original's categories: grouped under the
+    # translated category with the same key (its name in the reader's language).
+    by_category = {category.key: (category, []) for category in page.categories.all()}
     for nomination in nominations:
         if not nomination.publication_consent:
             nomination.public_photos = []
-        by_category.setdefault(nomination.category_id, (nomination.category, []))[1].append(
+        by_category.setdefault(nomination.category.key, (nomination.category, []))[1].append(
             nomination
         )
     return [entry for entry in by_category.values() if entry[1]]
 
 
 def shortlist(request, page):
-    if not page.shortlist_published_at:
+    if not page.submissions_page().shortlist_published_at:  # the original's announcement
         raise Http404
     nominations = services.shortlisted(page).prefetch_related(public_photos())
     return render(
@@ -40,13 +42,13 @@ def shortlist(request, page):
         {
             "page": page,
             "groups": _grouped(page, nominations),
-            "show_winners": bool(page.winners_published_at),
+            "show_winners": bool(page.submissions_page().winners_published_at),
         },
     )
 
 
 def winners(request, page):
-    if not page.winners_published_at:
+    if not page.submissions_page().winners_published_at:
         raise Http404
     nominations = services.winners_of(page).prefetch_related(public_photos())
     return render(
@@ -62,6 +64,7 @@ def winners(request, page):
 
 def photo(request, page, file_id):
     """A photo of a shortlisted nomination, once the shortlist is public and with consent."""
+    page = page.submissions_page()  # a translation shows its original's nominations
     if not page.shortlist_published_at:
         raise Http404
     stored = (

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participation.audit.services import record
+from participation.i18n import submissions_page
 from participation.organisations.services import membership_of
 from participation.questionnaire.files import FileRefused, sniff
 from participation.review import services as review
@@ -49,7 +50,7 @@ def nominations_of(edition, user):
     from participation.organisations.services import organisations_of
 
     return (
-        Nomination.objects.filter(edition=edition)
+        Nomination.objects.filter(edition=submissions_page(edition))
         .filter(
             Q(user=user, organisation__isnull=True) | Q(organisation__in=organisations_of(user))
         )
@@ -59,10 +60,26 @@ def nominations_of(edition, user):
     )
 
 
+def original_category(edition, category):
+    """``category`` of ``edition`` or of one of its translations, as the category of the edition
+    that holds the nominations (the original): the same ``key``. None if it is neither."""
+    source = submissions_page(edition)
+    if category.page_id == source.pk:
+        return category
+    if not AwardEditionPage.objects.filter(
+        pk=category.page_id, translation_key=source.translation_key
+    ).exists():
+        return None
+    return AwardCategory.objects.filter(page=source, key=category.key).first()
+
+
 def start(edition, user, *, category, kind, organisation=None) -> Nomination:
+    # Nominations made on a translation belong to the original edition and its categories.
+    edition = submissions_page(edition)
     if not edition.accepts_submission():
         raise AwardError(_("Nominations for this edition are closed."))
-    if category.page_id != edition.pk:
+    category = original_category(edition, category)
+    if category is None:
         raise AwardError(_("Choose one of this edition's categories."))
     if organisation is not None and membership_of(user, organisation) is None:
         raise AwardError(_("You are not a member of this organisation."))
@@ -137,10 +154,8 @@ def submit(nomination, user, now=None) -> Nomination:
         )
     now = now or timezone.now()
 
-    def confirm_self_nomination(current):
-        # Written by the core's one UPDATE: nominating yourself needs no confirmation.
-        if current.kind == Nomination.Kind.SELF:
-            current.confirmed_at = now
+    # Written by the core's one UPDATE: nominating yourself needs no confirmation.
+    confirmed = {"confirmed_at": now} if nomination.kind == Nomination.Kind.SELF else {}
 
     try:
         with transaction.atomic():
@@ -156,7 +171,7 @@ def submit(nomination, user, now=None) -> Nomination:
                     % {"name": nomination.nominee_name, "category": nomination.category.name}
                 )
             submitted = submissions.submit(
-                nomination, user, RECEIPT_PREFIX, now=now, before_save=confirm_self_nomination
+                nomination, user, RECEIPT_PREFIX, now=now, fields=confirmed
             )
     except IntegrityError:  # the database's unique constraint caught a duplicate in a race
         raise AwardError(
@@ -274,6 +289,7 @@ class ConfirmationRefused(AwardError):
 
 def nomination_for_token(edition, token) -> Nomination:
     """The nomination a link is for, or ConfirmationRefused saying why (expired, used...)."""
+    edition = submissions_page(edition)  # the link may be opened on a translation
     try:
         data = _signer().unsign_object(token, max_age=timedelta(days=edition.confirmation_days))
     except signing.SignatureExpired:
@@ -449,7 +465,7 @@ def set_outcomes(category, decisions: dict, actor) -> int:
 def shortlisted(edition):
     return (
         Nomination.objects.filter(
-            edition=edition,
+            edition=submissions_page(edition),
             status=Nomination.Status.SUBMITTED,
             confirmed_at__isnull=False,
             outcome__in=[Nomination.Outcome.SHORTLISTED, Nomination.Outcome.WINNER],
@@ -520,6 +536,7 @@ def vote_choices(edition):
 
 
 def cast_vote(edition, user, nomination_id) -> AudienceVote:
+    edition = submissions_page(edition)  # votes on a translation count for the original
     state = edition.vote_state()
     if not state:
         raise AwardError(_("This edition has no audience prize."))
@@ -545,6 +562,7 @@ def cast_vote(edition, user, nomination_id) -> AudienceVote:
 
 def vote_results(edition):
     """Votes per shortlisted nomination, most first; None while the vote is not closed."""
+    edition = submissions_page(edition)
     if edition.vote_state() != "closed":
         return None
     return list(

@@ -17,14 +17,16 @@ VOTES_PER_HOUR = 20  # attempts per connection: families and libraries share one
 
 def vote(request, page):
     state = page.vote_state()
-    if not state or not page.shortlist_published_at:
+    # The vote of a translation is its original's (participation.i18n): services resolve it.
+    edition = page.submissions_page()
+    if not state or not edition.shortlist_published_at:
         raise Http404
     choices = services.vote_choices(page)
     form = VoteForm(choices, request.POST or None)
     mine = None
     if request.user.is_authenticated:
         mine = (
-            AudienceVote.objects.filter(edition=page, user=request.user)
+            AudienceVote.objects.filter(edition=edition, user=request.user)
             .select_related("nomination")
             .first()
         )

@@ -4,6 +4,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from participation.i18n import in_reader_language, with_submissions_pages
 from participation.review import rules as review_rules
 from themes.figures import PARTICIPATION_FIGURES_HOOK, Figure
 from themes.selectors import THEMED_CONTENT_HOOK, ThemedItem, ThemedSection
@@ -25,10 +26,14 @@ def award_buttons(page, user, view_name=None, next_url=None):
         user
     ):
         return []
+    # A translation's nominations, juries and results are its original's (participation.i18n).
+    source = page.specific_deferred.submissions_page()
     return [
         Button(
-            _("Juries and results"),
-            reverse("awards_admin:edition", args=[page.pk]),
+            _("Juries and results (on the original page)")
+            if source.pk != page.pk
+            else _("Juries and results"),
+            reverse("awards_admin:edition", args=[source.pk]),
             icon_name="tasks",
             priority=60,
         )
@@ -37,7 +42,12 @@ def award_buttons(page, user, view_name=None, next_url=None):
 
 @hooks.register(THEMED_CONTENT_HOOK)
 def themed_editions(theme, request):
-    pages = AwardEditionPage.objects.live().public().filter(themes=theme).order_by("-opens_at")
+    # One card per edition, in the reader's language where it is translated.
+    pages = with_submissions_pages(
+        in_reader_language(AwardEditionPage.objects.live().public().filter(themes=theme)).order_by(
+            "-opens_at"
+        )
+    )
     return ThemedSection(
         heading=_("Integration award"),
         items=[

@@ -152,7 +152,8 @@ def detect_campaigns_view(request, page_id):
 
     @user_passes_test(lambda user: user.is_staff)
     def view(request):
-        page = get_object_or_404(ConsultationPage, pk=page_id)
+        # A translation's answers are the original page's (participation.i18n).
+        page = get_object_or_404(ConsultationPage, pk=page_id).submissions_page()
         detect_campaigns.enqueue(page.pk)
         messages.success(
             request, _("Campaign detection has started; the Campaign column fills in shortly.")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from participation.documents.charts import bar_chart
 from participation.documents.registry import BuiltFile, DocumentKind, register
 from participation.documents.spreadsheets import Column
+from participation.i18n import submissions_page
 from participation.questionnaire.export import columns as question_columns
 from participation.questionnaire.export import display_value, displayer, merge_snapshots
 from participation.questionnaire.structure import parse
@@ -41,10 +42,12 @@ def _answer_rows(questionnaire, answers):
     ]
 
 
-def receipt_pdf(response) -> bytes:
+def receipt_pdf(response, page=None) -> bytes:
+    """``page``: the consultation in the reader's language (a translation of the page the
+    answer belongs to), for its title and question labels; by default the answer's own."""
     from participation.documents.pdf import render_pdf
 
-    consultation = response.consultation
+    consultation = page or response.consultation
     questionnaire = parse(consultation.questionnaire)
     facts = [
         (_("Receipt number"), response.receipt_number),
@@ -84,7 +87,9 @@ def clean_summary_params(params):
 
 
 def summary_fingerprint(params) -> str:
-    return f"{params['lang']}:{services.summary_version(params['consultation'])}"
+    # A translation's summary counts the original's answers: it changes with their version.
+    source = _consultation(params).submissions_page()
+    return f"{params['lang']}:{source.pk}:{services.summary_version(source.pk)}"
 
 
 def build_summary(params, progress):
@@ -163,6 +168,7 @@ register(
 def response_columns(consultation) -> list[Column]:
     """Fixed columns, then one per question: in questionnaire order, then removed questions
     (labelled from the snapshots stored with the answers), so the columns stay stable."""
+    consultation = submissions_page(consultation)  # a translation exports the original's
     snapshots = [
         snap
         for (snap,) in Response.objects.filter(consultation=consultation)
@@ -196,7 +202,9 @@ def _answer_column(column) -> Column:
 
 def response_rows(consultation):
     return (
-        Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
+        Response.objects.filter(
+            consultation=submissions_page(consultation), status=Response.Status.SUBMITTED
+        )
         .select_related("organisation")
         .order_by("submitted_at", "pk")
         .iterator(chunk_size=2000)

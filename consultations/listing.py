@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from participation.accounts.languages import language_name
+from participation.i18n import with_submissions_pages
 from themes.selectors import canonical_themes, localized_names
 
 from .models import ConsultationPage
@@ -35,7 +36,8 @@ def _selected(params: QueryDict, name: str, allowed: set[str]) -> set[str]:
 
 
 def consultation_listing(index_page, request) -> Listing:
-    pages = list(
+    # A translated consultation's state is its original's: resolved in one query for all.
+    pages = with_submissions_pages(
         ConsultationPage.objects.live()
         .public()
         .child_of(index_page)

@@ -174,10 +174,11 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
                     % {"title": item.title, "keys": ", ".join(unknown)}
                 )
             if self.pk and item.receipt_list:
+                # A translation's outcome names the answers of its original page.
                 found = set(
-                    self.responses.filter(receipt_number__in=item.receipt_list).values_list(
-                        "receipt_number", flat=True
-                    )
+                    self.submissions_page()
+                    .responses.filter(receipt_number__in=item.receipt_list)
+                    .values_list("receipt_number", flat=True)
                 )
                 missing = [r for r in item.receipt_list if r not in found]
                 if missing:
@@ -196,7 +197,8 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
 
     @property
     def state(self) -> str:
-        if self.outcome_published_at:
+        # A translation is in its original's state (its dates: CallWindowMixin).
+        if self.outcome_published_at or self.submissions_page().outcome_published_at:
             return self.State.OUTCOME
         return self.State(self.window_state().value)
 

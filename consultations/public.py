@@ -14,6 +14,8 @@ from .documents import charts
 
 
 def what_we_heard(request, page):
+    # Counts of the page's submissions (the original's, for a translation: services), labels
+    # of the page in the reader's language: choices are stored by value, the same in both.
     heard = services.what_we_heard(page)
     rows = services.summary_rows(page, heard)
     kinds = dict(Organisation.Kind.choices)
@@ -93,7 +95,7 @@ def attachment(request, page, response_id, question_id):
 
     from .models import Response
 
-    response = Response.objects.filter(pk=response_id, consultation=page).first()
+    response = Response.objects.filter(pk=response_id, consultation=page.submissions_page()).first()
     answer = response.answers.get(question_id) if response else None
     if (
         not isinstance(answer, dict)

@@ -11,27 +11,29 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
+from wagtail.models import PageViewRestriction
 
 from participation import ratelimit
 from participation.accounts.languages import language_choices
 from participation.audit.services import history, record
+from participation.i18n import display_page
 from participation.organisations.forms import OrganisationOfUserField
 from participation.organisations.services import organisations_of
 from participation.questionnaire import engine
 from participation.questionnaire.export import display_value, snapshot
-from participation.questionnaire.structure import parse
+from participation.questionnaire.structure import parse, parse_stored
 from participation.submissions import services
 from participation.submissions.services import EditConflict, SubmissionError
 
 from . import services as consultation_services
-from . import tasks
 from .models import Response
 
 
@@ -87,6 +89,7 @@ def _url(page, request, route, *args):
 
 
 def _live_responses(page, request):
+    page = page.submissions_page()  # a translation's answers belong to the original page
     if not request.user.is_authenticated:
         ids = [int(pk) for pk in request.session.get(SESSION_KEYS, {})]
         return Response.objects.filter(consultation=page, pk__in=ids).exclude(
@@ -116,7 +119,7 @@ def _respondent(request, response_id):
 
 
 def _anonymous_allowed(request, page) -> bool:
-    return request.user.is_authenticated or page.allow_anonymous
+    return request.user.is_authenticated or page.submissions_page().allow_anonymous
 
 
 def _start_anonymous(request, page, form):
@@ -127,7 +130,7 @@ def _start_anonymous(request, page, form):
         )
         return None
     response = Response.objects.create(
-        consultation=page,
+        consultation=page.submissions_page(),
         respondent_type=Response.RespondentType.INDIVIDUAL,
         country=form.cleaned_data["country"],
         language=form.cleaned_data["language"],
@@ -165,7 +168,7 @@ def start(request, page):
                 response, created = services.start_or_resume(
                     Response,
                     "consultation",
-                    page,
+                    page.submissions_page(),
                     request.user,
                     organisation,
                     respondent_type=Response.RespondentType.ORGANISATION
@@ -198,14 +201,17 @@ class NoLongerAllowed(Exception):
 def _response_or_404(request, page, response_id, response=None):
     """The answer if this person may edit it; `response` when the caller has loaded it."""
     respondent = _respondent(request, response_id)
+    # Answers given on a translation are stored against the original page (participation.i18n).
+    source = page if response is not None and response.consultation_id == page.pk else None
+    source = source or page.submissions_page()
     if response is None:
         response = (
             Response.objects.select_related("organisation", "updated_by", "user")
-            .filter(pk=response_id, consultation=page)
+            .filter(pk=response_id, consultation=source)
             .first()
         )
     if response is not None:
-        response.consultation = page  # already loaded by Wagtail's routing: no second query
+        response.consultation = source  # already loaded by Wagtail's routing: no second query
     if response is not None and not services.can_edit(response, respondent):
         # Someone who worked on it (e.g. removed from the organisation mid-draft) is told why;
         # anyone else learns nothing, not even that it exists.
@@ -238,16 +244,21 @@ def no_longer_allowed(request, page, response):
 def responding(view):
     """For every view of one answer: sign-in (unless the consultation is open to everyone), the
     answer if this person may edit it (404 otherwise), and a clear refusal for people who lost
-    access. The view receives (request, page, response, respondent, *args)."""
+    access. The view receives (request, page, response, respondent, *args), where `page` is the
+    page in the reader's language (its questionnaire's labels) and `response.consultation` the
+    page the answer belongs to (the original of a translation)."""
 
-    def wrapped(request, page, response_id, *args, response=None):
+    def wrapped(request, page, response_id, *args, response=None, **kwargs):
+        if response is not None and response.consultation_id == page.pk:
+            # Reached from the plain submit URL with the original page: show its translation.
+            page = display_page(page)
         if not _anonymous_allowed(request, page):
             return redirect_to_login(request.get_full_path())
         try:
             response = _response_or_404(request, page, response_id, response)
         except NoLongerAllowed as refusal:
             return no_longer_allowed(request, page, refusal.response)
-        return view(request, page, response, _respondent(request, response_id), *args)
+        return view(request, page, response, _respondent(request, response_id), *args, **kwargs)
 
     return wrapped
 
@@ -281,7 +292,8 @@ def step(request, page, response, respondent, step):
                     respondent,
                     answers,
                     expected_version=version,
-                    questionnaire_snapshot=snapshot(questionnaire),
+                    # Labels for editors: the original's (same block ids as a translation's).
+                    questionnaire_snapshot=snapshot(_source_questionnaire(page, questionnaire)),
                 )
             except EditConflict as error:
                 if _is_autosave(request):
@@ -318,6 +330,11 @@ def step(request, page, response, respondent, step):
     return render(
         request, "consultations/respond_step.html", context, status=409 if conflict else 200
     )
+
+
+def _source_questionnaire(page, questionnaire):
+    source = page.submissions_page()
+    return questionnaire if source is page else parse(source.questionnaire)
 
 
 def _is_autosave(request) -> bool:
@@ -361,8 +378,10 @@ def _display(questionnaire, answers):
 
 
 @responding
-def review(request, page, response, respondent):
-    questionnaire = parse(page.questionnaire)
+def review(request, page, response, respondent, questionnaire=None):
+    """`questionnaire`: the parsed questionnaire of the answer's page, when the caller has it."""
+    if questionnaire is None or page.pk != response.consultation_id:
+        questionnaire = parse(page.questionnaire)
     missing = engine.missing_required(questionnaire, response.answers) if response.is_draft else []
     publication_form = PublicationForm(request.POST or None)
     if request.method == "POST" and response.is_submitted:  # a double click: same receipt
@@ -377,9 +396,11 @@ def review(request, page, response, respondent):
                 )
             except SubmissionError as error:
                 messages.error(request, str(error))
+                response.refresh_from_db()  # show what is stored now
             else:
-                transaction.on_commit(partial(tasks.send_confirmation.enqueue, response.pk))
                 return redirect(_url(page, request, "respond_done", response.pk))
+    if page.get_deferred_fields():  # the plain submit URL's lean copy: now it is shown
+        page = type(page).objects.get(pk=page.pk)
     return render(
         request,
         "consultations/respond_review.html",
@@ -394,23 +415,53 @@ def review(request, page, response, respondent):
     )
 
 
+# What submitting reads of the page: its state, window, address, language and questionnaire
+# (as stored text, parsed once per process). Not its intro, documents or outcome.
+_SUBMIT_PAGE_FIELDS = (
+    "live",
+    "path",
+    "url_path",
+    "locale",
+    "translation_key",
+    "opens_at",
+    "closes_at",
+    "grace_minutes",
+    "allow_anonymous",
+)
+
+
 def submit(request, response_id):
     """The review page's "Submit" button posts here, to a plain URL rather than a page route:
     submitting peaks at the deadline, and Wagtail's page routing costs nine queries a request.
     The page's live state and view restrictions are checked as its routing would."""
     response = (
-        Response.objects.select_related("consultation", "organisation", "updated_by", "user")
+        Response.objects.select_related("consultation")
+        .only(
+            *(field.name for field in Response._meta.concrete_fields),
+            *(f"consultation__{name}" for name in _SUBMIT_PAGE_FIELDS),
+        )
+        .annotate(questionnaire_text=Cast("consultation__questionnaire", TextField()))
         .filter(pk=response_id, consultation__live=True)
         .first()
     )
     if response is None:
         raise Http404
     page = response.consultation
-    if request.method != "POST" or any(
-        not restriction.accept_request(request) for restriction in page.get_view_restrictions()
-    ):
+    if request.method != "POST" or not _view_allowed(request, page):
         return redirect(_url(page, request, "respond_review", response_id))
-    return review(request, page, response_id, response=response)
+    questionnaire = parse_stored(response.questionnaire_text)
+    return review(request, page, response_id, response=response, questionnaire=questionnaire)
+
+
+def _view_allowed(request, page) -> bool:
+    """Wagtail's view restrictions of the page and its ancestors (``get_view_restrictions``,
+    in one query instead of two): an alias among them counts with the page it copies."""
+    steps = range(page.steplen, len(page.path) + 1, page.steplen)
+    paths = [page.path[:end] for end in steps]
+    restrictions = PageViewRestriction.objects.filter(
+        Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
+    ).distinct()
+    return all(restriction.accept_request(request) for restriction in restrictions)
 
 
 @responding
@@ -469,6 +520,6 @@ def receipt(request, page, response, respondent):
 
     from .documents import receipt_pdf
 
-    pdf = HttpResponse(receipt_pdf(response), content_type="application/pdf")
+    pdf = HttpResponse(receipt_pdf(response, page), content_type="application/pdf")
     pdf["Content-Disposition"] = f'attachment; filename="receipt-{response.receipt_number}.pdf"'
     return pdf

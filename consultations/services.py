@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import timedelta
+from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from participation.audit.services import forget_actors, record
+from participation.i18n import submissions_page
 from participation.questionnaire.structure import parse
 from participation.submissions import services as submissions
 
@@ -56,23 +58,31 @@ def facts_for(response) -> list[ResponseFact]:
     return facts
 
 
-@transaction.atomic
 def submit_response(response, user, publication: str, publish_attachments: bool, now=None):
-    """Submit with the respondent's publication choice, and count its answers."""
-    now = now or timezone.now()
+    """Submit with the respondent's publication choice and count its answers, in one
+    transaction; then mark the summaries stale and queue the confirmation."""
+    from . import tasks
 
-    def with_choices(current):
-        current.publication = publication
-        current.publish_attachments = publish_attachments
-        current.search_text = search_text(current)
-
-    submitted = submissions.submit(
-        response, user, RECEIPT_PREFIX, now=now, before_save=with_choices
-    )
-    if submitted.submitted_at == now:  # submitted by this call, not a double click
+    def count(submitted):
         ResponseFact.objects.bulk_create(facts_for(submitted))
-        answers_changed(submitted.consultation_id)
-    return submitted
+        # After the commit, each in its own short statement: every submit writes the same
+        # page row and the same queue, and holding those until the end of the transaction
+        # made submits wait for each other (PostgreSQL row lock, SQLite's one writer).
+        transaction.on_commit(partial(answers_changed, submitted.consultation_id))
+        transaction.on_commit(partial(tasks.send_confirmation.enqueue, submitted.pk))
+
+    return submissions.submit(
+        response,
+        user,
+        RECEIPT_PREFIX,
+        now=now,
+        fields={
+            "publication": publication,
+            "publish_attachments": publish_attachments,
+            "search_text": search_text(response),
+        },
+        then=count,
+    )
 
 
 def search_text(response) -> str:
@@ -104,10 +114,11 @@ def withdraw_response(response, user, now=None):
 
 
 def publishable(consultation):
-    """Responses the public may read: submitted, approved, not spam, and consented to."""
+    """Responses the public may read: submitted, approved, not spam, and consented to (those of
+    the original page for a translation)."""
     return (
         Response.objects.filter(
-            consultation=consultation,
+            consultation=submissions_page(consultation),
             status=Response.Status.SUBMITTED,
             moderation=Response.Moderation.APPROVED,
             spam=False,
@@ -171,6 +182,7 @@ def what_we_heard(consultation) -> dict:
     A fixed number of queries whatever the number of responses; cached until a response is
     submitted, withdrawn or moderated (the key carries the latest change).
     """
+    consultation = submissions_page(consultation)  # a translation shows the original's answers
     submitted = Response.objects.filter(
         consultation=consultation, status=Response.Status.SUBMITTED, spam=False
     )
@@ -364,6 +376,7 @@ def detect_campaigns(consultation, threshold: float = 0.8) -> int:
     """
     from participation.analysis.campaigns import group
 
+    consultation = submissions_page(consultation)
     submitted = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
     texts = submitted.exclude(search_text="").values_list("pk", "search_text").iterator(2000)
     groups = group(texts, threshold=threshold)

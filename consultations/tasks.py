@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from participation.documents.mail import send_with_pdf
+from participation.i18n import display_page
 
 
 @task()
@@ -21,10 +22,15 @@ def send_confirmation(response_id: int) -> None:
     person = response.updated_by
     if person is None or not person.email or not response.is_submitted:
         return
-    consultation = response.consultation
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    url = base + consultation.url + consultation.reverse_subpage("respond_done", args=[response.pk])
     with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        # The page in the person's language when translated (the answer is the original's).
+        consultation = display_page(response.consultation)
+        url = (
+            base
+            + consultation.url
+            + consultation.reverse_subpage("respond_done", args=[response.pk])
+        )
         subject = _("Your answer to “%(title)s” — receipt %(receipt)s") % {
             "title": consultation.title,
             "receipt": response.receipt_number,
@@ -33,7 +39,7 @@ def send_confirmation(response_id: int) -> None:
             "consultations/email/confirmation.txt",
             {"response": response, "consultation": consultation, "url": url},
         )
-        pdf = receipt_pdf(response)
+        pdf = receipt_pdf(response, consultation)
     send_with_pdf(subject, body, [person.email], pdf, f"receipt-{response.receipt_number}.pdf")
 
 
@@ -68,13 +74,14 @@ def send_deadline_reminders() -> int:
     sent = 0
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     for response in due_reminders():
-        consultation, person = response.consultation, response.user
-        url = (
-            base
-            + consultation.url
-            + consultation.reverse_subpage("respond_step", args=[response.pk, 0])
-        )
+        person = response.user
         with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+            consultation = display_page(response.consultation)
+            url = (
+                base
+                + consultation.url
+                + consultation.reverse_subpage("respond_step", args=[response.pk, 0])
+            )
             subject = _("Reminder: “%(title)s” closes soon") % {"title": consultation.title}
             body = render_to_string(
                 "consultations/email/reminder.txt",

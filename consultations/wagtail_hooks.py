@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from participation.i18n import in_reader_language, originals_only, with_submissions_pages
 from themes.figures import Figure
 from themes.selectors import ThemedItem, ThemedSection
 
@@ -17,7 +18,12 @@ def register_response_viewset():
 
 @hooks.register("register_themed_content")
 def themed_consultations(theme, request):
-    pages = ConsultationPage.objects.live().public().filter(themes=theme).order_by("-opens_at")
+    # One card per consultation, in the reader's language where it is translated.
+    pages = with_submissions_pages(
+        in_reader_language(ConsultationPage.objects.live().public().filter(themes=theme)).order_by(
+            "-opens_at"
+        )
+    )
     return ThemedSection(
         heading=_("Consultations"),
         items=[
@@ -87,29 +93,44 @@ def export_buttons(page, user, view_name=None, next_url=None):
 
     if not isinstance(page.specific_deferred, ConsultationPage) or not user.is_staff:
         return []
-    return [
-        Button(
-            _("Responses (%(fmt)s)") % {"fmt": fmt.upper()},
-            reverse("consultations_export", args=[page.pk, fmt]),
-            icon_name="download",
-            priority=60 + n,
-        )
-        for n, fmt in enumerate(["csv", "xlsx"])
-    ] + [
-        Button(
-            _("Detect campaigns"),
-            reverse("consultations_detect_campaigns", args=[page.pk]),
-            icon_name="group",
-            priority=70,
-        )
-    ]
+    # A translation collects no answers of its own: they are the original page's, and so are
+    # the moderation list and exports reached from here.
+    source = page.specific_deferred.submissions_page()
+    return (
+        [
+            Button(
+                _("Responses (on the original page)") if source.pk != page.pk else _("Responses"),
+                f"{reverse('consultation_responses:index')}?consultation={source.pk}",
+                icon_name="form",
+                priority=59,
+            )
+        ]
+        + [
+            Button(
+                _("Responses (%(fmt)s)") % {"fmt": fmt.upper()},
+                reverse("consultations_export", args=[page.pk, fmt]),
+                icon_name="download",
+                priority=60 + n,
+            )
+            for n, fmt in enumerate(["csv", "xlsx"])
+        ]
+        + [
+            Button(
+                _("Detect campaigns"),
+                reverse("consultations_detect_campaigns", args=[page.pk]),
+                icon_name="group",
+                priority=70,
+            )
+        ]
+    )
 
 
 @hooks.register("register_participation_figures")
 def consultation_figures(theme):
     """Consultations held, answers and organisations involved, for a theme or overall: two
     aggregate queries whatever the volume (the monitoring board asserts it)."""
-    held = ConsultationPage.objects.live().filter(opens_at__lte=timezone.now())
+    # A consultation and its translations are one consultation (participation.i18n).
+    held = originals_only(ConsultationPage.objects.live().filter(opens_at__lte=timezone.now()))
     if theme is not None:
         held = held.filter(themes=theme)
     totals = Response.objects.filter(

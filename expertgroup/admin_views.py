@@ -18,6 +18,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from participation.audit.services import history
+from participation.i18n import originals_only
 from participation.review.services import ReviewError
 
 from . import rules, services
@@ -40,6 +41,11 @@ class CallAdminView(WagtailAdminTemplateMixin, TemplateView):
             raise Http404
         if not rules.can_manage_call(request.user, self.page):
             raise PermissionDenied
+        source = self.page.submissions_page()
+        if source.pk != self.page.pk:
+            # A translation's applications are the original call's: its pages are there.
+            name = request.resolver_match.view_name
+            return redirect(reverse(name, kwargs={**kwargs, "page_id": source.pk}))
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -86,10 +92,15 @@ class IndexView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        calls = ExpertCallPage.objects.order_by("-opens_at").annotate(
-            submitted=Count(
-                "applications",
-                filter=Q(applications__status=Application.Status.SUBMITTED),
+        # Translations are not calls of their own: their applications are the original's.
+        calls = (
+            originals_only(ExpertCallPage.objects.all())
+            .order_by("-opens_at")
+            .annotate(
+                submitted=Count(
+                    "applications",
+                    filter=Q(applications__status=Application.Status.SUBMITTED),
+                )
             )
         )
         context["calls"] = [c for c in calls if rules.can_manage_call(self.request.user, c)]
@@ -365,7 +376,9 @@ def application_file(request, page_id, application_id, name):
         raise Http404
     if not rules.can_manage_call(request.user, page):
         raise PermissionDenied
-    application = Application.objects.filter(pk=application_id, call=page).first()
+    application = Application.objects.filter(
+        pk=application_id, call=page.submissions_page()
+    ).first()
     stored = getattr(application, name, None) if application else None
     if not stored:
         raise Http404

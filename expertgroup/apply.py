@@ -41,9 +41,10 @@ def own_application(view):
 
     @signed_in
     def wrapped(request, page, application_id, *args):
+        # Applications made on a translation belong to the original call (participation.i18n).
         application = (
             Application.objects.select_related("organisation", "updated_by", "call")
-            .filter(pk=application_id, call=page, user=request.user)
+            .filter(pk=application_id, call=page.submissions_page(), user=request.user)
             .first()
         )
         if application is None:
@@ -62,10 +63,11 @@ def _posted_version(request) -> int:
 
 @signed_in
 def start(request, page):
-    existing = services.live_application(page, request.user)
+    call = page.submissions_page()  # the original of a translation
+    existing = services.live_application(call, request.user)
     if request.method == "POST":
         try:
-            application, created = services.start_application(page, request.user)
+            application, created = services.start_application(call, request.user)
         except SubmissionError as error:
             messages.error(request, str(error))
         else:
@@ -163,7 +165,12 @@ def step(request, page, application, step):
                     request.user,
                     answers,
                     expected_version=version,
-                    questionnaire_snapshot=snapshot(questionnaire),
+                    # Editors' labels: the original's questions (same block ids).
+                    questionnaire_snapshot=snapshot(
+                        questionnaire
+                        if application.call_id == page.pk
+                        else parse(application.call.questionnaire)
+                    ),
                 )
             except SubmissionError as error:
                 messages.error(request, str(error))
@@ -198,7 +205,7 @@ def step(request, page, application, step):
 
 @own_application
 def review(request, page, application):
-    missing = services.missing_for_submission(application) if application.is_draft else []
+    missing = services.missing_for_submission(application, page) if application.is_draft else []
     if request.method == "POST" and application.is_draft:
         try:
             application = services.submit_application(application, request.user)
@@ -221,7 +228,7 @@ def review(request, page, application):
             "application": application,
             "sensitive": sensitive,  # the applicant's own declaration, shown to them only
             "expertise": list(application.expertise.all()),
-            "answers": services.answer_rows(application),
+            "answers": services.answer_rows(application, page),
             "missing": missing,
         },
     )

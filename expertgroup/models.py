@@ -29,7 +29,7 @@ from wagtail.search import index
 from participation.accounts.languages import language_choices
 from participation.calls.models import CallWindowMixin
 from participation.fields import MultipleChoiceJSONField
-from participation.i18n import InterfaceLanguageURLMixin
+from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
 
@@ -52,7 +52,8 @@ class ExpertCallIndexPage(InterfaceLanguageURLMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["calls"] = (
+        # Translated calls show their original's state: resolved in one query, not one a call.
+        context["calls"] = with_submissions_pages(
             ExpertCallPage.objects.child_of(self).live().public().order_by("-opens_at")
         )
         return context
@@ -141,6 +142,9 @@ class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMix
     parent_page_types = ["expertgroup.ExpertCallIndexPage"]
     subpage_types = []
 
+    # Facts of the call, not content: a translation (a copy) has its original's, read from it.
+    exclude_fields_in_copy = ["review_process", "members_announced_at"]
+
     class Meta:
         verbose_name = _("expert group call")
 
@@ -153,10 +157,11 @@ class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMix
 
     @property
     def state(self) -> str:
-        if self.members_announced_at:
+        source = self.submissions_page()  # a translation is in its original's state
+        if source.members_announced_at:
             return self.State.ANNOUNCED
         window = self.State(self.window_state().value)
-        if window == self.State.CLOSED and self.review_process_id:
+        if window == self.State.CLOSED and source.review_process_id:
             return self.State.IN_SELECTION
         return window
 

@@ -9,21 +9,23 @@ from . import services
 
 
 def members(request, page):
-    if not page.members_announced_at:
+    call = page.submissions_page()  # a translation lists its original's members
+    if not call.members_announced_at:
         raise Http404
     return render(
         request,
         "expertgroup/members.html",
-        {"page": page, "members": list(services.public_members(page))},
+        {"page": page, "members": list(services.public_members(call))},
     )
 
 
 def photo(request, page, application_id):
     """A member's photo, served only while they are a listed member who consented."""
-    if not page.members_announced_at:
+    call = page.submissions_page()
+    if not call.members_announced_at:
         raise Http404
     member = (
-        services.public_members(page).filter(pk=application_id).exclude(photo="").first()
+        services.public_members(call).filter(pk=application_id).exclude(photo="").first()
         if isinstance(application_id, int)
         else None
     )

@@ -93,15 +93,16 @@ def save_details(application, user, *, fields, expertise, sensitive, expected_ve
     return saved
 
 
-def missing_for_submission(application) -> list[str]:
-    """What must still be given before submitting, in words for the applicant."""
+def missing_for_submission(application, page=None) -> list[str]:
+    """What must still be given before submitting, in words for the applicant (``page``: the
+    call in the applicant's language, a translation of ``application.call``, for its labels)."""
     missing = []
     for name in ("full_name", "profile_type", "country", "motivation", "experience"):
         if not getattr(application, name):
             missing.append(str(Application._meta.get_field(name).verbose_name))
     if not application.cv:
         missing.append(_("CV (PDF)"))
-    questionnaire = parse(application.call.questionnaire)
+    questionnaire = parse((page or application.call).questionnaire)
     missing += [q.label for q in engine.missing_required(questionnaire, application.answers)]
     return missing
 
@@ -133,9 +134,10 @@ def withdraw_application(application, user, now=None):
     return submissions.withdraw(application, user, now=now)
 
 
-def answer_rows(application) -> list[tuple[str, str, str]]:
-    """(question id, label, text) of the extra questions answered, consent and files excluded."""
-    questionnaire = parse(application.call.questionnaire)
+def answer_rows(application, page=None) -> list[tuple[str, str, str]]:
+    """(question id, label, text) of the extra questions answered, consent and files excluded;
+    labelled from ``page`` (a translation of the call) when given."""
+    questionnaire = parse((page or application.call).questionnaire)
     rows = []
     for question in questionnaire.questions:
         if question.id in application.answers and question.type not in ("consent", "file"):

@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from participation.i18n import in_reader_language, with_submissions_pages
 from themes.figures import Figure
 from themes.selectors import ThemedItem, ThemedSection
 
@@ -52,10 +53,12 @@ def call_buttons(page, user, view_name=None, next_url=None):
         user, page
     ):
         return []
+    # A translation's applications are its original's (participation.i18n).
+    source = page.specific_deferred.submissions_page()
     return [
         Button(
-            _("Applications"),
-            reverse("expertgroup_admin:call", args=[page.pk]),
+            _("Applications (on the original page)") if source.pk != page.pk else _("Applications"),
+            reverse("expertgroup_admin:call", args=[source.pk]),
             icon_name="group",
             priority=60,
         )
@@ -65,14 +68,9 @@ def call_buttons(page, user, view_name=None, next_url=None):
 @hooks.register("register_themed_content")
 def themed_calls(theme, request):
     """Open expert calls on a theme's page."""
-    pages = [
-        page
-        for page in ExpertCallPage.objects.live()
-        .public()
-        .filter(themes=theme)
-        .order_by("closes_at")
-        if page.is_open
-    ]
+    # One card per call, in the reader's language where it is translated.
+    calls = in_reader_language(ExpertCallPage.objects.live().public().filter(themes=theme))
+    pages = [page for page in with_submissions_pages(calls.order_by("closes_at")) if page.is_open]
     return ThemedSection(
         heading=_("Open calls for experts"),
         items=[

@@ -47,11 +47,15 @@ class OutcomesView(MonitoringAdminView):
     permission = "monitoring.add_commitment"
 
     def get_context_data(self, **kwargs):
-        from consultations.models import OutcomeItem
+        from consultations.models import ConsultationPage, OutcomeItem
+        from participation.i18n import originals_only
 
         context = super().get_context_data(**kwargs)
+        # A translation's outcome items translate its original's: listed (and tracked) once.
+        originals = originals_only(ConsultationPage.objects.all()).values("pk")
         items = (
             OutcomeItem.objects.select_related("page")
+            .filter(page__in=originals)
             .annotate(
                 commitment_pk=Subquery(
                     Commitment.objects.filter(outcome_item=OuterRef("pk")).values("pk")[:1]

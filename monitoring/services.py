@@ -35,7 +35,8 @@ def commitment_from_outcome(item, by=None) -> Commitment:
         title=item.title[:255],
         description=strip_tags(item.text or "").strip(),
         outcome_item=item,
-        consultation_id=item.page_id,
+        # The consultation whose respondents may follow it: the original of a translation.
+        consultation_id=item.page.submissions_page().pk,
         owner_organisation=None,
     )
     commitment.themes.set(item.themes.all())

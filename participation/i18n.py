@@ -8,6 +8,7 @@ page that was published, not to a copy.
 """
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_from_path, override
 
@@ -35,3 +36,143 @@ class InterfaceLanguageURLMixin:
             return parts
         site_id, root_url, page_path = parts
         return site_id, root_url, keep_interface_language(page_path)
+
+
+# --- Translated call pages: one set of submissions per call --------------------------------------
+#
+# Editors translate a call page (consultation, expert call, award edition) with Wagtail's
+# simple_translation: a second page, same ``translation_key``, another locale. Readers see the
+# translation's text, but every answer, application or nomination belongs to the call itself,
+# so that moderation, what we heard, exports, review and selection see all of them: they are
+# stored against the page in the default language (the original). Its dates and state are the
+# call's: a translation follows them (see ``CallWindowMixin``).
+
+_default_locale_ids: dict[str, int] = {}
+
+
+def _forget_locales(**kwargs):
+    _default_locale_ids.clear()
+
+
+# Locales are created once (a data migration) and hardly ever change; if one does, ask again.
+post_save.connect(_forget_locales, sender="wagtailcore.Locale")
+post_delete.connect(_forget_locales, sender="wagtailcore.Locale")
+
+
+def default_locale_id() -> int | None:
+    """The primary key of the default language's Locale (one query per process and language)."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    if code not in _default_locale_ids:
+        pk = Locale.objects.filter(language_code=code).values_list("pk", flat=True).first()
+        if pk is None:
+            return None  # not created yet: nothing is cached
+        _default_locale_ids[code] = pk
+    return _default_locale_ids[code]
+
+
+def submissions_page(page):
+    """The page whose submissions ``page`` collects: its translation in the default language
+    when there is one (live or not: the call exists), else ``page`` itself. No query for a page
+    in the default language; one (cached on the instance) for a translation."""
+    if page is None:
+        return None
+    cached = page.__dict__.get("_submissions_page")
+    if cached is not None:
+        return cached
+    default = default_locale_id()
+    source = page
+    if default is not None and page.locale_id != default and page.translation_key:
+        source = (
+            type(page)
+            .objects.filter(translation_key=page.translation_key, locale_id=default)
+            .first()
+        ) or page
+    page.__dict__["_submissions_page"] = source
+    return source
+
+
+def is_translation(page) -> bool:
+    """True for a translated copy whose submissions go to another page."""
+    return submissions_page(page).pk != page.pk
+
+
+def with_submissions_pages(pages):
+    """Resolve ``submissions_page`` for a list of pages of one type in one query (index pages
+    list many translated calls). Returns the list."""
+    pages = list(pages)
+    default = default_locale_id()
+    pending = [p for p in pages if "_submissions_page" not in p.__dict__ and p.locale_id != default]
+    if pending and default is not None:
+        model = type(pending[0])
+        originals = {
+            p.translation_key: p
+            for p in model.objects.filter(
+                translation_key__in={p.translation_key for p in pending}, locale_id=default
+            )
+        }
+        for p in pending:
+            p.__dict__["_submissions_page"] = originals.get(p.translation_key, p)
+    for p in pages:
+        p.__dict__.setdefault("_submissions_page", p)
+    return pages
+
+
+def originals_only(queryset):
+    """Pages that collect submissions themselves: in the default language, or without a
+    translation in it. For counts (consultations held, calls) that must not count a call twice."""
+    from django.db.models import Q
+    from wagtail.models import Page
+
+    default = default_locale_id()
+    if default is None:
+        return queryset
+    in_default = Page.objects.filter(locale_id=default).values("translation_key")
+    return queryset.filter(Q(locale_id=default) | ~Q(translation_key__in=in_default))
+
+
+def display_page(page):
+    """The translation of ``page`` a reader of the active language should see: the live
+    translation in that language if there is one, else ``page``. No query in the default
+    language."""
+    from wagtail.models import Locale
+
+    active = get_language()
+    if not active or not page.translation_key:
+        return page
+    if active == settings.LANGUAGE_CODE and page.locale_id == default_locale_id():
+        return page
+    try:
+        locale = Locale.objects.get_for_language(active)
+    except (Locale.DoesNotExist, LookupError):
+        return page
+    if locale.pk == page.locale_id:
+        return page
+    translation = (
+        type(page)
+        .objects.live()
+        .filter(translation_key=page.translation_key, locale=locale)
+        .first()
+    )
+    if translation is None:
+        return page
+    translation.__dict__["_submissions_page"] = submissions_page(page)
+    return translation
+
+
+def in_reader_language(queryset):
+    """One page per translation_key for lists of calls (a theme's page): the translation in the
+    active language where there is one, else the default language's page, as search does."""
+    from django.db.models import Q
+    from wagtail.models import Locale, Page
+
+    try:
+        locale = Locale.get_active()
+    except (Locale.DoesNotExist, LookupError):
+        return originals_only(queryset)
+    translated = Page.objects.filter(locale=locale).values("translation_key")
+    return queryset.filter(
+        Q(locale=locale) | (Q(locale_id=default_locale_id()) & ~Q(translation_key__in=translated))
+    )

@@ -6,4 +6,8 @@ from portal.urls import urlpatterns as site_urlpatterns
 
 from . import views
 
-urlpatterns = [path("bench-baseline/", views.submit, name="bench_baseline"), *site_urlpatterns]
+urlpatterns = [
+    path("bench-baseline/", views.submit, name="bench_baseline"),
+    path("bench-baseline/floor/<int:pk>/", views.floor_submit, name="bench_floor"),
+    *site_urlpatterns,
+]

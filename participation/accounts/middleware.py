@@ -18,7 +18,7 @@ _OPEN_FRAGMENTS = (
 _OPEN_PREFIXES = ("/static/", "/media/", "/i18n/")
 # A person who passed the check is not checked again for a while (it costs queries).
 RECHECK_SECONDS = 300
-_SESSION_KEY = "mfa_checked_until"
+MFA_CHECKED_UNTIL = "mfa_checked_until"  # in the session: time.time() until which it stands
 
 
 class RequireMFAMiddleware:
@@ -31,14 +31,14 @@ class RequireMFAMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not self._exempt(request.path_info):
             session = request.session
-            if session.get(_SESSION_KEY, 0) < time.time():
+            if session.get(MFA_CHECKED_UNTIL, 0) < time.time():
                 if must_use_mfa(user) and not has_totp(user):
                     messages.warning(
                         request,
                         _("Your role requires two-factor authentication. Set it up to continue."),
                     )
                     return redirect("mfa_activate_totp")
-                session[_SESSION_KEY] = time.time() + RECHECK_SECONDS
+                session[MFA_CHECKED_UNTIL] = time.time() + RECHECK_SECONDS
         return self.get_response(request)
 
     @staticmethod

@@ -43,18 +43,44 @@ class CallWindowMixin(models.Model):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The call must close after it opens.")})
 
+    # The call's window, not its text: a translation shows and obeys its original's (below).
+    window_fields = ("opens_at", "closes_at", "grace_minutes", "time_zone")
+
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def submissions_page(self):
+        """The page that holds this call's submissions: the original (default-language) page of
+        a translation, else this page (participation.i18n). Plugins create and look up
+        submissions against it, and read their state (announced, published) from it.
+
+        Deadlines: the original's dates are authoritative. A translation is a copy made once,
+        so its own dates may be stale; they are replaced in memory by the original's, so that
+        what readers see and what the call accepts agree, whatever page they read."""
+        from participation.i18n import submissions_page
+
+        source = submissions_page(self)
+        if source is not self and not self.__dict__.get("_window_synced"):
+            for name in self.window_fields:
+                setattr(self, name, getattr(source, name))
+            self.__dict__["_window_synced"] = True
+        return source
+
+    @property
+    def is_translation(self) -> bool:
+        return self.submissions_page().pk != self.pk
+
     def window_state(self, now=None) -> WindowState:
-        return window_state(self.opens_at, self.closes_at, now or timezone.now())
+        source = self.submissions_page()
+        return window_state(source.opens_at, source.closes_at, now or timezone.now())
 
     def accepts_submission(self, draft_started_at=None, now=None) -> bool:
+        source = self.submissions_page()
         return accepts_submission(
-            self.opens_at,
-            self.closes_at,
-            timedelta(minutes=self.grace_minutes),
+            source.opens_at,
+            source.closes_at,
+            timedelta(minutes=source.grace_minutes),
             now or timezone.now(),
             draft_started_at,
         )

@@ -3,9 +3,11 @@
 Plain, immutable data: everything else in the engine works on these, never on blocks.
 """
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.translation import gettext
 
@@ -197,3 +199,12 @@ def parse(questionnaire) -> Questionnaire:
     if started:
         close()
     return Questionnaire(steps)
+
+
+@lru_cache(maxsize=64)
+def parse_stored(text: str) -> Questionnaire:
+    """``parse()`` of a questionnaire as the database stores it (its JSON text), once per
+    process for each text: a busy submit path then never parses the same questionnaire again,
+    and an edited questionnaire is a new text, so nothing stale is ever served. Safe to share
+    because a ``Questionnaire`` is never changed once built."""
+    return parse(json.loads(text))

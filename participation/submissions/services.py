@@ -118,53 +118,80 @@ def save_draft(submission, user, answers: dict, expected_version: int, **fields)
     return current
 
 
-@transaction.atomic
-def submit(submission, user, receipt_prefix: str, now=None, before_save=None):
+def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=None):
     """Submit a draft once. Submitting again (double click, second tab) returns the same
     receipt instead of an error or a duplicate; after the deadline the draft is kept.
 
-    ``before_save(current)`` may set more fields on the locked row (e.g. a publication choice)
-    so that they are written by the same UPDATE. Whether this call did the submitting shows in
-    ``current.submitted_at == now``."""
+    The draft is submitted as the caller loaded it: one conditional UPDATE writes it only if it
+    is still that version of a draft, so a colleague's save in between is refused as a
+    conflict instead of submitting answers the person has not seen. ``fields`` are more
+    columns for the same UPDATE (e.g. a publication choice); ``then(submitted)`` makes more
+    writes in the same transaction, only when this call did the submitting. Whether it did
+    also shows in ``submitted_at == now``."""
     now = now or timezone.now()
-    current = _locked(submission)
-    if current.status == SubmissionStatus.SUBMITTED:
-        return current
-    if current.status == SubmissionStatus.WITHDRAWN:
-        raise SubmissionError(_("This was withdrawn. Start a new one to take part again."))
-    if not can_submit(current, user):
-        raise SubmissionError(
-            _("Only an administrator of %(organisation)s can submit this on its behalf.")
-            % {"organisation": current.organisation}
-        )
-    # A submission never changes call, so the caller's copy (often with the page cached) serves.
-    call = submission.get_call()
-    if not call.accepts_submission(draft_started_at=current.created_at, now=now):
-        raise SubmissionError(
-            _("The deadline has passed, so this can no longer be submitted. Your draft is kept.")
-        )
-    current.status = SubmissionStatus.SUBMITTED
-    current.submitted_at = now
-    current.updated_by = _as_user(user)
-    current.version += 1
-    if before_save is not None:
-        before_save(current)
+    if submission.status == SubmissionStatus.SUBMITTED:
+        return submission
+    _check_can_submit(submission, user, now)
+    model = type(submission)
+    changes = {
+        "status": SubmissionStatus.SUBMITTED,
+        "submitted_at": now,
+        "updated_at": now,
+        "updated_by": _as_user(user),
+        "version": submission.version + 1,
+        **(fields or {}),
+    }
     for _attempt in range(5):
-        current.receipt_number = new_receipt_number(receipt_prefix)
+        changes["receipt_number"] = new_receipt_number(receipt_prefix)
         try:
             with transaction.atomic():
-                current.save()
-            break
+                stored = model.objects.filter(
+                    pk=submission.pk, status=SubmissionStatus.DRAFT, version=submission.version
+                ).update(**changes)
+                if not stored:
+                    break
+                for name, value in changes.items():
+                    setattr(submission, name, value)
+                record(submission, user, "submitted", receipt=submission.receipt_number)
+                if then is not None:
+                    then(submission)
+                return submission
         except IntegrityError:
             # A receipt number collision is astronomically rare, but retried; any other
             # constraint (a duplicate the plugin forbids) is the caller's to explain.
-            model = type(current)
-            if not model.objects.filter(receipt_number=current.receipt_number).exists():
+            if not model.objects.filter(receipt_number=changes["receipt_number"]).exists():
                 raise
     else:  # five collisions in a row means something else is wrong: never claim success
         raise IntegrityError("Could not store the submission with a unique receipt number.")
-    record(current, user, "submitted", receipt=current.receipt_number)
-    return current
+    # Not stored: since the caller loaded it, it was submitted, withdrawn or saved again.
+    current = model.objects.select_related("updated_by").get(pk=submission.pk)
+    if current.status == SubmissionStatus.SUBMITTED:
+        return current
+    if current.status == SubmissionStatus.DRAFT:
+        who = current.updated_by.public_name if current.updated_by else _("someone")
+        raise SubmissionError(
+            _("%(who)s changed this draft just now. Check the answers, then submit again.")
+            % {"who": who}
+        )
+    _check_can_submit(current, user, now)  # withdrawn: says so
+    raise SubmissionError(_("This could not be submitted. Please try again."))
+
+
+def _check_can_submit(submission, user, now) -> None:
+    """Refusals come before any write, in the person's words."""
+    if submission.status == SubmissionStatus.WITHDRAWN:
+        raise SubmissionError(_("This was withdrawn. Start a new one to take part again."))
+    if not can_submit(submission, user):
+        raise SubmissionError(
+            _("Only an administrator of %(organisation)s can submit this on its behalf.")
+            % {"organisation": submission.organisation}
+        )
+    # A submission never changes call, so the caller's copy (often with the page cached) serves.
+    call = submission.get_call()
+    if not call.accepts_submission(draft_started_at=submission.created_at, now=now):
+        raise SubmissionError(
+            _("The deadline has passed, so this can no longer be submitted. Your draft is kept.")
+        )
 
 
 @transaction.atomic

@@ -32,7 +32,9 @@ def consultation(home_page):
 
 
 @pytest.fixture
-def answer(consultation):
+def answer(consultation, django_capture_on_commit_callbacks):
+    """Submit an answer as the site does, including what happens once it is committed
+    (the summaries marked stale, the confirmation queued)."""
     snap = snapshot(parse(consultation.questionnaire))
 
     def make(user, answers, organisation=None, publication="named", country="DE", **fields):
@@ -47,7 +49,8 @@ def answer(consultation):
         )
         Response.objects.filter(pk=response.pk).update(answers=answers, questionnaire_snapshot=snap)
         response.refresh_from_db()
-        done = services.submit_response(response, user, publication, False)
+        with django_capture_on_commit_callbacks(execute=True):
+            done = services.submit_response(response, user, publication, False)
         if fields:
             Response.objects.filter(pk=done.pk).update(**fields)
             done.refresh_from_db()

@@ -13,6 +13,7 @@ def test_publishing_the_outcome_shows_it_and_emails_respondents(
 ):
     first = answer(make_user("a@example.org", preferred_language="fr"), {}, moderation="approved")
     answer(make_user("b@example.org"), {}, publication="private")
+    mail.outbox.clear()  # the confirmations of the two answers
     page = ConsultationPage.objects.get(pk=consultation.pk)
     page.outcome_intro = "<p>We changed the rules.</p>"
     item = OutcomeItem(

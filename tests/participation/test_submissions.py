@@ -79,6 +79,32 @@ def test_concurrent_edit_is_detected_not_overwritten(
     assert changes == [(colleague, ["q1"])]
 
 
+def test_second_tab_with_a_stale_copy_gets_the_same_receipt(consultation, user):
+    draft, _ = start(consultation, user)
+    stale_tab = Response.objects.get(pk=draft.pk)  # loaded before the first tab submitted
+    done = services.submit(draft, user, "CONS")
+    again = services.submit(stale_tab, user, "CONS")
+    assert again.receipt_number == done.receipt_number
+    assert history(done).filter(action="submitted").count() == 1
+
+
+def test_submit_refuses_a_draft_a_colleague_changed_since_it_was_loaded(
+    consultation, user, make_user, make_organisation
+):
+    colleague = make_user("colleague@example.org")
+    organisation = make_organisation(user, members=[colleague])
+    reviewed, _ = start(consultation, user, organisation)  # what the admin is looking at
+    theirs = Response.objects.get(pk=reviewed.pk)
+    services.save_draft(theirs, colleague, {"q1": "late change"}, expected_version=theirs.version)
+    with pytest.raises(SubmissionError, match="changed this draft just now"):
+        services.submit(reviewed, user, "CONS")
+    stored = Response.objects.get(pk=reviewed.pk)
+    assert stored.is_draft and stored.answers == {"q1": "late change"}
+    assert not history(stored).filter(action="submitted").exists()
+    # Having seen the change, the admin submits what is stored.
+    assert services.submit(stored, user, "CONS").is_submitted
+
+
 def test_only_the_organisation_admin_submits(consultation, user, make_user, make_organisation):
     member = make_user("member@example.org")
     organisation = make_organisation(user, members=[member])

@@ -8,6 +8,7 @@ from django.utils.translation import get_language_info
 
 register = template.Library()
 
+
 @register.simple_tag(takes_context=True)
 def content_lang(context):
     request = context.get("request")

@@ -208,7 +208,7 @@ def make_drafts(consultation, count: int, prefix: str = "bench-voter") -> list[D
     # submit would pay for a check that a person's session makes once in five minutes.
     from participation.accounts.middleware import MFA_CHECKED_UNTIL, RECHECK_SECONDS
 
-    checked = {MFA_CHECKED_UNTIL: time.time() + RECHECK_SECONDS + 3600}
+    checked = {MFA_CHECKED_UNTIL: time.time() + RECHECK_SECONDS + 3600}  # the bench's length
     if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
         from django.contrib.sessions.backends.base import VALID_KEY_CHARS
         from django.contrib.sessions.models import Session

@@ -15,6 +15,7 @@ def confirm(request, page, token):
         return render(
             request, "awards/confirm.html", {"page": page, "refused": str(refused)}, status=410
         )
+    services.show_categories(page, [nomination])  # named in the page's language
     if request.method == "POST":
         accept = request.POST.get("answer") == "confirm"
         if request.POST.get("answer") not in ("confirm", "decline"):

@@ -29,14 +29,20 @@ def _id(params, name) -> int:
     return int(text)
 
 
-def receipt_pdf(nomination) -> bytes:
+def receipt_pdf(nomination, page=None) -> bytes:
+    """``page``: the edition in the reader's language (a translation of the one the nomination
+    belongs to), for its title and category names; by default the nomination's own."""
     from participation.documents.pdf import render_pdf
 
+    from .services import show_categories
+
+    edition = page or nomination.edition
+    show_categories(edition, [nomination])
     files = list(nomination.files.all())
     facts = [
         (_("Receipt number"), nomination.receipt_number),
-        (_("Award"), nomination.edition.title),
-        (_("Category"), nomination.category.name),
+        (_("Award"), edition.title),
+        (_("Category"), nomination.shown_category.name),
         (_("Submitted"), nomination.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
         (
             _("Nominated by"),
@@ -64,7 +70,7 @@ def receipt_pdf(nomination) -> bytes:
             "answers_lang": nomination.language,
         },
         title=_("Receipt %(number)s") % {"number": nomination.receipt_number},
-        author=nomination.edition.title,
+        author=edition.title,
         lang=translation.get_language() or "en",
     )
 

@@ -155,9 +155,12 @@ class VoteForm(forms.Form):
         },
     )
 
-    def __init__(self, choices, *args, **kwargs):
+    def __init__(self, choices, *args, names=None, **kwargs):
+        """``names``: {category key: category} of a translation (services.translated_categories),
+        so that the choices name categories in the page's language."""
         super().__init__(*args, **kwargs)
+        names = names or {}
         self.fields["nomination"].queryset = choices
         self.fields["nomination"].label_from_instance = lambda n: (
-            f"{n.nominee_name} ({n.category.name})"
+            f"{n.nominee_name} ({names.get(n.category.key, n.category).name})"
         )

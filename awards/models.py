@@ -449,6 +449,13 @@ class Nomination(SubmissionBase):
         return self.edition
 
     @property
+    def shown_category(self):
+        """The category under the name the reader's page gives it: on a translation of the
+        edition, the translated category with the same ``key`` (``services.show_categories``
+        sets it); else the nomination's own, the original's."""
+        return self.__dict__.get("_shown_category") or self.category
+
+    @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 

@@ -42,7 +42,7 @@ def _nomination_or_404(request, page, nomination_id) -> Nomination:
 @_signed_in
 def start(request, page):
     form = StartForm(page, request.user, request.POST or None)
-    existing = list(services.nominations_of(page, request.user))
+    existing = services.show_categories(page, services.nominations_of(page, request.user))
     if request.method == "POST":
         if not page.accepts_submission():
             messages.error(request, _("Nominations for this edition are closed."))
@@ -128,6 +128,7 @@ def edit(request, page, nomination_id):
                     form.add_error(name, error)
     else:
         form = NominationForm(instance=nomination)
+    services.show_categories(page, [nomination])  # named in the page's language
     files = list(nomination.files.all())
     return render(
         request,
@@ -180,6 +181,7 @@ def done(request, page, nomination_id):
     nomination = _nomination_or_404(request, page, nomination_id)
     if nomination.is_draft:
         return redirect(page.route_url("nominate_edit", nomination.pk))
+    services.show_categories(page, [nomination])  # named in the page's language
     return render(
         request,
         "awards/nominate_done.html",
@@ -200,7 +202,7 @@ def receipt(request, page, nomination_id):
         raise Http404
     from .documents import receipt_pdf
 
-    response = HttpResponse(receipt_pdf(nomination), content_type="application/pdf")
+    response = HttpResponse(receipt_pdf(nomination, page), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="receipt-{nomination.receipt_number}.pdf"'
     )

@@ -57,7 +57,7 @@ def winners(request, page):
         {
             "page": page,
             "groups": _grouped(page, nominations),
-            "votes": services.vote_results(page),
+            "votes": services.show_categories(page, services.vote_results(page)),
         },
     )
 

@@ -73,9 +73,37 @@ def original_category(edition, category):
     return AwardCategory.objects.filter(page=source, key=category.key).first()
 
 
+def translated_categories(page) -> dict:
+    """{category key: category} of ``page`` when it is a translation of the edition that holds
+    the nominations, so that they are named in the page's language; {} on the original.
+    Looked up once per page instance."""
+    if submissions_page(page).pk == page.pk:
+        return {}
+    if "_translated_categories" not in page.__dict__:
+        page.__dict__["_translated_categories"] = {c.key: c for c in page.categories.all()}
+    return page.__dict__["_translated_categories"]
+
+
+def show_categories(page, nominations) -> list | None:
+    """``nominations`` (of ``page``'s edition) as ``page`` shows them: each one's
+    ``shown_category`` is ``page``'s category with the same key (one query on a translation,
+    none on the original). Returns the list (None for None: vote results before the close)."""
+    if nominations is None:
+        return None
+    nominations = list(nominations)
+    translated = translated_categories(page)
+    for nomination in nominations:
+        nomination.__dict__["_shown_category"] = translated.get(
+            nomination.category.key, nomination.category
+        )
+    return nominations
+
+
 def start(edition, user, *, category, kind, organisation=None) -> Nomination:
-    # Nominations made on a translation belong to the original edition and its categories.
-    edition = submissions_page(edition)
+    # Nominations made on a translation belong to the original edition and its categories,
+    # in the translation's language (the nominee's email and link are in it).
+    page, edition = edition, submissions_page(edition)
+    language = page.locale.language_code if page.pk != edition.pk else ""
     if not edition.accepts_submission():
         raise AwardError(_("Nominations for this edition are closed."))
     category = original_category(edition, category)
@@ -90,7 +118,7 @@ def start(edition, user, *, category, kind, organisation=None) -> Nomination:
         user=user,
         organisation=organisation,
         updated_by=user,
-        language=getattr(user, "preferred_language", "") or "",
+        language=language or getattr(user, "preferred_language", "") or "",
     )
     if kind == Nomination.Kind.SELF:
         # Nominating yourself: you are the contact, and your organisation (if any) the nominee.

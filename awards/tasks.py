@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from participation.documents.mail import send_with_pdf
+from participation.i18n import display_page
 
 
 def _absolute(url: str) -> str:
@@ -19,6 +20,7 @@ def send_receipt(nomination_id: int) -> None:
     """Email the nominator the receipt number with the PDF receipt attached."""
     from .documents import receipt_pdf
     from .models import Nomination
+    from .services import show_categories
 
     nomination = Nomination.objects.select_related("edition", "category", "updated_by").get(
         pk=nomination_id
@@ -26,9 +28,12 @@ def send_receipt(nomination_id: int) -> None:
     person = nomination.updated_by or nomination.user
     if person is None or not person.email or not nomination.is_submitted:
         return
-    edition = nomination.edition
-    url = _absolute(edition.route_url("nominate_done", nomination.pk))
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+    language = nomination.language or person.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        # The edition in that language when translated (the nomination is the original's).
+        edition = display_page(nomination.edition)
+        show_categories(edition, [nomination])
+        url = _absolute(edition.route_url("nominate_done", nomination.pk))
         subject = _("Your nomination for “%(title)s” — receipt %(receipt)s") % {
             "title": edition.title,
             "receipt": nomination.receipt_number,
@@ -36,7 +41,7 @@ def send_receipt(nomination_id: int) -> None:
         body = render_to_string(
             "awards/email/receipt.txt", {"nomination": nomination, "edition": edition, "url": url}
         )
-        pdf = receipt_pdf(nomination)
+        pdf = receipt_pdf(nomination, edition)
     send_with_pdf(subject, body, [person.email], pdf, f"receipt-{nomination.receipt_number}.pdf")
 
 
@@ -44,16 +49,19 @@ def send_receipt(nomination_id: int) -> None:
 def send_confirmation_request(nomination_id: int) -> None:
     """Ask the nominee, at their contact address, to confirm a third party's nomination."""
     from .models import Nomination
-    from .services import confirmation_url_args
+    from .services import confirmation_url_args, show_categories
 
     nomination = Nomination.objects.select_related("edition", "category", "user").get(
         pk=nomination_id
     )
     if not nomination.contact_email or not nomination.confirmation_nonce:
         return
-    edition = nomination.edition
-    url = _absolute(edition.route_url("confirm", *confirmation_url_args(nomination)))
     with translation.override(nomination.language or settings.LANGUAGE_CODE):
+        # The link opens the edition in the nominee's language when translated: the token is
+        # checked against the original edition whichever translation serves it.
+        edition = display_page(nomination.edition)
+        show_categories(edition, [nomination])
+        url = _absolute(edition.route_url("confirm", *confirmation_url_args(nomination)))
         subject = _("You have been nominated for “%(title)s”: please confirm") % {
             "title": edition.title
         }
@@ -68,13 +76,19 @@ def send_confirmation_request(nomination_id: int) -> None:
 def notify_outcome(edition_id: int, what: str) -> int:
     """Tell nominees and nominators that the shortlist or the winners are published."""
     from .models import AwardEditionPage
-    from .services import people_to_notify
+    from .services import people_to_notify, show_categories
 
-    edition = AwardEditionPage.objects.get(pk=edition_id)
-    url = _absolute(edition.route_url("winners" if what == "winners" else "shortlist"))
+    original = AwardEditionPage.objects.get(pk=edition_id)
+    pages = {}  # the edition in each language (its translation, if any), looked up once
     sent = 0
-    for email, language, nomination in people_to_notify(edition, what):
+    for email, language, nomination in people_to_notify(original, what):
         with translation.override(language or settings.LANGUAGE_CODE):
+            code = translation.get_language()
+            if code not in pages:
+                pages[code] = display_page(original)
+            edition = pages[code]
+            show_categories(edition, [nomination])
+            url = _absolute(edition.route_url("winners" if what == "winners" else "shortlist"))
             if what == "winners":
                 subject = _("The winners of “%(title)s” are announced") % {"title": edition.title}
             else:

@@ -22,7 +22,7 @@ def vote(request, page):
     if not state or not edition.shortlist_published_at:
         raise Http404
     choices = services.vote_choices(page)
-    form = VoteForm(choices, request.POST or None)
+    form = VoteForm(choices, request.POST or None, names=services.translated_categories(page))
     mine = None
     if request.user.is_authenticated:
         mine = (
@@ -59,7 +59,7 @@ def vote(request, page):
             "form": form,
             "mine": mine,
             "verified": request.user.is_authenticated and services.has_verified_email(request.user),
-            "results": services.vote_results(page),
+            "results": services.show_categories(page, services.vote_results(page)),
         },
         status=status,
     )

@@ -52,12 +52,25 @@ def notify_outcome(page_id: int) -> None:
     from .services import respondents_to_notify
 
     page = ConsultationPage.objects.get(pk=page_id)
-    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + page.url
+    if page.is_translation:
+        # Its answers are the original's: their authors hear once, when the original's outcome
+        # is published, with a link to the outcome in their language (below).
+        return
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    shown = {}  # language -> the page showing the outcome in it, looked up once
     for email, language in respondents_to_notify(page):
         with translation.override(language or settings.LANGUAGE_CODE):
-            subject = _("What we did with your answers: %(title)s") % {"title": page.title}
+            code = translation.get_language()
+            if code not in shown:
+                # The live translation in that language if it shows its (translated) outcome,
+                # else the original's outcome.
+                translated = display_page(page)
+                shown[code] = translated if translated.outcome_published_at else page
+            consultation = shown[code]
+            subject = _("What we did with your answers: %(title)s") % {"title": consultation.title}
             body = render_to_string(
-                "consultations/email/outcome.txt", {"consultation": page, "url": url}
+                "consultations/email/outcome.txt",
+                {"consultation": consultation, "url": base + consultation.url},
             )
         send_mail(subject, body, None, [email])
 

@@ -276,6 +276,6 @@ def receipt(request, page, application):
         raise Http404
     from .documents import receipt_pdf
 
-    pdf = HttpResponse(receipt_pdf(application), content_type="application/pdf")
+    pdf = HttpResponse(receipt_pdf(application, page), content_type="application/pdf")
     pdf["Content-Disposition"] = f'attachment; filename="receipt-{application.receipt_number}.pdf"'
     return pdf

@@ -15,14 +15,16 @@ from .models import Application, ExpertCallPage
 DOSSIER = "expertgroup.dossier"
 
 
-def receipt_pdf(application) -> bytes:
+def receipt_pdf(application, page=None) -> bytes:
     """What was submitted, for the applicant. Special-category answers are deliberately not
-    repeated: the receipt travels by email."""
+    repeated: the receipt travels by email. ``page``: the call in the reader's language (a
+    translation of the call the application belongs to), for its title and question labels;
+    by default the application's own."""
     from participation.documents.pdf import render_pdf
 
     from .services import answer_rows
 
-    page = application.call
+    page = page or application.call
     facts = [
         (_("Receipt number"), application.receipt_number),
         (pgettext("expert call", "Call"), page.title),
@@ -40,7 +42,7 @@ def receipt_pdf(application) -> bytes:
     answers = [
         (_("Motivation"), application.motivation),
         (_("Experience"), application.experience),
-        *[(label, text) for _key, label, text in answer_rows(application)],
+        *[(label, text) for _key, label, text in answer_rows(application, page)],
     ]
     return render_pdf(
         "documents/receipt.html",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from participation.documents.mail import send_with_pdf
+from participation.i18n import display_page
 
 
 @task()
@@ -20,13 +21,15 @@ def send_receipt(application_id: int) -> None:
     person = application.user
     if person is None or not person.email or not application.is_submitted:
         return
-    page = application.call
-    url = (
-        settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        + page.url
-        + page.reverse_subpage("apply_review", args=[application.pk])
-    )
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+    language = application.language or person.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        # The call in that language when translated (the application is the original's).
+        page = display_page(application.call)
+        url = (
+            settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+            + page.url
+            + page.reverse_subpage("apply_review", args=[application.pk])
+        )
         subject = _("Your application to “%(title)s” — receipt %(receipt)s") % {
             "title": page.title,
             "receipt": application.receipt_number,
@@ -35,7 +38,7 @@ def send_receipt(application_id: int) -> None:
             "expertgroup/email/receipt.txt",
             {"application": application, "page": page, "url": url},
         )
-        pdf = receipt_pdf(application)
+        pdf = receipt_pdf(application, page)
     send_with_pdf(subject, body, [person.email], pdf, f"receipt-{application.receipt_number}.pdf")
 
 

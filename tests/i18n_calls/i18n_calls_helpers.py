@@ -70,3 +70,45 @@ def translated_questionnaire(stream, labels, options=None):
 
 def page_ids(stream):
     return [block["id"] for block in stream.get_prep_value()]
+
+
+def expert_call(home_page, question_id, question_label="How many days a year can you give?"):
+    """A published, open expert call with one required long-text question."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from expertgroup.models import ExpertCallIndexPage, ExpertCallPage
+
+    index = home_page.add_child(instance=ExpertCallIndexPage(title="Experts", slug="experts"))
+    now = timezone.now()
+    return index.add_child(
+        instance=ExpertCallPage(
+            title="Migrant Expert Group 2027",
+            slug="meg-2027",
+            intro="We look for experts.",
+            opens_at=now - timedelta(days=10),
+            closes_at=now + timedelta(days=10),
+            seats=3,
+            questionnaire=[
+                {
+                    "type": "long_text",
+                    "id": question_id,
+                    "value": {
+                        "label": question_label,
+                        "required": True,
+                        "key": "availability",
+                        "help_text": "",
+                    },
+                }
+            ],
+        )
+    )
+
+
+def page_route(page, name, *args):
+    """A page route in the page's own language (a request leaves another language active)."""
+    from django.utils import translation
+
+    with translation.override(page.locale.language_code):
+        return page.url + page.reverse_subpage(name, args=args)

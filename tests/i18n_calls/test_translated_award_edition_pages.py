@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
-from i18n_calls_helpers import french, translate_tree
+from django.utils import timezone
+from i18n_calls_helpers import french, page_route, translate_tree
 
 from awards import services
 from awards.models import AudienceVote, AwardCategory, AwardEditionPage, AwardIndexPage, Nomination
@@ -52,17 +52,12 @@ def french_edition(editor_client, edition):
     return _with_french_categories(translate_tree(editor_client, edition, french()))
 
 
-def _route(page, name, *args):
-    with translation.override(page.locale.language_code):
-        return page.route_url(name, *args)
-
-
 def _nominate_in_french(client, page, category_position=0, name="Théâtre des Exilés"):
-    start_page = client.get(_route(page, "nominate_start")).content.decode()
+    start_page = client.get(page_route(page, "nominate_start")).content.decode()
     assert FRENCH_NAMES[category_position] in start_page  # the French categories
     category = page.categories.all()[category_position]
     response = client.post(
-        _route(page, "nominate_start"), {"category": category.pk, "kind": "self"}
+        page_route(page, "nominate_start"), {"category": category.pk, "kind": "self"}
     )
     assert response.status_code == 302 and response.url.startswith("/fr/"), response.content[:2000]
     nomination = Nomination.objects.latest("pk")
@@ -83,7 +78,7 @@ def _nominate_in_french(client, page, category_position=0, name="Théâtre des E
     }
     submitted = client.post(response.url, data)
     assert submitted.status_code == 302, submitted.content.decode()[:3000]
-    assert submitted.url == _route(page, "nominate_done", nomination.pk)
+    assert submitted.url == page_route(page, "nominate_done", nomination.pk)
     nomination.refresh_from_db()
     return nomination
 
@@ -107,9 +102,9 @@ def test_nomination_on_the_french_copy_goes_to_the_original_category(
     # The person finds it again from the French page.
     assert (
         nomination.nominee_name
-        in client.get(_route(french_edition, "nominate_start")).content.decode()
+        in client.get(page_route(french_edition, "nominate_start")).content.decode()
     )
-    assert client.get(_route(french_edition, "nominate_done", nomination.pk)).status_code == 200
+    assert client.get(page_route(french_edition, "nominate_done", nomination.pk)).status_code == 200
     # Editors: the French page's header leads to the original's juries and results, which
     # count the nomination in its category.
     edit = editor_client.get(
@@ -136,18 +131,18 @@ def test_french_shortlist_and_audience_vote_are_the_originals(
     )
     Nomination.objects.filter(pk=nomination.pk).update(outcome=Nomination.Outcome.SHORTLISTED)
     services.publish(AwardEditionPage.objects.get(pk=edition.pk), "shortlist", editor)
-    shortlist = client.get(_route(french_edition, "shortlist")).content.decode()
+    shortlist = client.get(page_route(french_edition, "shortlist")).content.decode()
     assert "Théâtre des Exilés" in shortlist and "Écoles" in shortlist
     voter = make_user("voter@example.org")
     client.force_login(voter)
-    vote_page = client.get(_route(french_edition, "vote"))
+    vote_page = client.get(page_route(french_edition, "vote"))
     assert vote_page.status_code == 200 and "Théâtre des Exilés" in vote_page.content.decode()
-    response = client.post(_route(french_edition, "vote"), {"nomination": nomination.pk})
+    response = client.post(page_route(french_edition, "vote"), {"nomination": nomination.pk})
     assert response.status_code == 302, response.content.decode()[:3000]
     vote = AudienceVote.objects.get()
     assert vote.edition_id == edition.pk and vote.nomination_id == nomination.pk
     # One vote per person and edition, whichever language they vote in.
-    client.post(_route(edition, "vote"), {"nomination": nomination.pk})
+    client.post(page_route(edition, "vote"), {"nomination": nomination.pk})
     assert AudienceVote.objects.count() == 1
     AwardEditionPage.objects.filter(pk=edition.pk).update(
         vote_closes_at=timezone.now() - timedelta(minutes=1)

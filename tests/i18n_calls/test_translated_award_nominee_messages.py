@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
-from i18n_calls_helpers import french, translate_tree
+from django.utils import timezone
+from i18n_calls_helpers import french, page_route, translate_tree
 from pypdf import PdfReader
 
 from awards import services
@@ -59,11 +59,6 @@ def nominator(make_user):
     return make_user("nadia@example.org", display_name="Nadia")  # no preferred language
 
 
-def _route(page, name, *args):
-    with translation.override(page.locale.language_code):
-        return page.route_url(name, *args)
-
-
 def _path(url):
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
@@ -80,7 +75,7 @@ def _pdf_text(content: bytes) -> str:
 def _nominate_someone_in_french(client, page, position=1):
     """A third party's nomination, started, filled in and submitted on the French page."""
     response = client.post(
-        _route(page, "nominate_start"),
+        page_route(page, "nominate_start"),
         {"category": page.categories.all()[position].pk, "kind": "third_party"},
     )
     assert response.status_code == 302 and response.url.startswith("/fr/"), response.content[:2000]
@@ -120,16 +115,16 @@ def test_nomination_pages_receipt_and_emails_name_the_french_categories(
     assert nomination.category == edition.categories.all()[1]
     # ... and named as the French page names it, wherever the nominator looks from there.
     for html in (
-        client.get(_route(french_edition, "nominate_start")).content.decode(),
-        client.get(_route(french_edition, "nominate_done", nomination.pk)).content.decode(),
+        client.get(page_route(french_edition, "nominate_start")).content.decode(),
+        client.get(page_route(french_edition, "nominate_done", nomination.pk)).content.decode(),
     ):
         assert "Communautés locales" in html and "Local communities" not in html
-    receipt = client.get(_route(french_edition, "nominate_receipt", nomination.pk))
+    receipt = client.get(page_route(french_edition, "nominate_receipt", nomination.pk))
     text = _pdf_text(receipt.content)
     assert "Communautés locales" in text and FRENCH_TITLE in text
     assert "Local communities" not in text
     # The original's pages keep the original's names.
-    english = client.get(_route(edition, "nominate_done", nomination.pk)).content.decode()
+    english = client.get(page_route(edition, "nominate_done", nomination.pk)).content.decode()
     assert "Local communities" in english and "Communautés locales" not in english
     # The receipt email, in the nomination's language: the French page, its names.
     message = next(m for m in mail.outbox if m.to == [nominator.email])
@@ -146,7 +141,7 @@ def test_nominee_confirms_from_the_french_link(client, nominator, edition, frenc
     message = next(m for m in mail.outbox if m.to == [NOMINEE])
     assert FRENCH_TITLE in message.subject and "Communautés locales" in message.body
     link = _path(_link_in(message, "/confirm/"))
-    assert link.startswith(_route(french_edition, "nominate_start").removesuffix("nominate/"))
+    assert link.startswith(page_route(french_edition, "nominate_start").removesuffix("nominate/"))
     # The nominee opens the French link (nothing changes), then confirms there.
     page = client.get(link)
     html = page.content.decode()
@@ -159,7 +154,7 @@ def test_nominee_confirms_from_the_french_link(client, nominator, edition, frenc
     nomination.refresh_from_db()
     assert nomination.is_confirmed and nomination.edition_id == edition.pk
     # The link was used once, in whichever language it is opened again.
-    english_link = _route(edition, "confirm", *link.rstrip("/").split("/")[-3:])
+    english_link = page_route(edition, "confirm", *link.rstrip("/").split("/")[-3:])
     assert client.post(english_link, {"answer": "confirm"}).status_code == 410
 
 
@@ -190,17 +185,17 @@ def test_shortlist_emails_and_vote_name_the_french_categories(
     # chose no language, the original's.
     to_nominee = next(m for m in mail.outbox if m.to == [NOMINEE])
     assert "Sport et jeunesse" in to_nominee.body and FRENCH_TITLE in to_nominee.subject
-    assert _path(_link_in(to_nominee, "/shortlist/")) == _route(french_edition, "shortlist")
+    assert _path(_link_in(to_nominee, "/shortlist/")) == page_route(french_edition, "shortlist")
     to_nominator = next(m for m in mail.outbox if m.to == [nominator.email])
     assert "Sports" in to_nominator.body and "Sport et jeunesse" not in to_nominator.body
-    assert _path(_link_in(to_nominator, "/shortlist/")) == _route(edition, "shortlist")
+    assert _path(_link_in(to_nominator, "/shortlist/")) == page_route(edition, "shortlist")
     # The vote on the French page offers the nomination under its French category.
     client.force_login(make_user("voter@example.org"))
-    vote = client.get(_route(french_edition, "vote")).content.decode()
+    vote = client.get(page_route(french_edition, "vote")).content.decode()
     assert "Théâtre des Exilés (Sport et jeunesse)" in vote and "(Sports)" not in vote
-    client.post(_route(french_edition, "vote"), {"nomination": nomination.pk})
+    client.post(page_route(french_edition, "vote"), {"nomination": nomination.pk})
     AwardEditionPage.objects.filter(pk=edition.pk).update(
         vote_closes_at=timezone.now() - timedelta(minutes=1)
     )
-    results = client.get(_route(french_edition, "vote")).content.decode()
+    results = client.get(page_route(french_edition, "vote")).content.decode()
     assert "(Sport et jeunesse)" in results and "(Sports)" not in results

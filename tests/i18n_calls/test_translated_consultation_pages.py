@@ -5,8 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
-from i18n_calls_helpers import french, page_ids, translate_tree, translated_questionnaire
+from django.utils import timezone
+from i18n_calls_helpers import (
+    french,
+    page_ids,
+    page_route,
+    translate_tree,
+    translated_questionnaire,
+)
 
 from consultations.demo_questionnaire import qid, recognition_questionnaire
 from consultations.models import ConsultationIndexPage, ConsultationPage, Response
@@ -57,15 +63,11 @@ def french_consultation(editor_client, consultation):
     )
 
 
-def _route(page, name, *args):
-    with translation.override(page.locale.language_code):  # a request leaves French active
-        return page.url + page.reverse_subpage(name, args=args)
-
-
 def _answer_in_french(client, page):
     """Start, both steps and the review's submit button, on the French page; the response."""
     start = client.post(
-        _route(page, "respond_start"), {"organisation": "", "country": "FR", "language": "fr"}
+        page_route(page, "respond_start"),
+        {"organisation": "", "country": "FR", "language": "fr"},
     )
     assert start.status_code == 302 and start.url.startswith("/fr/"), start.content[:2000]
     response = Response.objects.latest("pk")
@@ -76,7 +78,7 @@ def _answer_in_french(client, page):
     )
     response.refresh_from_db()
     second = client.post(
-        _route(page, "respond_step", response.pk, 1),
+        page_route(page, "respond_step", response.pk, 1),
         {
             "version": response.version,
             f"q-{PRIORITIES}": ["time", "language"],
@@ -123,14 +125,14 @@ def test_answer_on_the_french_copy_belongs_to_the_original(
     assert response.is_submitted and response.answers[OUTCOME] == {"choice": "partial"}
     assert not Response.objects.filter(consultation=french_consultation).exists()
     # The person stays on the French page: confirmation in French, French labels.
-    assert done.url == _route(french_consultation, "respond_done", response.pk)
+    assert done.url == page_route(french_consultation, "respond_done", response.pk)
     confirmation = client.get(done.url).content.decode()
     assert response.receipt_number in confirmation and FRENCH_OPTIONS["partial"] in confirmation
     # Editors' snapshot keeps the original's labels (same ids), for the admin and exports.
     assert response.questionnaire_snapshot[OUTCOME]["label"] == "What was the outcome?"
     # Resuming from the French page finds the same answer; starting again there does not
     # create a second one.
-    start = client.get(_route(french_consultation, "respond_start")).content.decode()
+    start = client.get(page_route(french_consultation, "respond_start")).content.decode()
     assert response.receipt_number in start or str(response.pk) in start
 
 
@@ -145,14 +147,14 @@ def test_french_answer_counts_on_the_originals_what_we_heard(
     assert heard["totals"]["responses"] == 1
     assert heard["questions"][OUTCOME]["partial"]["all"] == 1
     assert heard["questions"][PRIORITIES]["time"]["all"] == 1
-    english = client.get(_route(consultation, "what_we_heard")).content.decode()
+    english = client.get(page_route(consultation, "what_we_heard")).content.decode()
     assert "Partly recognised" in english
     # The French what-we-heard shows the same counts, with the French labels.
     rows = services.summary_rows(french_consultation, services.what_we_heard(french_consultation))
     outcome = next(row for row in rows if row["question"].id == OUTCOME)
     partial = next(o for o in outcome["options"] if o["value"] == "partial")
     assert partial["count"] == 1 and partial["label"] == "Partiellement reconnu"
-    french_page = client.get(_route(french_consultation, "what_we_heard")).content.decode()
+    french_page = client.get(page_route(french_consultation, "what_we_heard")).content.decode()
     assert "Partiellement reconnu" in french_page and FRENCH_LABELS[OUTCOME] in french_page
 
 
@@ -164,7 +166,7 @@ def test_published_french_answer_is_on_both_pages(client, user, consultation, fr
         (consultation, "Partly recognised"),
         (french_consultation, "Partiellement"),
     ):
-        html = client.get(_route(page, "published_responses")).content.decode()
+        html = client.get(page_route(page, "published_responses")).content.decode()
         assert "Des traducteurs gratuits" in html and label in html
 
 
@@ -200,7 +202,7 @@ def test_translation_follows_the_originals_deadline(
     assert french_copy.state == ConsultationPage.State.CLOSED
     client.force_login(user)
     client.post(
-        _route(french_consultation, "respond_start"),
+        page_route(french_consultation, "respond_start"),
         {"organisation": "", "country": "FR", "language": "fr"},
     )
     assert not Response.objects.exists()

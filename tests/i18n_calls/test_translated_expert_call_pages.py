@@ -6,15 +6,21 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
-from i18n_calls_helpers import french, page_ids, translate_tree, translated_questionnaire
+from django.utils import timezone
+from i18n_calls_helpers import (
+    expert_call,
+    french,
+    page_ids,
+    page_route,
+    translate_tree,
+    translated_questionnaire,
+)
 
 from expertgroup import services
 from expertgroup.models import (
     Application,
     Decision,
     EligibilityCriterion,
-    ExpertCallIndexPage,
     ExpertCallPage,
 )
 from themes.models import Theme
@@ -28,30 +34,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def call(home_page):
-    index = home_page.add_child(instance=ExpertCallIndexPage(title="Experts", slug="experts"))
-    now = timezone.now()
-    page = index.add_child(
-        instance=ExpertCallPage(
-            title="Migrant Expert Group 2027",
-            slug="meg-2027",
-            intro="We look for experts.",
-            opens_at=now - timedelta(days=10),
-            closes_at=now + timedelta(days=10),
-            seats=3,
-            questionnaire=[
-                {
-                    "type": "long_text",
-                    "id": QUESTION_ID,
-                    "value": {
-                        "label": "How many days a year can you give?",
-                        "required": True,
-                        "key": "availability",
-                        "help_text": "",
-                    },
-                }
-            ],
-        )
-    )
+    page = expert_call(home_page, QUESTION_ID)
     EligibilityCriterion.objects.create(page=page, key="residence", text="Lives in the EU")
     page.save_revision().publish()
     page.refresh_from_db()
@@ -70,14 +53,9 @@ def french_call(editor_client, call):
     )
 
 
-def _route(page, name, *args):
-    with translation.override(page.locale.language_code):
-        return page.url + page.reverse_subpage(name, args=args)
-
-
 def _apply_in_french(client, page):
     theme = Theme.objects.order_by("sort_order").first()
-    start = client.post(_route(page, "apply_start"))
+    start = client.post(page_route(page, "apply_start"))
     assert start.status_code == 302 and start.url.startswith("/fr/"), start.content[:2000]
     application = Application.objects.latest("pk")
     details = {
@@ -99,14 +77,14 @@ def _apply_in_french(client, page):
     }
     step = client.post(start.url, details)
     assert step.status_code == 302, step.content.decode()[:3000]
-    assert step.url == _route(page, "apply_step", application.pk, 0)
+    assert step.url == page_route(page, "apply_step", application.pk, 0)
     assert FRENCH_QUESTION in client.get(step.url).content.decode()
     application.refresh_from_db()
     review = client.post(
         step.url,
         {"version": str(application.version), f"q-{QUESTION_ID}": "Vingt jours", "action": "next"},
     )
-    assert review.url == _route(page, "apply_review", application.pk)
+    assert review.url == page_route(page, "apply_review", application.pk)
     html = client.get(review.url).content.decode()
     assert FRENCH_QUESTION in html and "Vingt jours" in html
     submitted = client.post(review.url)
@@ -131,7 +109,7 @@ def test_application_on_the_french_copy_belongs_to_the_original(
     assert application.answers == {QUESTION_ID: "Vingt jours"}
     assert application.questionnaire_snapshot[QUESTION_ID]["label"].startswith("How many days")
     # One application per person and call, whichever language the person starts from.
-    client.post(_route(call, "apply_start"))
+    client.post(page_route(call, "apply_start"))
     assert Application.objects.filter(user=user).count() == 1
     assert services.live_application(call, user) == application
     # The secretariat: the French page's admin links to the original call's applications.
@@ -170,9 +148,9 @@ def test_french_members_page_lists_the_originals_members(
     client.force_login(user)
     application = _apply_in_french(client, french_call)
     Application.objects.filter(pk=application.pk).update(decision=Decision.SELECTED)
-    assert client.get(_route(french_call, "members")).status_code == 404  # not announced
+    assert client.get(page_route(french_call, "members")).status_code == 404  # not announced
     ExpertCallPage.objects.filter(pk=call.pk).update(members_announced_at=timezone.now())
-    html = client.get(_route(french_call, "members")).content.decode()
+    html = client.get(page_route(french_call, "members")).content.decode()
     assert "Nadia Haddad" in html
     index = client.get(french_call.get_parent().specific.url).content.decode()
     assert "Groupe d’experts migrants 2027" in index

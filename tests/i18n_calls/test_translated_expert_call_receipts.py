@@ -4,17 +4,21 @@ one, else the original's."""
 
 import io
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
-from i18n_calls_helpers import french, translate_tree, translated_questionnaire
+from i18n_calls_helpers import (
+    expert_call,
+    french,
+    page_route,
+    translate_tree,
+    translated_questionnaire,
+)
 from pypdf import PdfReader
 
 from expertgroup import tasks
-from expertgroup.models import Application, ExpertCallIndexPage, ExpertCallPage
+from expertgroup.models import Application
 from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
@@ -28,30 +32,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def call(home_page):
-    index = home_page.add_child(instance=ExpertCallIndexPage(title="Experts", slug="experts"))
-    now = timezone.now()
-    page = index.add_child(
-        instance=ExpertCallPage(
-            title="Migrant Expert Group 2027",
-            slug="meg-2027",
-            intro="We look for experts.",
-            opens_at=now - timedelta(days=10),
-            closes_at=now + timedelta(days=10),
-            seats=3,
-            questionnaire=[
-                {
-                    "type": "long_text",
-                    "id": QUESTION_ID,
-                    "value": {
-                        "label": ENGLISH_QUESTION,
-                        "required": True,
-                        "key": "availability",
-                        "help_text": "",
-                    },
-                }
-            ],
-        )
-    )
+    page = expert_call(home_page, QUESTION_ID, ENGLISH_QUESTION)
     page.save_revision().publish()
     page.refresh_from_db()
     return page
@@ -68,18 +49,13 @@ def french_call(editor_client, call):
     )
 
 
-def _route(page, name, *args):
-    with translation.override(page.locale.language_code):
-        return page.url + page.reverse_subpage(name, args=args)
-
-
 def _pdf_text(content: bytes) -> str:
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     return re.sub(r"\s+", " ", text)
 
 
 def _apply_in_french(client, page, capture):
-    start = client.post(_route(page, "apply_start"))
+    start = client.post(page_route(page, "apply_start"))
     assert start.status_code == 302 and start.url.startswith("/fr/"), start.content[:2000]
     application = Application.objects.latest("pk")
     step = client.post(
@@ -134,9 +110,11 @@ def test_receipt_pdf_and_email_use_the_french_labels(
     assert FRENCH_QUESTION in attached and "Vingt jours" in attached
     assert ENGLISH_QUESTION not in attached
     # The download from the French page, too; from the original's, the original's labels.
-    french_pdf = _pdf_text(client.get(_route(french_call, "apply_receipt", application.pk)).content)
+    french_pdf = _pdf_text(
+        client.get(page_route(french_call, "apply_receipt", application.pk)).content
+    )
     assert FRENCH_QUESTION in french_pdf and FRENCH_TITLE in french_pdf
-    english_pdf = _pdf_text(client.get(_route(call, "apply_receipt", application.pk)).content)
+    english_pdf = _pdf_text(client.get(page_route(call, "apply_receipt", application.pk)).content)
     assert ENGLISH_QUESTION in english_pdf and FRENCH_QUESTION not in english_pdf
 
 

@@ -94,11 +94,6 @@ def submissions_page(page):
     return source
 
 
-def is_translation(page) -> bool:
-    """True for a translated copy whose submissions go to another page."""
-    return submissions_page(page).pk != page.pk
-
-
 def with_submissions_pages(pages):
     """Resolve ``submissions_page`` for a list of pages of one type in one query (index pages
     list many translated calls). Returns the list."""

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "participation.middleware.SaveFailedMiddleware",  # before sessions: covers their writes
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

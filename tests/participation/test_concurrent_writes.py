@@ -182,11 +182,25 @@ def _server_database(tmp_path) -> str:
 
 
 def _read_back(url: str) -> None:
-    """SQLite: copy the file the server wrote back into the test database, to check it."""
+    """SQLite: copy the file the server wrote back into the test database, to check it.
+    PostgreSQL: wait until the stopped processes' sessions are gone (the test database is
+    flushed, then dropped, after the test)."""
     if connection.vendor == "sqlite":
         with sqlite3.connect(url.removeprefix("sqlite:///")) as stored:
             stored.backup(connection.connection)
         stored.close()
+        return
+    others = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    deadline = time.monotonic() + 15
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(others)
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.2)
 
 
 def _task_statuses(url: str) -> Counter:
@@ -243,12 +257,13 @@ def test_concurrent_saves_and_worker_lose_nothing(home_page, make_user, tmp_path
             stderr=subprocess.STDOUT,
         )
         rush = Rush(server, calls)
+        threads = [threading.Thread(target=rush.run, args=(p,), daemon=True) for p in people]
         rush_began = time.monotonic()
-        threads = [threading.Thread(target=rush.run, args=(person,)) for person in people]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join(120)
+        for thread in threads:  # bounded: a stuck server fails the test, never hangs it
+            thread.join(max(0.0, rush_began + 120 - time.monotonic()))
+        assert not any(thread.is_alive() for thread in threads), "the saves took over 120 s"
         submitted = [p for p in people if p.get("submitted")]
         tasks = _wait_for_tasks(url, 30)
         worker_alive = worker.poll() is None

@@ -108,8 +108,8 @@ def _people(calls, make_user):
 class Rush:
     """The requests of everyone at once, each person's in order (as a person would)."""
 
-    def __init__(self, server, calls):
-        self.server, self.calls = server, calls
+    def __init__(self, server):
+        self.server = server
         self.lock = threading.Lock()
         self.statuses = Counter()
         self.failures = []  # (person, what, status, start of the body)
@@ -132,38 +132,45 @@ class Rush:
         return acknowledged
 
     def run(self, person):
+        """In a thread of its own: no database here (page URLs are worked out beforehand)."""
         kind, n = person["kind"], person["n"]
         item = person.get("item")
         for round_ in range(ROUNDS):
             text = f"{kind} {n}, save {round_}"
             version = item.version + len(person["acked"]) if item else None
             if kind == "drafter":
-                data = {"csrfmiddlewaretoken": "c" * 32, **draft_step_data(version, text)}
-                path = route(self.calls.consultation, "respond_step", item.pk, 0)
+                data = draft_step_data(version, text)
             elif kind == "applicant":
-                data = {
-                    "csrfmiddlewaretoken": "c" * 32,
-                    **details_data(version, person["themes"], text),
-                }
-                data["action"] = "save"
+                data = {**details_data(version, person["themes"], text), "action": "save"}
                 data["cv"] = SimpleUploadedFile("cv.pdf", PDF, content_type="application/pdf")
-                path = route(self.calls.call, "apply_details", item.pk)
             elif kind == "nominator":
-                data = {"csrfmiddlewaretoken": "c" * 32, **nomination_data(version, text)}
-                path = self.calls.edition.route_url("nominate_edit", item.pk)
+                data = nomination_data(version, text)
             elif kind == "profile":
-                data = {"csrfmiddlewaretoken": "c" * 32, **profile_data(text)}
-                path = reverse("accounts:profile")
+                data = profile_data(text)
             else:  # the editor publishes the page again, from the admin's bulk action
-                data = {"csrfmiddlewaretoken": "c" * 32}
-                path = f"/admin/bulk/wagtailcore/page/publish/?id={self.calls.article.pk}&next=/x/"
-            expect = "/x/" if kind == "editor" else path  # a save leads back to its form
-            if self.post(person, path, data, expect):
+                data = {}
+            data["csrfmiddlewaretoken"] = "c" * 32
+            expect = "/x/" if kind == "editor" else person["path"]  # a save: back to its form
+            if self.post(person, person["path"], data, expect):
                 person["acked"].append(text)
         if kind == "drafter":  # and submit: queues the confirmation the worker sends
             path = reverse("consultations:submit", args=[item.pk])
             data = {"csrfmiddlewaretoken": "c" * 32, "publication": "anonymous"}
             person["submitted"] = self.post(person, path, data, f"/{item.pk}/done/")
+
+
+def _form_path(person, calls) -> str:
+    """Where this person's saves go (page URLs query the database: worked out beforehand)."""
+    item = person.get("item")
+    if person["kind"] == "drafter":
+        return route(calls.consultation, "respond_step", item.pk, 0)
+    if person["kind"] == "applicant":
+        return route(calls.call, "apply_details", item.pk)
+    if person["kind"] == "nominator":
+        return calls.edition.route_url("nominate_edit", item.pk)
+    if person["kind"] == "profile":
+        return reverse("accounts:profile")
+    return f"/admin/bulk/wagtailcore/page/publish/?id={calls.article.pk}&next=/x/"
 
 
 def _server_database(tmp_path) -> str:
@@ -234,6 +241,8 @@ def test_concurrent_saves_and_worker_lose_nothing(home_page, make_user, tmp_path
     began = time.monotonic()
     calls = build_calls(home_page)
     people = _people(calls, make_user)
+    for person in people:
+        person["path"] = _form_path(person, calls)
     url = _server_database(tmp_path)
     env = {
         **os.environ,
@@ -256,7 +265,7 @@ def test_concurrent_saves_and_worker_lose_nothing(home_page, make_user, tmp_path
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        rush = Rush(server, calls)
+        rush = Rush(server)
         threads = [threading.Thread(target=rush.run, args=(p,), daemon=True) for p in people]
         rush_began = time.monotonic()
         for thread in threads:

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "participation.middleware.SaveFailedMiddleware",  # before sessions: covers their writes
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,13 +95,36 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "portal.wsgi.application"
 
+
+def sqlite_for_concurrent_writers(database: dict) -> dict:
+    """SQLite options for several writers at once (runserver's threads, gunicorn workers, the
+    db_worker); other engines are returned unchanged. production.py applies it too.
+
+    In a deferred transaction a read that then writes cannot wait for the lock and fails at
+    once with "database is locked"; IMMEDIATE takes the write lock at BEGIN, where the busy
+    timeout lets it wait its turn. WAL lets readers go on meanwhile; synchronous=NORMAL is
+    safe with WAL (a power cut may lose the last commits, never corrupt the file). An
+    in-memory test database accepts these and keeps its own journal."""
+    if database.get("ENGINE", "").endswith("sqlite3"):
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    return database
+
+
 # One database URL everywhere; SQLite in a file when none is given. Persistent connections
 # matter on PostgreSQL (measured 2.4-3.5x throughput), harmless on SQLite.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
+    "default": sqlite_for_concurrent_writers(
+        dj_database_url.config(
+            default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -22,10 +22,12 @@ CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS]
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        conn_max_age=int(env("CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
+    "default": sqlite_for_concurrent_writers(  # noqa: F405 (from base)
+        dj_database_url.config(
+            env="DATABASE_URL",
+            conn_max_age=int(env("CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        )
     )
 }
 if not DATABASES["default"]:

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "participation.documents",
     "participation.audit",
     "participation.review",
+    "participation.operations",
     "themes",
     "consultations",
     "expertgroup",
@@ -55,6 +56,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id; health checks skip everything else.
+    "participation.operations.requestid.RequestIDMiddleware",
+    "participation.operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -231,9 +235,25 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Logs on the console (journald under systemd) at INFO, each line with its request id; one JSON
+# object per line with LOG_FORMAT=json. LOG_LEVEL changes the level of everything.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "participation.operations.requestid.RequestIDFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "participation.operations.logformat.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # SQL at DEBUG would flood the log when LOG_LEVEL=DEBUG; ask for it by name if needed.
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

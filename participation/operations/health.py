@@ -57,6 +57,19 @@ def check_cache():
     cache.delete(key)
 
 
+def _check_writable_folder(location):
+    """The folder, or the nearest existing folder above it (the storage creates the rest on the
+    first save), must be writable by this process."""
+    path = os.path.abspath(location)
+    while not os.path.exists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    if not os.path.isdir(path) or not os.access(path, os.W_OK | os.X_OK):
+        raise PermissionError(f"storage folder {location} cannot be written")
+
+
 def storage_checks():
     """One check per storage in STORAGES except static files (served by nginx/WhiteNoise)."""
     checks = {}
@@ -70,8 +83,7 @@ def storage_checks():
             storage.exists(".health-check")
             location = getattr(storage, "location", None)
             if location and not getattr(storage, "bucket_name", None):
-                if not os.path.isdir(location) or not os.access(location, os.W_OK):
-                    raise PermissionError("storage folder missing or not writable")
+                _check_writable_folder(location)
 
         check.__name__ = f"storage:{alias}"
         checks[f"storage:{alias}"] = check
@@ -114,6 +126,9 @@ def readiness() -> tuple[bool, dict]:
 def _json(status, body):
     response = HttpResponse(json.dumps(body), status=status, content_type="application/json")
     response["Cache-Control"] = "no-store"
+    # Failed checks are logged above as warnings; no "Service Unavailable" error per probe
+    # (a load balancer probes every few seconds, and errors go to Sentry).
+    response._has_been_logged = True
     return response
 
 

@@ -9,6 +9,9 @@ import logging
 import re
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 HEADER = "X-Request-ID"
 _META_KEY = "HTTP_X_REQUEST_ID"
 # What we accept from outside: short, and nothing that could forge a log line or a header.
@@ -34,13 +37,17 @@ class RequestIDMiddleware:
     def __call__(self, request):
         request_id = new_request_id(request.META.get(_META_KEY))
         request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Not reset on the way out: Django logs a 4xx/5xx response ("django.request") after the
+        # middleware chain returns; the id is cleared when the request is finished instead.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+@receiver(request_finished)
+def clear_request_id(**kwargs):
+    request_id_var.set("-")
 
 
 class RequestIDFilter(logging.Filter):

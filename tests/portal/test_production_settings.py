@@ -71,7 +71,7 @@ def test_production_settings_start_when_configured():
 )
 def test_production_settings_stop_with_one_line_naming_the_variable(change, named):
     result = _manage("check", env={**GOOD, **change})
-    assert result.returncode == 1
+    assert result.returncode == 78  # EX_CONFIG: systemd units do not restart on it
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr  # no traceback
     assert lines[0].startswith("Configuration error: ")

@@ -95,6 +95,8 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     )
 DATABASES = {"default": _database}
 
+STATIC_ROOT = env("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
+
 if env("REDIS_URL"):
     CACHES = {
         "default": {

@@ -29,6 +29,9 @@ max_requests_jitter = 200
 # Only nginx on this machine may set X-Forwarded-* (TRUSTED_PROXY_COUNT=1 in the environment).
 forwarded_allow_ips = "127.0.0.1,::1"
 
+# No control socket (gunicorn 25.1+): two web units of one user would share its one path.
+control_socket_disable = True
+
 # Logs on stdout/stderr, to the journal; the access line carries nginx's X-Request-ID, the same
 # id Django's log lines carry.
 accesslog = "-"

@@ -36,7 +36,9 @@ def _timed(check):
         result = check() or {}
         result.setdefault("status", "ok")
     except Exception as error:  # every failure is a check result, never a 500
-        logger.warning("Health check %s failed: %s", check.__name__, error, exc_info=True)
+        # One line per failed check (probes come every few seconds): no traceback.
+        name = check.__name__
+        logger.warning("Health check %s failed: %s: %s", name, type(error).__name__, error)
         result = {"status": "error", "error": type(error).__name__}
     result["ms"] = round((time.monotonic() - started) * 1000, 1)
     return result

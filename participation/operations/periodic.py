@@ -56,8 +56,8 @@ def _prune_task_results():
     from django_tasks_db.compat import task_backends
 
     if isinstance(task_backends["default"], DatabaseBackend):
-        call_command("prune_db_task_results", verbosity=0)
-        return "pruned"
+        call_command("prune_db_task_results", verbosity=1)  # logs "Deleted N task result(s)"
+        return ""
     return "not the database queue: nothing to prune"
 
 

@@ -128,6 +128,7 @@ def readiness() -> tuple[bool, dict]:
 def _json(status, body):
     response = HttpResponse(json.dumps(body), status=status, content_type="application/json")
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"  # SecurityMiddleware does not see it
     # Failed checks are logged above as warnings; no "Service Unavailable" error per probe
     # (a load balancer probes every few seconds, and errors go to Sentry).
     response._has_been_logged = True

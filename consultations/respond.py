@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 from wagtail.models import PageViewRestriction
 
-from participation import ratelimit
+from participation import limits
 from participation.accounts.languages import language_choices
 from participation.audit.services import history, record
 from participation.i18n import display_page
@@ -107,7 +107,6 @@ def _live_responses(page, request):
 
 
 SESSION_KEYS = "consultation_access_keys"
-ANONYMOUS_STARTS_PER_HOUR = 20
 
 
 def _respondent(request, response_id):
@@ -123,7 +122,7 @@ def _anonymous_allowed(request, page) -> bool:
 
 
 def _start_anonymous(request, page, form):
-    if not ratelimit.hit(request, "consultation-anonymous-start", ANONYMOUS_STARTS_PER_HOUR, 3600):
+    if not limits.allow(request, limits.ANONYMOUS_ANSWER):
         messages.error(
             request,
             _("Too many answers were started from your connection. Please try again later."),

@@ -71,6 +71,20 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env("EMAIL_USE_TLS", "true").lower() == "true"
 
+
+def _trusted_proxy_count() -> int:
+    raw = env("TRUSTED_PROXY_COUNT", "0").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_COUNT must be a whole number, 0 or more (the proxies in front of the "
+            f"site that append to X-Forwarded-For; 0 = use REMOTE_ADDR); got {raw!r}."
+        )
+    return int(raw)
+
+
+# How many proxies (TLS terminator, load balancer) stand between the clients and the site.
+ALLAUTH_TRUSTED_PROXY_COUNT = _trusted_proxy_count()
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", "true").lower() == "true"
 SESSION_COOKIE_SECURE = True

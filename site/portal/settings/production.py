@@ -73,7 +73,7 @@ EMAIL_USE_TLS = env("EMAIL_USE_TLS", "true").lower() == "true"
 
 
 def _trusted_proxy_count() -> int:
-    raw = env("TRUSTED_PROXY_COUNT", "0").strip()
+    raw = (env("TRUSTED_PROXY_COUNT") or "0").strip()  # empty: unset
     if not (raw.isascii() and raw.isdigit()):
         raise ImproperlyConfigured(
             f"TRUSTED_PROXY_COUNT must be a whole number, 0 or more (the proxies in front of the "

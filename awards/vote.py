@@ -12,6 +12,7 @@ from . import services
 from .forms import VoteForm
 from .models import AudienceVote
 
+
 def vote(request, page):
     state = page.vote_state()
     # The vote of a translation is its original's (participation.i18n): services resolve it.

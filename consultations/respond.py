@@ -154,6 +154,7 @@ def start(request, page):
         },
     )
     existing = list(_live_responses(page, request))
+    status = 200
     if request.method == "POST":
         if not page.is_open:
             messages.error(request, _("This consultation is not open for answers."))
@@ -161,6 +162,7 @@ def start(request, page):
             response = _start_anonymous(request, page, form)
             if response is not None:
                 return redirect(_url(page, request, "respond_step", response.pk, 0))
+            status = 429
         elif form.is_valid():
             organisation = form.cleaned_data["organisation"]
             try:
@@ -189,6 +191,7 @@ def start(request, page):
         request,
         "consultations/respond_start.html",
         {"page": page, "form": form, "existing": existing},
+        status=status,
     )
 
 

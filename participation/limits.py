@@ -17,23 +17,24 @@ RELAYED_EMAIL = "participation_relayed_email"
 ACTIONS = (ANONYMOUS_ANSWER, AUDIENCE_VOTE, RELAYED_EMAIL)
 
 
-def allow(request, action: str, *, key: str | None = None) -> bool:
+def allow(request, action: str, *, key: str | None = None, count: bool = True) -> bool:
     """Count one use of `action` by this client; False (nothing counted) once a rate is used up.
 
-    A dry run first, so that a refused use does not eat into the rates that still had room.
-    Only POST requests count (allauth lets GET through): every limited action is a POST.
+    A dry run first, so that a refused use does not eat into the rates that still had room;
+    `count=False` only asks (count the use once it happened). Only POST requests count
+    (allauth lets GET through): every limited action is a POST.
     """
     user = request.user if request.user.is_authenticated else None
     if not ratelimit.consume(request, action=action, key=key, user=user, dry_run=True):
         return False
-    return ratelimit.consume(request, action=action, key=key, user=user)
+    return not count or ratelimit.consume(request, action=action, key=key, user=user)
 
 
-def allow_relayed_email(request, about: str) -> bool:
+def allow_relayed_email(request, about: str, *, count: bool = True) -> bool:
     """One email, sent on the signed-in sender's behalf to an address they typed, about one
     object (`about`, e.g. "awards.nomination:12"): limited per object, per sender and per
     client address (PARTICIPATION_RATE_LIMITS["participation_relayed_email"])."""
-    return allow(request, RELAYED_EMAIL, key=about)
+    return allow(request, RELAYED_EMAIL, key=about, count=count)
 
 
 @checks.register(checks.Tags.security)

@@ -1,6 +1,7 @@
 import ipaddress
 import logging
 
+from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
@@ -49,7 +50,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # address in it, a stranger's failures for victim@... count against the stranger's
         # connection only (the per-IP limits slow the stranger down), never against the victim.
         key = super()._get_login_attempts_cache_key(request, **credentials)
-        return f"{key}:{self.get_client_ip(request)}"
+        source = ipaddress.ip_address(self.get_client_ip(request))
+        if source.version == 6:  # one /64 is one source, as in allauth's per-IP limits
+            prefix = allauth_settings.RATE_LIMIT_IPV6_PREFIX
+            source = ipaddress.ip_network(f"{source}/{prefix}", strict=False).network_address
+        return f"{key}:{source}"
 
     def pre_authenticate(self, request, **credentials):
         try:

@@ -103,6 +103,19 @@ def test_login_lockout_owner_typing_wrong_is_slowed_from_their_own_connection(cl
     assert login(client, user.email, PASSWORD, REMOTE_ADDR=VICTIM_HOME).status_code == 429
 
 
+def test_login_lockout_ipv6_neighbours_are_one_source(client, user, settings):
+    # Rotating addresses inside one /64 does not buy more guesses at one account.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    statuses = [
+        login(client, user.email, "wrong", **through_proxy(f"2001:db8:1:2::{i + 1}")).status_code
+        for i in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+    other = client.__class__()
+    response = login(other, user.email, PASSWORD, **through_proxy("2001:db8:9:9::1"))
+    assert response.status_code == 302
+
+
 def _production_settings(**env):
     """Import the production settings in a fresh interpreter; (returncode, stdout, stderr)."""
     environ = {

@@ -52,3 +52,9 @@ def sender_name(user, organisation=None) -> str:
     if organisation is not None:
         return f"{name} ({organisation.name})" if name else organisation.name
     return name
+
+
+def user_display(user) -> str:
+    """allauth's ACCOUNT_USER_DISPLAY: the public name, never the username (made from the
+    address's local part)."""
+    return getattr(user, "public_name", "")

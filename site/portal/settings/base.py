@@ -159,10 +159,14 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
-    "manage_email": "10/m/user",
+    # Adding an address emails it (an address the person typed): a daily cap per account too.
+    "manage_email": "10/m/user,30/d/user",
     "reauthenticate": "10/m/user",
     **PARTICIPATION_RATE_LIMITS,
 }
+# allauth names the person in its emails (e.g. the confirmation sent to an address they added)
+# by user_display, by default the username, generated from the email address's local part.
+ACCOUNT_USER_DISPLAY = "participation.accounts.models.user_display"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "wagtail-participation"
 # Group names whose members must turn on TOTP before they can do anything else (staff always must).

@@ -122,7 +122,8 @@ def _production_settings(**env):
         **os.environ,
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "SECRET_KEY": "x" * 50,
+        "SECRET_KEY": "prod-key-for-a-settings-test-" + "k9Xq2vLp7wRt" * 3,
+        "EMAIL_HOST": "smtp.example.org",
         "ALLOWED_HOSTS": "participation.example.org",
         "DATABASE_URL": "sqlite:///unused.sqlite3",
     }

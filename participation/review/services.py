@@ -182,6 +182,9 @@ def phase_items(phase: Phase):
 def add_reviewer(
     process, user, actor=None, *, role=Reviewer.Role.MEMBER, expertise=(), languages=None
 ) -> Reviewer:
+    from .visibility import refuse_reviewer_who_sees_special_category
+
+    refuse_reviewer_who_sees_special_category(process, user)
     languages = list(languages) if languages is not None else list(user.languages_spoken or [])
     reviewer = Reviewer.objects.select_for_update().filter(process=process, user=user).first()
     if reviewer is not None and reviewer.active:

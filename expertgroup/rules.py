@@ -7,10 +7,17 @@ SENSITIVE_PERMISSION = "expertgroup.view_sensitive_data"
 
 def reviews_call(user, page: Page) -> bool:
     """Whether ``user`` sits on the call's committee (an active reviewer of its process)."""
-    from participation.review.visibility import active_reviewer
+    from participation.i18n import submissions_page
+    from participation.review.models import Reviewer
 
-    process_id = getattr(page, "review_process_id", None)
-    return bool(process_id and active_reviewer(user, process_id) is not None)
+    if not user.is_authenticated:
+        return False
+    # Asked of the database, not of ``page``: an instance loaded before the process was made
+    # (or a translation, whose process is the original's) must not let a member through.
+    source = submissions_page(page) or page
+    return Reviewer.objects.filter(
+        user=user, active=True, process__expert_call__pk__in={page.pk, source.pk}
+    ).exists()
 
 
 def can_manage_call(user, page: Page) -> bool:

@@ -220,3 +220,16 @@ def may_serve(user, process, document) -> bool:
         return True
     kind = get(document.kind)
     return document.fingerprint == kind.compute_fingerprint(document.params)
+
+
+def reviewer_documents(user) -> list[tuple]:
+    """(process, label, kind, params) of the documents the processes ``user`` reviews offer
+    them (the owner's optional ``review_documents(user)``), each built for them alone."""
+    found = []
+    reviewers = Reviewer.objects.filter(user=user, active=True).select_related("process")
+    for reviewer in reviewers.order_by("process__name", "process_id"):
+        owner = reviewer.process.owner
+        method = getattr(owner, "review_documents", None)
+        for label, kind, params in method(user) if callable(method) else ():
+            found.append((reviewer.process, label, kind, params))
+    return found

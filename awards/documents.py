@@ -100,8 +100,11 @@ def _audience(params):
     return phase, visibility.for_viewer(phase.process, params.get("viewer"))
 
 
-def _booklet_nominations(phase, seen):
-    items = list(seen.filter(review.phase_items(phase)))
+def _booklet_nominations(phase, seen=None):
+    """(item, nomination) pairs of the round, only those ``seen`` (the engine's visibility for
+    the booklet's audience) allows; None: the editors' booklet."""
+    items = review.phase_items(phase)
+    items = list(items if seen is None else seen.filter(items))
     subjects = review.subjects_of(items)
     ids = [subjects[item.pk].pk for item in items if item.pk in subjects]
     nominations = {

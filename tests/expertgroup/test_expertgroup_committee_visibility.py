@@ -176,3 +176,11 @@ def test_dossier_forged_viewer_refused_without_a_500(client, selection_world, vi
     for call in ("abc", "0", "9" * 30):
         response = client.post(DOSSIER, {"call": call, "viewer": world.reviewers[0].pk})
         assert response.status_code in (302, 403)
+
+
+def test_dossier_member_asks_for_their_own_copy_from_the_workspace(client, selection_world):
+    world = selection_world
+    reviewer = world.reviewers[0]
+    client.force_login(reviewer.user)
+    page = client.get(reverse("review:workspace")).content.decode()
+    assert DOSSIER in page and f'name="viewer" value="{reviewer.pk}"' in page

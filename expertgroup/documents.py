@@ -172,8 +172,9 @@ def can_serve_dossier(user, document):
     since: they ask again and get one without that application)."""
     if not can_request_dossier(user, document.params):
         return False
-    if document.params.get("viewer") is None:
-        return True
+    page = ExpertCallPage.objects.filter(pk=document.params.get("call")).first()
+    if document.params.get("viewer") is None or not rules.reviews_call(user, page):
+        return True  # the editors' copy, or an editor reading a member's copy
     from participation.documents.registry import get
 
     return document.fingerprint == get(DOSSIER).compute_fingerprint(document.params)

@@ -79,3 +79,12 @@ SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD", "true").lower() == "true"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# The PDF stylesheet names fonts outside the static folders: see portal/staticfiles.py.
+STORAGES["staticfiles"] = {"BACKEND": "portal.staticfiles.StaticFilesStorage"}
+# Where collectstatic writes (nginx serves it); by default the repository's static_collected.
+STATIC_ROOT = env("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
+# A document build with no sign of progress for this long is taken as dead (its worker was
+# killed) and may be built again; the default (30 minutes) suits very long builds.
+if env("DOCUMENTS_STALE_AFTER_SECONDS"):
+    PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS = int(env("DOCUMENTS_STALE_AFTER_SECONDS"))

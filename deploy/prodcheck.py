@@ -47,6 +47,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -86,7 +87,8 @@ class Stop(Exception):
 
 
 def log(message: str) -> None:
-    print(f"[prodcheck {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)  # noqa: T201
+    sys.stderr.write(f"[prodcheck {time.strftime('%H:%M:%S', time.gmtime())}Z] {message}\n")
+    sys.stderr.flush()
 
 
 # --- processes ------------------------------------------------------------------------------
@@ -318,8 +320,11 @@ def start_seaweedfs(procs: Processes, tmp: Path) -> None:
         "-master.volumeSizeLimitMB=64",
         "-volume.max=8",
     ]
-    proc = procs.start("seaweedfs", argv, dict(os.environ), cwd=tmp)
-    if not wait_port(WEED_PORTS["s3"], 60, proc):
+    procs.start("seaweedfs", argv, dict(os.environ), cwd=tmp)
+
+
+def make_buckets(procs: Processes) -> None:
+    if not wait_port(WEED_PORTS["s3"], 60, procs.procs["seaweedfs"]):
         raise RuntimeError(f"SeaweedFS did not start:\n{procs.tail('seaweedfs')}")
     import boto3
 
@@ -347,7 +352,7 @@ def production_env(tmp: Path, database_url: str) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "site")]),
-        SECRET_KEY="prodcheck-" + uuid.uuid4().hex,
+        SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=f"{HOST},127.0.0.1,localhost",
         DATABASE_URL=database_url,
         CONN_MAX_AGE="60",
@@ -505,7 +510,32 @@ def start_worker(procs: Processes, name: str, env: dict, tmp: Path):
 
 # --- the site's data (in this process, with the same production settings) --------------------
 
-PDF_HEAD = b"%PDF-1.4\n% prodcheck attachment\n"
+
+def attachment_pdf(label: str) -> bytes:
+    """A real one-page PDF, different for each person (the upload checks read PDFs)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": f"prodcheck evidence {label} {uuid.uuid4().hex}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def download(browser: Browser, path: str, port: int) -> Reply:
+    """A file from one node: served by it, or by the bucket it signs a URL to (loopback)."""
+    reply = browser.get(path, port=port)
+    target = urlsplit(reply.location)
+    if reply.status in (302, 303) and target.hostname == "127.0.0.1":
+        conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=30)
+        try:
+            conn.request("GET", target.path + (f"?{target.query}" if target.query else ""))
+            response = conn.getresponse()
+            reply = Reply(response.status, response.headers, response.read())
+        finally:
+            conn.close()
+    return reply
 
 
 def setup_django(env: dict) -> None:
@@ -659,10 +689,10 @@ class HealthWatch(threading.Thread):
 
 def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=150)
-    parser.add_argument("--with-files", type=int, default=50)
+    parser.add_argument("--people", type=int, default=120)
+    parser.add_argument("--with-files", type=int, default=40)
     parser.add_argument("--clients", type=int, default=12)
-    parser.add_argument("--published", type=int, default=1500, help="earlier published answers")
+    parser.add_argument("--published", type=int, default=600, help="earlier published answers")
     parser.add_argument("--deadline-after", type=float, default=20.0)
     parser.add_argument("--receipts", type=int, default=20, help="receipts fetched again")
     parser.add_argument("--keep", action="store_true", help="keep the folder and database")
@@ -692,8 +722,9 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
 
         redis.Redis.from_url(REDIS_URL).flushdb()  # our own database number only
         env = production_env(tmp, fresh_database())
-        log(f"folder {tmp}; starting SeaweedFS")
+        log(f"folder {tmp}; SeaweedFS, migrate and collectstatic side by side")
         start_seaweedfs(procs, tmp)
+        collect = procs.start("collectstatic", manage("collectstatic", "--no-input"), env, tmp)
         setup_django(env)
         from django.conf import settings
         from django.core.management import call_command, get_commands
@@ -702,9 +733,10 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
 
         from consultations.models import ConsultationPage, Response
 
-        log("migrate, collectstatic")
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("collectstatic", verbosity=0, interactive=False)
+        make_buckets(procs)
+        if collect.wait(120):
+            raise RuntimeError(f"collectstatic failed:\n{procs.tail('collectstatic')}")
         static_root = Path(settings.STATIC_ROOT)
         consultation, file_step = publish_consultation()
         pad_published(consultation, args.published)
@@ -734,13 +766,13 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         watch.start()
 
         # Static files come from nginx, named by the manifest the nodes use.
-        static_path = settings.STATIC_URL + "css/site.css"
+        static_path = settings.STATIC_URL + "portal/css/site.css"
         try:
             from django.contrib.staticfiles.storage import staticfiles_storage
 
-            static_path = staticfiles_storage.url("css/site.css")
+            static_path = staticfiles_storage.url("portal/css/site.css")
         except ValueError:
-            problems.append("css/site.css is not in the static manifest")
+            problems.append("portal/css/site.css is not in the static manifest")
         static_reply = Browser(traffic).get(static_path)
         if static_reply.status != 200:
             problems.append(f"static file {static_path}: {static_reply.status} through nginx")
@@ -788,7 +820,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
                     {dj.SESSION_COOKIE_NAME: draft.session_key, dj.CSRF_COOKIE_NAME: csrf_secret},
                 )
                 if index in files_for and copy == 0:
-                    content = PDF_HEAD + os.urandom(2048).hex().encode() + b"\n%%EOF\n"
+                    content = attachment_pdf(str(draft.response_id))
                     step_path = page_url + consultation.reverse_subpage(
                         "respond_step", args=[draft.response_id, file_step]
                     )
@@ -859,9 +891,9 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         if backlog():
             problems.append(f"{backlog()} tasks still queued 120 s after the rush")
         receipts_by_id = dict(
-            Response.objects.filter(pk__in=[d.response_id for d in drafts])
-            .exclude(receipt_number="")
-            .values_list("pk", "receipt_number")
+            Response.objects.filter(
+                pk__in=[d.response_id for d in drafts], status="submitted"
+            ).values_list("pk", "receipt_number")
         )
         mailed = Counter()
         for path in (tmp / "mail").iterdir():
@@ -893,7 +925,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
             path = page_url + consultation.reverse_subpage(
                 "attachment", args=[response_id, "evidence"]
             )
-            served = [editor_browser.get(path, port=port) for port in NODE_PORTS.values()]
+            served = [download(editor_browser, path, port) for port in NODE_PORTS.values()]
             if all(r.status == 200 and r.body == content for r in served):
                 attachments_ok += 1
             else:
@@ -977,8 +1009,8 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
             else:
                 if rebuilt == "not rebuilt":
                     rebuilt = "rebuilt by the system"
-                download = state["download_url"]
-                served = [editor_browser.get(download, port=port) for port in NODE_PORTS.values()]
+                url = state["download_url"]
+                served = [download(editor_browser, url, port) for port in NODE_PORTS.values()]
                 if all(r.status == 200 and r.body.startswith(b"%PDF") for r in served) and (
                     served[0].body == served[1].body
                 ):
@@ -994,7 +1026,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         ours = Response.objects.filter(user__username__startswith="prodcheck-")
         submitted = set(ours.filter(status="submitted").values_list("pk", flat=True))
         per_person = Counter(ours.values_list("user_id", flat=True))
-        receipts = Counter(ours.exclude(receipt_number="").values_list("receipt_number", flat=True))
+        receipts = Counter(ours.filter(status="submitted").values_list("receipt_number", flat=True))
         events = Counter(
             AuditEvent.objects.filter(
                 action="submitted", content_type=ContentType.objects.get_for_model(Response)
@@ -1034,7 +1066,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
 
         worker_text = f"{killed_worker or 'no worker'} killed mid-PDF, document {rebuilt}"
         kill_text = (
-            f"node2 killed at {kill['at'] - began:.1f}s, health saw it in "
+            f"node2 killed at {kill['at'] - start:.1f}s, health saw it in "
             f"{kill['seen'] - kill['at']:.1f}s"
             if kill["seen"]
             else "node2 kill not seen"

@@ -80,10 +80,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD", "true").lower() == "true"
 SECURE_REFERRER_POLICY = "same-origin"
 
-# The PDF stylesheet names fonts outside the static folders: see portal/staticfiles.py.
-STORAGES["staticfiles"] = {"BACKEND": "portal.staticfiles.StaticFilesStorage"}
 # Where collectstatic writes (nginx serves it); by default the repository's static_collected.
 STATIC_ROOT = env("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
+# EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend writes each email there.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 # A document build with no sign of progress for this long is taken as dead (its worker was
 # killed) and may be built again; the default (30 minutes) suits very long builds.
 if env("DOCUMENTS_STALE_AFTER_SECONDS"):

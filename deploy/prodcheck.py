@@ -318,7 +318,7 @@ def start_seaweedfs(procs: Processes, tmp: Path) -> None:
         "-s3.port.iceberg=0",  # extra listeners on fixed ports nobody here needs
         "-s3.port.lance=0",
         "-master.volumeSizeLimitMB=64",
-        "-volume.max=8",
+        "-volume.max=0",  # as many 64 MB volumes as the disk holds (each bucket grows its own)
     ]
     procs.start("seaweedfs", argv, dict(os.environ), cwd=tmp)
 
@@ -657,6 +657,16 @@ def health(port: int, path: str) -> int | None:
         return None
 
 
+def wait_live(procs: Processes, name: str, seconds: float) -> bool:
+    """gunicorn listens before its workers have loaded the site: wait for a real answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and procs.alive(name):
+        if health(NODE_PORTS[name], "/health/live/") == 200:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 class HealthWatch(threading.Thread):
     """Polls each node's /health/live/ directly, ten times a second, and nginx's /health/."""
 
@@ -692,7 +702,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
     parser.add_argument("--people", type=int, default=120)
     parser.add_argument("--with-files", type=int, default=40)
     parser.add_argument("--clients", type=int, default=12)
-    parser.add_argument("--published", type=int, default=600, help="earlier published answers")
+    parser.add_argument("--published", type=int, default=400, help="earlier published answers")
     parser.add_argument("--deadline-after", type=float, default=20.0)
     parser.add_argument("--receipts", type=int, default=20, help="receipts fetched again")
     parser.add_argument("--keep", action="store_true", help="keep the folder and database")
@@ -757,22 +767,14 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         else:
             problems.append("no scheduler: manage.py run_periodic does not exist")
         start_nginx(procs, tmp, static_root)
-        for name, port in NODE_PORTS.items():
-            if not wait_port(port, 90, procs.procs[name]):
-                raise RuntimeError(f"{name} did not start:\n{procs.tail(name)}")
-        for name, port in NODE_PORTS.items():
-            if health(port, "/health/live/") != 200:
-                problems.append(f"{name}: /health/live/ does not answer 200")
+        for name in NODE_PORTS:
+            if not wait_live(procs, name, 90):
+                raise RuntimeError(f"{name}: /health/live/ did not answer 200:\n{procs.tail(name)}")
         watch.start()
 
         # Static files come from nginx, named by the manifest the nodes use.
-        static_path = settings.STATIC_URL + "portal/css/site.css"
-        try:
-            from django.contrib.staticfiles.storage import staticfiles_storage
-
-            static_path = staticfiles_storage.url("portal/css/site.css")
-        except ValueError:
-            problems.append("portal/css/site.css is not in the static manifest")
+        manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+        static_path = settings.STATIC_URL + manifest.get("portal/css/site.css", "missing")
         static_reply = Browser(traffic).get(static_path)
         if static_reply.status != 200:
             problems.append(f"static file {static_path}: {static_reply.status} through nginx")
@@ -861,7 +863,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
                 time.sleep(0.05)
             time.sleep(2.0)  # then it comes back, as systemd's Restart= would bring it
             start_node(procs, "node2", env, tmp)
-            if wait_port(NODE_PORTS["node2"], 60, procs.procs["node2"]):
+            if wait_live(procs, "node2", 60):
                 kill["back"] = time.time()
 
         threads = [threading.Thread(target=person) for _ in range(args.clients)]

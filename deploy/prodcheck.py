@@ -702,9 +702,9 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
     parser.add_argument("--people", type=int, default=120)
     parser.add_argument("--with-files", type=int, default=40)
     parser.add_argument("--clients", type=int, default=12)
-    parser.add_argument("--published", type=int, default=400, help="earlier published answers")
+    parser.add_argument("--published", type=int, default=300, help="earlier published answers")
     parser.add_argument("--deadline-after", type=float, default=20.0)
-    parser.add_argument("--receipts", type=int, default=20, help="receipts fetched again")
+    parser.add_argument("--receipts", type=int, default=12, help="receipts fetched again")
     parser.add_argument("--keep", action="store_true", help="keep the folder and database")
     args = parser.parse_args()
 

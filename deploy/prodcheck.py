@@ -51,6 +51,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -68,7 +69,8 @@ BIN = Path(sys.executable).parent
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "site"), str(ROOT)]
 
 HOST = "participation.example.eu"
-NGINX_PORT = 8700
+NGINX_PORT = 8700  # the site: HTTPS when the nginx configuration terminates TLS
+NGINX_HTTP_PORT = 8780  # its plain-HTTP server (a redirect to HTTPS) when there is one
 NODE_PORTS = {"node1": 8701, "node2": 8702}
 WEED_PORTS = {"master": 29333, "volume": 28080, "filer": 28888, "s3": 28333}
 POSTGRES_SERVER = os.environ.get("PRODCHECK_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
@@ -80,6 +82,19 @@ HARD_STOP_SECONDS = 360
 STALE_AFTER_SECONDS = 12  # a build without progress for this long counts as dead (worker killed)
 KILL_WINDOW = (-0.5, 5.0)  # seconds around the node's kill in which a 5xx is excused
 UPSTREAM_HEADER = "X-Prodcheck-Upstream"
+
+
+# Set once the nginx configuration is rendered: does nginx terminate TLS (self-signed here)?
+TLS = {"on": False}
+
+
+def connect(port: int, timeout: float) -> http.client.HTTPConnection:
+    if port == NGINX_PORT and TLS["on"]:
+        context = ssl.create_default_context()
+        context.check_hostname = False  # our own self-signed certificate, on loopback
+        context.verify_mode = ssl.CERT_NONE
+        return http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
 
 class Stop(Exception):
@@ -199,12 +214,16 @@ class Browser:
 
     def request(self, method, path, body=None, headers=None, port=NGINX_PORT, label="") -> Reply:
         headers = {"Host": HOST, **(headers or {})}
+        if port != NGINX_PORT and TLS["on"]:  # straight to a node: as nginx passes it on
+            headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"})
+        if method == "POST":  # Django's CSRF check wants the referring page over HTTPS
+            headers["Referer"] = f"{'https' if TLS['on'] else 'http'}://{HOST}{path}"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         sent = time.time()
         status = None
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn = connect(port, 60)
             try:
                 conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
@@ -358,7 +377,8 @@ def production_env(tmp: Path, database_url: str) -> dict:
         CONN_MAX_AGE="60",
         REDIS_URL=REDIS_URL,
         WAGTAILADMIN_BASE_URL=f"http://{HOST}",
-        SECURE_SSL_REDIRECT="false",  # plain http on loopback
+        # nginx terminates TLS (a self-signed certificate) when its configuration does.
+        SECURE_SSL_REDIRECT="true" if TLS["on"] else "false",
         TRUSTED_PROXY_COUNT="1",
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(tmp / "mail"),
@@ -401,6 +421,41 @@ server {
 """
 
 
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for the site's name, valid two days, for nginx on loopback."""
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOST)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(HOST)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
 def render_nginx(tmp: Path, static_root: Path) -> Path:
     """deploy/nginx/participation.conf with its literal values replaced by the loopback ones,
     inside a main configuration whose every path (pid, logs, temp files) is in `tmp`."""
@@ -415,16 +470,29 @@ def render_nginx(tmp: Path, static_root: Path) -> Path:
         if literal not in text:
             raise RuntimeError(f"{source} no longer contains {literal!r}: update prodcheck")
         text = text.replace(literal, value)
-    # Every listen on loopback; IPv6 ones go (the harness talks IPv4 only).
+    # Every listen on loopback; IPv6 ones go (the harness talks IPv4 only). With TLS, the site
+    # is the TLS server and the plain one (its redirect) gets a port of its own.
     text = re.sub(r"^\s*listen\s+\[::\][^;]*;\s*$", "", text, flags=re.MULTILINE)
-    text = re.sub(r"listen\s+[^;]*;", f"listen 127.0.0.1:{NGINX_PORT};", text)
+    TLS["on"] = bool(re.search(r"listen\s[^;]*\bssl\b", text))
+
+    def listen(match):
+        options = [word for word in match.group(1).split()[1:] if word != "default_server"]
+        port = NGINX_PORT if "ssl" in options or not TLS["on"] else NGINX_HTTP_PORT
+        return "listen " + " ".join([f"127.0.0.1:{port}", *options]) + ";"
+
+    text = re.sub(r"listen\s+([^;]*);", listen, text)
+    conf_dir = tmp / "nginx"
+    conf_dir.mkdir(exist_ok=True)
+    if TLS["on"]:
+        cert, key = self_signed(conf_dir)
+        text = re.sub(r"ssl_certificate\s[^;]*;", f"ssl_certificate {cert};", text)
+        text = re.sub(r"ssl_certificate_key\s[^;]*;", f"ssl_certificate_key {key};", text)
+    text = text.replace("/var/log/nginx/", f"{conf_dir}/")
     text = re.sub(  # the instrument: which node answered
         r"(server_name\s[^;]*;)",
         rf"\1\n    add_header {UPSTREAM_HEADER} $upstream_addr always;",
         text,
     )
-    conf_dir = tmp / "nginx"
-    conf_dir.mkdir(exist_ok=True)
     (conf_dir / "participation.conf").write_text(text)
     main = conf_dir / "nginx.conf"
     main.write_text(
@@ -449,11 +517,10 @@ http {{
     return main
 
 
-def start_nginx(procs: Processes, tmp: Path, static_root: Path) -> None:
+def start_nginx(procs: Processes, main: Path) -> None:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         raise RuntimeError("nginx not found: make prodcheck-deps (apt-get install nginx-light)")
-    main = render_nginx(tmp, static_root)
     prefix = f"{main.parent}/"
     test = subprocess.run(
         [nginx, "-t", "-p", prefix, "-c", str(main), "-e", f"{prefix}error.log"],
@@ -645,7 +712,7 @@ def sign_in_editor(traffic: Traffic, editor, password: str, secret: str) -> Brow
 
 def health(port: int, path: str) -> int | None:
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1.0)
+        conn = connect(port, 1.0)
         try:
             conn.request("GET", path, headers={"Host": HOST})
             response = conn.getresponse()
@@ -731,6 +798,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         import redis
 
         redis.Redis.from_url(REDIS_URL).flushdb()  # our own database number only
+        nginx_conf = render_nginx(tmp, tmp / "static_collected")
         env = production_env(tmp, fresh_database())
         log(f"folder {tmp}; SeaweedFS, migrate and collectstatic side by side")
         start_seaweedfs(procs, tmp)
@@ -748,6 +816,8 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         if collect.wait(120):
             raise RuntimeError(f"collectstatic failed:\n{procs.tail('collectstatic')}")
         static_root = Path(settings.STATIC_ROOT)
+        if static_root != tmp / "static_collected":
+            raise RuntimeError(f"STATIC_ROOT is {static_root}: production ignores STATIC_ROOT")
         consultation, file_step = publish_consultation()
         pad_published(consultation, args.published)
         ConsultationPage.objects.filter(pk=consultation.pk).update(grace_minutes=0)
@@ -766,7 +836,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
             procs.start("scheduler", manage("run_periodic"), env, cwd=tmp / "scheduler")
         else:
             problems.append("no scheduler: manage.py run_periodic does not exist")
-        start_nginx(procs, tmp, static_root)
+        start_nginx(procs, nginx_conf)
         for name in NODE_PORTS:
             if not wait_live(procs, name, 90):
                 raise RuntimeError(f"{name}: /health/live/ did not answer 200:\n{procs.tail(name)}")
@@ -778,6 +848,10 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         static_reply = Browser(traffic).get(static_path)
         if static_reply.status != 200:
             problems.append(f"static file {static_path}: {static_reply.status} through nginx")
+        if TLS["on"]:  # and plain HTTP only leads there
+            plain = Browser(traffic).get("/", port=NGINX_HTTP_PORT)
+            if plain.status != 301 or not plain.location.startswith(f"https://{HOST}/"):
+                problems.append(f"http:// answered {plain.status} {plain.location}")
 
         editor_browser = sign_in_editor(traffic, editor, password, secret)
         log("editor signed in through nginx (password + TOTP)")

@@ -12,7 +12,60 @@ import pytest
 from deploy import prodcheck
 
 
-def test_render_nginx_points_upstreams_roots_and_listen_at_loopback(tmp_path):
+def nginx_accepts(main):
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        return True  # checked by `make prodcheck` itself, which needs nginx
+    prefix = f"{main.parent}/"
+    checked = subprocess.run(
+        [nginx, "-t", "-p", prefix, "-c", str(main), "-e", f"{prefix}error.log"],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+    return True
+
+
+TLS_SITE = """
+upstream app { server 127.0.0.1:8001 max_fails=3; server 127.0.0.1:8002 max_fails=3; }
+server {
+    listen 80;
+    listen [::]:80;
+    server_name participation.example.eu;
+    location / { return 301 https://$host$request_uri; }
+}
+server {
+    listen 443 ssl http2;
+    listen [::]:443 ssl http2;
+    server_name participation.example.eu;
+    ssl_certificate /etc/letsencrypt/live/participation.example.eu/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/participation.example.eu/privkey.pem;
+    access_log /var/log/nginx/participation.access.log;
+    location /static/ { alias /srv/participation/static_collected/; }
+    location /media/ { alias /srv/participation/media/; }
+    location / { proxy_pass http://app; }
+}
+"""
+
+
+def test_render_nginx_with_tls_serves_the_site_over_tls_on_loopback(tmp_path, monkeypatch):
+    deploy = tmp_path / "deploy"
+    (deploy / "nginx").mkdir(parents=True)
+    (deploy / "nginx" / "participation.conf").write_text(TLS_SITE)
+    monkeypatch.setattr(prodcheck, "DEPLOY", deploy)
+    monkeypatch.setitem(prodcheck.TLS, "on", False)
+    main = prodcheck.render_nginx(tmp_path, tmp_path / "static")
+    site = (tmp_path / "nginx" / "participation.conf").read_text()
+    assert prodcheck.TLS["on"]
+    assert "listen 127.0.0.1:8700 ssl http2;" in site  # the site, over TLS
+    assert "listen 127.0.0.1:8780;" in site  # its redirect, apart
+    assert "[::]" not in site and "/etc/letsencrypt" not in site and "/var/log" not in site
+    assert f"ssl_certificate {tmp_path}/nginx/cert.pem;" in site
+    assert nginx_accepts(main)
+
+
+def test_render_nginx_points_upstreams_roots_and_listen_at_loopback(tmp_path, monkeypatch):
+    monkeypatch.setitem(prodcheck.TLS, "on", False)
     static = tmp_path / "static"
     main = prodcheck.render_nginx(tmp_path, static)
     site = (tmp_path / "nginx" / "participation.conf").read_text()
@@ -20,20 +73,12 @@ def test_render_nginx_points_upstreams_roots_and_listen_at_loopback(tmp_path):
     assert "127.0.0.1:8001" not in site and "127.0.0.1:8002" not in site
     assert str(static) in site and "/srv/participation" not in site
     listens = [line.strip() for line in site.splitlines() if line.strip().startswith("listen")]
-    assert listens and all(line == "listen 127.0.0.1:8700;" for line in listens)
+    assert listens and all(line.startswith("listen 127.0.0.1:87") for line in listens)
     assert f"add_header {prodcheck.UPSTREAM_HEADER} $upstream_addr always;" in site
     text = main.read_text()
     assert "daemon off;" in text and f"pid {tmp_path}/nginx/nginx.pid;" in text
     assert "/var/log" not in text and "/run/" not in text  # nothing outside the folder
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if os.path.exists(nginx):  # and nginx itself accepts it
-        prefix = f"{main.parent}/"
-        checked = subprocess.run(
-            [nginx, "-t", "-p", prefix, "-c", str(main), "-e", f"{prefix}error.log"],
-            capture_output=True,
-            text=True,
-        )
-        assert checked.returncode == 0, checked.stderr
+    assert nginx_accepts(main)
 
 
 def test_render_nginx_refuses_a_config_that_lost_a_literal(tmp_path, monkeypatch):

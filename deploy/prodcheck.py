@@ -761,6 +761,65 @@ class HealthWatch(threading.Thread):
         return None
 
 
+def summary_with_its_worker_killed(browser, consultation_id, procs, workers, env, tmp, problems):
+    """The editor asks for the summary PDF; the worker building it is killed (SIGKILL) in the
+    middle and started again; the editor presses "retry" once the page shows the build dead.
+    The document must come out, the same from both nodes. Returns (ok, how, killed worker)."""
+    from django.db import connection
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult
+
+    from participation.documents.models import GeneratedDocument
+
+    token = browser.form_token(reverse("documents:list"))
+    reply = browser.post(
+        reverse("documents:request", args=["consultations.summary"]),
+        {"csrfmiddlewaretoken": token, "consultation": consultation_id, "lang": "en"},
+        label="summary",
+    )
+    if reply.status != 302:
+        problems.append(f"summary request: {reply.status}")
+        return False, "not requested", None
+    status_path = urlsplit(reply.location).path
+    public_id = status_path.rstrip("/").rsplit("/", 1)[-1]
+    killed, how, state = None, "rebuilt by the system", {}
+    until = time.time() + 150
+    while time.time() < until:
+        polled = browser.get(status_path + "progress.json", label="progress")
+        state = json.loads(polled.body) if polled.status == 200 else {}
+        if state.get("status") == "running" and killed is None:
+            document = GeneratedDocument.objects.get(public_id=public_id)
+            task = DBTaskResult.objects.filter(id=document.task_id).first()
+            connection.close()
+            owner = task.worker_ids[-1] if task and task.worker_ids else None
+            killed = next((name for name, wid in workers.items() if wid == owner), None)
+            if killed is None:
+                problems.append(f"summary built by an unknown worker {owner!r}")
+                return False, "not built by our workers", None
+            procs.kill(killed)
+            workers[killed] = start_worker(procs, killed, env, tmp)
+            log(f"{killed} killed in the middle of the summary PDF")
+        elif state.get("stale") and killed:
+            token = browser.form_token(status_path)
+            browser.post(status_path + "retry/", {"csrfmiddlewaretoken": token}, label="retry")
+            how = "rebuilt after the editor's retry"
+        elif state.get("finished"):
+            break
+        time.sleep(0.1)
+    if killed is None:
+        problems.append("the summary was built before its worker could be killed")
+    if state.get("status") != "done":
+        problems.append(f"summary PDF not built: {state}")
+        return False, "not rebuilt", killed
+    served = [download(browser, state["download_url"], port) for port in NODE_PORTS.values()]
+    if all(r.status == 200 and r.body.startswith(b"%PDF") for r in served) and (
+        served[0].body == served[1].body
+    ):
+        return True, how, killed
+    problems.append(f"summary download: {[r.status for r in served]} on node1/node2")
+    return False, how, killed
+
+
 # --- the run -------------------------------------------------------------------------------
 
 
@@ -940,8 +999,9 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
             if wait_live(procs, "node2", 60):
                 kill["back"] = time.time()
 
-        threads = [threading.Thread(target=person) for _ in range(args.clients)]
-        threads.append(threading.Thread(target=killer))
+        # Daemons: a hard stop must not wait for people pressing at dead servers.
+        threads = [threading.Thread(target=person, daemon=True) for _ in range(args.clients)]
+        threads.append(threading.Thread(target=killer, daemon=True))
         log(
             f"rush: {len(drafts)} people, {len(presses)} presses, deadline in "
             f"{args.deadline_after:.0f} s, node2 killed at {args.deadline_after * 0.4:.0f} s"
@@ -1027,72 +1087,16 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
             problems.append(f"export: {export.status}")
 
         # --- the summary PDF; its worker is killed in the middle of the build
-        from consultations.services import answers_changed
-        from participation.documents.models import GeneratedDocument
-
         Response.objects.filter(pk__in=list(acknowledged)).update(moderation="approved")
+        from consultations.services import answers_changed
+
         answers_changed(consultation.pk)
         connection.close()
-        from django.urls import reverse
-
-        request_path = reverse("documents:request", args=["consultations.summary"])
-        token = editor_browser.form_token(reverse("documents:list"))
-        reply = editor_browser.post(
-            request_path,
-            {"csrfmiddlewaretoken": token, "consultation": consultation.pk, "lang": "en"},
-            label="summary",
-        )
         documents_total += 1
-        rebuilt = "not rebuilt"
-        if reply.status != 302:
-            problems.append(f"summary request: {reply.status}")
-        else:
-            status_path = urlsplit(reply.location).path
-            public_id = status_path.rstrip("/").rsplit("/", 1)[-1]
-            progress_path = status_path + "progress.json"
-            killed_worker = None
-            document = None
-            state = {}
-            until = time.time() + 150
-            while time.time() < until:
-                polled = editor_browser.get(progress_path, label="progress")
-                state = json.loads(polled.body) if polled.status == 200 else {}
-                if state.get("status") == "running" and killed_worker is None:
-                    document = GeneratedDocument.objects.get(public_id=public_id)
-                    task = DBTaskResult.objects.filter(id=document.task_id).first()
-                    connection.close()
-                    owner = task.worker_ids[-1] if task and task.worker_ids else None
-                    killed_worker = next((n for n, w in workers.items() if w == owner), None)
-                    if killed_worker is None:
-                        problems.append(f"summary built by an unknown worker {owner!r}")
-                        break
-                    procs.kill(killed_worker)
-                    workers[killed_worker] = start_worker(procs, killed_worker, env, tmp)
-                    log(f"{killed_worker} killed in the middle of the summary PDF")
-                elif state.get("stale") and killed_worker:
-                    token = editor_browser.form_token(status_path)
-                    editor_browser.post(
-                        status_path + "retry/", {"csrfmiddlewaretoken": token}, label="retry"
-                    )
-                    rebuilt = "rebuilt after the editor's retry"
-                elif state.get("finished"):
-                    break
-                time.sleep(0.1)
-            if killed_worker is None:
-                problems.append("the summary was built before its worker could be killed")
-            if state.get("status") != "done":
-                problems.append(f"summary PDF not built: {state}")
-            else:
-                if rebuilt == "not rebuilt":
-                    rebuilt = "rebuilt by the system"
-                url = state["download_url"]
-                served = [download(editor_browser, url, port) for port in NODE_PORTS.values()]
-                if all(r.status == 200 and r.body.startswith(b"%PDF") for r in served) and (
-                    served[0].body == served[1].body
-                ):
-                    documents_ok += 1
-                else:
-                    problems.append(f"summary download: {[r.status for r in served]}")
+        summary_ok, rebuilt, killed_worker = summary_with_its_worker_killed(
+            editor_browser, consultation.pk, procs, workers, env, tmp, problems
+        )
+        documents_ok += summary_ok
 
         # --- what is stored: every acknowledged answer, once
         from django.contrib.contenttypes.models import ContentType
@@ -1178,7 +1182,10 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         except Exception:  # noqa: BLE001, S110 - Django may not be set up yet
             pass
         if not args.keep:
-            drop_database()
+            try:
+                drop_database()
+            except Exception as error:  # noqa: BLE001 - PostgreSQL down: said, not raised
+                problems.append(f"database {DB_NAME} not dropped: {error}")
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             log(f"kept {tmp} and database {DB_NAME}")

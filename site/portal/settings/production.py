@@ -88,8 +88,3 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 # killed) and may be built again; the default (30 minutes) suits very long builds.
 if env("DOCUMENTS_STALE_AFTER_SECONDS"):
     PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS = int(env("DOCUMENTS_STALE_AFTER_SECONDS"))
-# Signed URLs with Signature Version 4: the version-2 URLs botocore otherwise gives here are
-# refused by SeaweedFS (SignatureDoesNotMatch) and by every AWS region opened since 2014.
-for _storage in STORAGES.values():
-    if _storage["BACKEND"] == "storages.backends.s3.S3Storage":
-        _storage.setdefault("OPTIONS", {}).setdefault("signature_version", "s3v4")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from participation.audit.services import history
+from participation.middleware import saving
 from participation.review import rules as review_rules
 from participation.submissions import services as submissions
 from participation.submissions.services import EditConflict, SubmissionError
@@ -87,12 +88,13 @@ def edit(request, page, nomination_id):
         remove = request.POST.get("remove_file", "")
         if form.is_valid():
             try:
-                nomination = services.save(
-                    nomination,
-                    request.user,
-                    form.draft_fields(),
-                    _posted_version(request, nomination),
-                )
+                with saving(request):  # a lock or a full disk: the form again, with a message
+                    nomination = services.save(
+                        nomination,
+                        request.user,
+                        form.draft_fields(),
+                        _posted_version(request, nomination),
+                    )
             except EditConflict as error:
                 conflict = error.current
                 messages.error(request, str(error))
@@ -111,7 +113,8 @@ def edit(request, page, nomination_id):
                         return redirect(page.route_url("nominate_edit", nomination.pk))
                     if request.POST.get("action") == "submit":
                         try:
-                            nomination = services.submit(nomination, request.user)
+                            with saving(request):
+                                nomination = services.submit(nomination, request.user)
                         except SubmissionError as error:
                             messages.error(request, str(error))
                         else:
@@ -152,22 +155,24 @@ def _store_files(request, form, nomination) -> bool:
     data = form.cleaned_data
     if data.get("evidence_file"):
         try:
-            services.add_file(
-                nomination, request.user, NominationFile.Kind.EVIDENCE, data["evidence_file"]
-            )
+            with saving(request):
+                services.add_file(
+                    nomination, request.user, NominationFile.Kind.EVIDENCE, data["evidence_file"]
+                )
         except SubmissionError as error:
             errors["evidence_file"] = str(error)
     if data.get("photo_file"):
         try:
-            services.add_file(
-                nomination,
-                request.user,
-                NominationFile.Kind.PHOTO,
-                data["photo_file"],
-                caption=data.get("photo_caption", ""),
-                credit=data.get("photo_credit", ""),
-                rights_confirmed=data.get("photo_rights", False),
-            )
+            with saving(request):
+                services.add_file(
+                    nomination,
+                    request.user,
+                    NominationFile.Kind.PHOTO,
+                    data["photo_file"],
+                    caption=data.get("photo_caption", ""),
+                    credit=data.get("photo_credit", ""),
+                    rights_confirmed=data.get("photo_rights", False),
+                )
         except SubmissionError as error:
             errors["photo_file"] = str(error)
     if errors:

@@ -25,6 +25,7 @@ from participation import ratelimit
 from participation.accounts.languages import language_choices
 from participation.audit.services import history, record
 from participation.i18n import display_page
+from participation.middleware import saving
 from participation.organisations.forms import OrganisationOfUserField
 from participation.organisations.services import organisations_of
 from participation.questionnaire import engine
@@ -283,18 +284,22 @@ def step(request, page, response, respondent, step):
         )
         version = _posted_version(request, response)
         if form.is_valid():
-            answers = engine.save_step(
-                questionnaire, response.answers, form, store_file=partial(_store_file, response)
-            )
             try:
-                response = services.save_draft(
-                    response,
-                    respondent,
-                    answers,
-                    expected_version=version,
-                    # Labels for editors: the original's (same block ids as a translation's).
-                    questionnaire_snapshot=snapshot(_source_questionnaire(page, questionnaire)),
-                )
+                with saving(request):  # a lock or a full disk: the form again, with a message
+                    answers = engine.save_step(
+                        questionnaire,
+                        response.answers,
+                        form,
+                        store_file=partial(_store_file, response),
+                    )
+                    response = services.save_draft(
+                        response,
+                        respondent,
+                        answers,
+                        expected_version=version,
+                        # Editors' labels: the original's (same block ids as a translation's).
+                        questionnaire_snapshot=snapshot(_source_questionnaire(page, questionnaire)),
+                    )
             except EditConflict as error:
                 if _is_autosave(request):
                     return JsonResponse({"saved": False, "conflict": True}, status=409)
@@ -391,9 +396,10 @@ def review(request, page, response, respondent, questionnaire=None):
             messages.error(request, _("Some required questions are not answered yet."))
         elif publication_form.is_valid():
             try:
-                response = consultation_services.submit_response(
-                    response, respondent, **publication_form.cleaned_data
-                )
+                with saving(request):
+                    response = consultation_services.submit_response(
+                        response, respondent, **publication_form.cleaned_data
+                    )
             except SubmissionError as error:
                 messages.error(request, str(error))
                 response.refresh_from_db()  # show what is stored now

@@ -5,11 +5,12 @@
 What it stands up (every process started here, in its own process group, and stopped at the end
 whatever happens; loopback only; ports 8700-8799 and SeaweedFS's 29333/28080/28888/28333):
 
-- Debian's nginx on 127.0.0.1:8700 with deploy/nginx/participation.conf, rendered into a temporary
-  folder (upstreams 127.0.0.1:8001/8002 -> 8701/8702, the static and media roots -> the folder,
-  ``listen`` -> loopback) and run as a non-daemon with ``-p`` and ``-c``: /etc/nginx is never
-  written. One line is added to its server block: the upstream that answered, in a response
-  header, so that files can be fetched again from the *other* node.
+- Debian's nginx with deploy/nginx/participation.conf, rendered into a temporary folder
+  (upstreams 127.0.0.1:8001/8002 -> 8701/8702, the static and media roots and logs -> the folder,
+  its TLS server on 127.0.0.1:8700 with a self-signed certificate made here, its plain-HTTP
+  redirect on 8780) and run as a non-daemon with ``-p`` and ``-c``: /etc/nginx is never written.
+  One line is added to each server block: the upstream that answered, in a response header, so
+  that files can be fetched again from the *other* node.
 - two app nodes: gunicorn (deploy/gunicorn.conf.py) on 8701 and 8702, each in its own working
   folder, sharing nothing but the services; two task workers (``db_worker``) and the scheduler
   (``run_periodic``); all with ``portal.settings.production`` configured from the environment;
@@ -399,28 +400,6 @@ def production_env(tmp: Path, database_url: str) -> dict:
 # --- nginx ----------------------------------------------------------------------------------
 
 
-# Until deploy/nginx/participation.conf exists: the least that fronts two nodes. Removed then.
-FALLBACK_NGINX = """
-upstream participation {
-    server 127.0.0.1:8001;
-    server 127.0.0.1:8002;
-}
-server {
-    listen 80;
-    server_name participation.example.eu;
-    client_max_body_size 20m;
-    location /static/ { alias /srv/participation/static_collected/; expires 30d; }
-    location /media/ { alias /srv/participation/media/; }
-    location / {
-        proxy_pass http://participation;
-        proxy_set_header Host $host;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-    }
-}
-"""
-
-
 def self_signed(folder: Path) -> tuple[Path, Path]:
     """A certificate for the site's name, valid two days, for nginx on loopback."""
     from datetime import UTC, datetime
@@ -460,7 +439,9 @@ def render_nginx(tmp: Path, static_root: Path) -> Path:
     """deploy/nginx/participation.conf with its literal values replaced by the loopback ones,
     inside a main configuration whose every path (pid, logs, temp files) is in `tmp`."""
     source = DEPLOY / "nginx" / "participation.conf"
-    text = source.read_text() if source.exists() else FALLBACK_NGINX
+    if not source.exists():
+        raise RuntimeError(f"{source} is missing: prodcheck renders the deployment's own")
+    text = source.read_text()
     for literal, value in {
         "127.0.0.1:8001": f"127.0.0.1:{NODE_PORTS['node1']}",
         "127.0.0.1:8002": f"127.0.0.1:{NODE_PORTS['node2']}",

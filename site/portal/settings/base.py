@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/portal
 BASE_DIR = PROJECT_DIR.parent.parent  # repository root
@@ -17,6 +18,7 @@ INSTALLED_APPS = [
     "participation.documents",
     "participation.audit",
     "participation.review",
+    "participation.operations",
     "themes",
     "consultations",
     "expertgroup",
@@ -55,9 +57,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id; health checks skip everything else.
+    "participation.operations.requestid.RequestIDMiddleware",
+    "participation.operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "participation.middleware.SaveFailedMiddleware",  # before sessions: covers their writes
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,15 +100,44 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "portal.wsgi.application"
 
+
+def sqlite_for_concurrent_writers(database: dict) -> dict:
+    """SQLite options for several writers at once (runserver's threads, gunicorn workers, the
+    db_worker); other engines are returned unchanged. production.py applies it too.
+
+    In a deferred transaction a read that then writes cannot wait for the lock and fails at
+    once with "database is locked"; IMMEDIATE takes the write lock at BEGIN, where the busy
+    timeout lets it wait its turn. WAL lets readers go on meanwhile; synchronous=NORMAL is
+    safe with WAL (a power cut may lose the last commits, never corrupt the file). An
+    in-memory test database accepts these and keeps its own journal."""
+    if database.get("ENGINE", "").endswith("sqlite3"):
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    return database
+
+
 # One database URL everywhere; SQLite in a file when none is given. Persistent connections
 # matter on PostgreSQL (measured 2.4-3.5x throughput), harmless on SQLite.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": sqlite_for_concurrent_writers(
+            dj_database_url.config(
+                default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+                conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+                conn_health_checks=True,
+            )
+        )
+    }
+except Exception:  # one clear line, and never the URL itself: it holds the password
+    raise ImproperlyConfigured(
+        "DATABASE_URL cannot be read: expected postgres://USER:PASSWORD@HOST:5432/NAME "
+        "(percent-encode special characters in the password); CONN_MAX_AGE a number of seconds."
+    ) from None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -231,9 +266,25 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Logs on the console (journald under systemd) at INFO, each line with its request id; one JSON
+# object per line with LOG_FORMAT=json. LOG_LEVEL changes the level of everything.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "participation.operations.requestid.RequestIDFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "participation.operations.logformat.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # SQL at DEBUG would flood the log when LOG_LEVEL=DEBUG; ask for it by name if needed.
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -1128,7 +1128,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         worker_text = f"{killed_worker or 'no worker'} killed mid-PDF, document {rebuilt}"
         kill_text = (
             f"node2 killed at {kill['at'] - start:.1f}s, health saw it in "
-            f"{kill['seen'] - kill['at']:.1f}s"
+            f"{kill['seen'] - kill['at']:.2f}s"
             if kill["seen"]
             else "node2 kill not seen"
         )

@@ -801,6 +801,116 @@ def summary_with_its_worker_killed(browser, consultation_id, procs, workers, env
     return False, how, killed
 
 
+def rush(args, site, procs, watch, traffic, env, tmp):
+    """The deadline rush through nginx, node2 killed in the middle and started again once the
+    health check has seen it dead. Returns (acknowledged: response id -> the node that said so,
+    uploads: response id -> the attachment it stored, kill: when it died, was seen, came back,
+    start of the rush)."""
+    from django.conf import settings as dj
+    from django.db import connection
+    from django.utils import timezone
+
+    from consultations.models import ConsultationPage
+
+    consultation, file_step, drafts = site["consultation"], site["file_step"], site["drafts"]
+    page_url = consultation.url
+    file_field = "q-evidence"
+    files_for = set(random.Random(15).sample(range(len(drafts)), args.with_files))
+    uploads: dict[int, bytes] = {}
+    csrf_secret = uuid.uuid4().hex
+    start = time.time()
+    closes_at = timezone.now() + timedelta(seconds=args.deadline_after)
+    ConsultationPage.objects.filter(pk=consultation.pk).update(closes_at=closes_at)
+    connection.close()
+    rng = random.Random(6)
+    spread = args.deadline_after  # the last presses meet the deadline (a few miss it)
+    presses = []
+    for index in range(len(drafts)):
+        when = start + rng.uniform(0.3, spread)
+        presses.append((when, index, 0))
+        if rng.random() < 0.25:
+            presses.append((when + rng.uniform(0, 0.05), index, 1))  # a double click
+    presses.sort()
+    acknowledged: dict[int, str] = {}  # response id -> the node that acknowledged it
+    lock = threading.Lock()
+    queue = iter(presses)
+    kill = {"node": None, "at": None, "back": None, "seen": None}
+
+    def person():
+        while True:
+            with lock:
+                press = next(queue, None)
+            if press is None:
+                return
+            when, index, copy = press
+            time.sleep(max(0.0, when - time.time()))
+            draft = drafts[index]
+            browser = Browser(
+                traffic,
+                {dj.SESSION_COOKIE_NAME: draft.session_key, dj.CSRF_COOKIE_NAME: csrf_secret},
+            )
+            if index in files_for and copy == 0:
+                content = attachment_pdf(str(draft.response_id))
+                step_path = page_url + consultation.reverse_subpage(
+                    "respond_step", args=[draft.response_id, file_step]
+                )
+                reply = with_retries(
+                    lambda browser=browser, step_path=step_path, content=content: browser.post(
+                        step_path,
+                        {"csrfmiddlewaretoken": csrf_secret, "version": 3, "action": "next"},
+                        {file_field: ("evidence.pdf", content, "application/pdf")},
+                        label="upload",
+                    )
+                )
+                if reply is not None and reply.status == 302 and "review" in reply.location:
+                    with lock:
+                        uploads[draft.response_id] = content
+            reply = with_retries(
+                lambda browser=browser, draft=draft: browser.post(
+                    draft.path,
+                    {"csrfmiddlewaretoken": csrf_secret, "publication": "anonymous"},
+                    label="submit",
+                )
+            )
+            if (
+                reply is not None
+                and reply.status == 302
+                and f"/{draft.response_id}/done/" in reply.location
+            ):
+                with lock:
+                    acknowledged.setdefault(draft.response_id, reply.upstream)
+
+    def killer():
+        time.sleep(max(0.0, start + args.deadline_after * 0.4 - time.time()))
+        kill["at"] = time.time()
+        procs.kill("node2")
+        kill["node"] = "node2"
+        deadline = time.time() + 20
+        while time.time() < deadline and kill["seen"] is None:
+            kill["seen"] = watch.first("node2", kill["at"], ok=False)
+            time.sleep(0.05)
+        time.sleep(2.0)  # then it comes back, as systemd's Restart= would bring it
+        start_node(procs, "node2", env, tmp)
+        if wait_live(procs, "node2", 60):
+            kill["back"] = time.time()
+
+    # Daemons: a hard stop must not wait for people pressing at dead servers.
+    threads = [threading.Thread(target=person, daemon=True) for _ in range(args.clients)]
+    threads.append(threading.Thread(target=killer, daemon=True))
+    log(
+        f"rush: {len(drafts)} people, {len(presses)} presses, deadline in "
+        f"{args.deadline_after:.0f} s, node2 killed at {args.deadline_after * 0.4:.0f} s"
+    )
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    rush_seconds = time.time() - start
+    log(f"rush over in {rush_seconds:.1f} s: {len(acknowledged)} acknowledged")
+
+    return acknowledged, uploads, kill, start
+
+
 # --- the run -------------------------------------------------------------------------------
 
 
@@ -847,7 +957,6 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         from django.conf import settings
         from django.core.management import call_command, get_commands
         from django.db import connection
-        from django.utils import timezone
 
         from consultations.models import ConsultationPage, Response
 
@@ -897,102 +1006,10 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
         log("editor signed in through nginx (password + TOTP)")
 
         # --- the rush
-        from django.conf import settings as dj
-
+        site = {"consultation": consultation, "file_step": file_step, "drafts": drafts}
+        acknowledged, uploads, kill, start = rush(args, site, procs, watch, traffic, env, tmp)
         page_url = consultation.url
-        file_field = "q-evidence"
-        files_for = set(random.Random(15).sample(range(len(drafts)), args.with_files))
-        uploads: dict[int, bytes] = {}
-        csrf_secret = uuid.uuid4().hex
-        start = time.time()
-        closes_at = timezone.now() + timedelta(seconds=args.deadline_after)
-        ConsultationPage.objects.filter(pk=consultation.pk).update(closes_at=closes_at)
-        connection.close()
-        rng = random.Random(6)
-        spread = args.deadline_after  # the last presses meet the deadline (a few miss it)
-        presses = []
-        for index in range(len(drafts)):
-            when = start + rng.uniform(0.3, spread)
-            presses.append((when, index, 0))
-            if rng.random() < 0.25:
-                presses.append((when + rng.uniform(0, 0.05), index, 1))  # a double click
-        presses.sort()
-        acknowledged: dict[int, str] = {}  # response id -> the node that acknowledged it
-        lock = threading.Lock()
-        queue = iter(presses)
-        kill = {"node": None, "at": None, "back": None, "seen": None}
-
-        def person():
-            while True:
-                with lock:
-                    press = next(queue, None)
-                if press is None:
-                    return
-                when, index, copy = press
-                time.sleep(max(0.0, when - time.time()))
-                draft = drafts[index]
-                browser = Browser(
-                    traffic,
-                    {dj.SESSION_COOKIE_NAME: draft.session_key, dj.CSRF_COOKIE_NAME: csrf_secret},
-                )
-                if index in files_for and copy == 0:
-                    content = attachment_pdf(str(draft.response_id))
-                    step_path = page_url + consultation.reverse_subpage(
-                        "respond_step", args=[draft.response_id, file_step]
-                    )
-                    reply = with_retries(
-                        lambda browser=browser, step_path=step_path, content=content: browser.post(
-                            step_path,
-                            {"csrfmiddlewaretoken": csrf_secret, "version": 3, "action": "next"},
-                            {file_field: ("evidence.pdf", content, "application/pdf")},
-                            label="upload",
-                        )
-                    )
-                    if reply is not None and reply.status == 302 and "review" in reply.location:
-                        with lock:
-                            uploads[draft.response_id] = content
-                reply = with_retries(
-                    lambda browser=browser, draft=draft: browser.post(
-                        draft.path,
-                        {"csrfmiddlewaretoken": csrf_secret, "publication": "anonymous"},
-                        label="submit",
-                    )
-                )
-                if (
-                    reply is not None
-                    and reply.status == 302
-                    and f"/{draft.response_id}/done/" in reply.location
-                ):
-                    with lock:
-                        acknowledged.setdefault(draft.response_id, reply.upstream)
-
-        def killer():
-            time.sleep(max(0.0, start + args.deadline_after * 0.4 - time.time()))
-            kill["at"] = time.time()
-            procs.kill("node2")
-            kill["node"] = "node2"
-            deadline = time.time() + 20
-            while time.time() < deadline and kill["seen"] is None:
-                kill["seen"] = watch.first("node2", kill["at"], ok=False)
-                time.sleep(0.05)
-            time.sleep(2.0)  # then it comes back, as systemd's Restart= would bring it
-            start_node(procs, "node2", env, tmp)
-            if wait_live(procs, "node2", 60):
-                kill["back"] = time.time()
-
-        # Daemons: a hard stop must not wait for people pressing at dead servers.
-        threads = [threading.Thread(target=person, daemon=True) for _ in range(args.clients)]
-        threads.append(threading.Thread(target=killer, daemon=True))
-        log(
-            f"rush: {len(drafts)} people, {len(presses)} presses, deadline in "
-            f"{args.deadline_after:.0f} s, node2 killed at {args.deadline_after * 0.4:.0f} s"
-        )
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        rush_seconds = time.time() - start
-        log(f"rush over in {rush_seconds:.1f} s: {len(acknowledged)} acknowledged")
+        from django.conf import settings as dj
 
         # --- the confirmations: built by the workers, a PDF receipt in each email
         from django_tasks_db.models import DBTaskResult

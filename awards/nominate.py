@@ -6,8 +6,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from participation import limits
 from participation.audit.services import history
 from participation.middleware import saving
 from participation.review import rules as review_rules
@@ -17,6 +19,23 @@ from participation.submissions.services import EditConflict, SubmissionError
 from . import services
 from .forms import NominationForm, StartForm
 from .models import Nomination, NominationFile
+
+# The nominee's confirmation request goes to an address the nominator typed: limited per
+# nomination, per nominator and per connection (participation.limits).
+EMAIL_LIMIT_RESEND = gettext_lazy(
+    "No email was sent: a nominee can be asked to confirm only a few times a day, and each "
+    "person may send only a limited number of such emails a day. Please try again tomorrow; "
+    "your nomination is unchanged."
+)
+EMAIL_LIMIT_SUBMIT = gettext_lazy(
+    "Your draft is saved but not submitted yet: submitting emails the nominee, and you have "
+    "sent as many emails to other people's addresses today as we allow. Please submit it "
+    "tomorrow."
+)
+
+
+def _relay_key(nomination) -> str:
+    return f"awards.nomination:{nomination.pk}"
 
 
 def _signed_in(view):
@@ -112,13 +131,21 @@ def edit(request, page, nomination_id):
                             messages.error(request, str(error))
                         return redirect(page.route_url("nominate_edit", nomination.pk))
                     if request.POST.get("action") == "submit":
-                        try:
-                            with saving(request):
-                                nomination = services.submit(nomination, request.user)
-                        except SubmissionError as error:
-                            messages.error(request, str(error))
+                        relayed = nomination.kind == Nomination.Kind.THIRD_PARTY
+                        if relayed and not limits.allow_relayed_email(
+                            request, _relay_key(nomination), count=False
+                        ):
+                            messages.error(request, EMAIL_LIMIT_SUBMIT)
                         else:
-                            return redirect(page.route_url("nominate_done", nomination.pk))
+                            try:
+                                with saving(request):
+                                    nomination = services.submit(nomination, request.user)
+                            except SubmissionError as error:
+                                messages.error(request, str(error))
+                            else:
+                                if relayed:  # the nominee's confirmation request went out
+                                    limits.allow_relayed_email(request, _relay_key(nomination))
+                                return redirect(page.route_url("nominate_done", nomination.pk))
                     else:
                         messages.success(request, _("Your draft is saved."))
                         return redirect(page.route_url("nominate_edit", nomination.pk))
@@ -238,6 +265,8 @@ def resend(request, page, nomination_id):
         or nomination.declined_at
     ):
         messages.error(request, _("This nomination does not wait for a confirmation."))
+    elif not limits.allow_relayed_email(request, _relay_key(nomination)):
+        messages.error(request, EMAIL_LIMIT_RESEND)
     else:
         services.request_confirmation(nomination, request.user)
         messages.success(

@@ -122,7 +122,7 @@ def start(edition, user, *, category, kind, organisation=None) -> Nomination:
     )
     if kind == Nomination.Kind.SELF:
         # Nominating yourself: you are the contact, and your organisation (if any) the nominee.
-        nomination.contact_name = user.public_name
+        nomination.contact_name = user.chosen_name
         nomination.contact_email = user.email
         if organisation is not None:
             nomination.nominee_name = organisation.name

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 from wagtail.models import PageViewRestriction
 
-from participation import ratelimit
+from participation import limits
 from participation.accounts.languages import language_choices
 from participation.audit.services import history, record
 from participation.i18n import display_page
@@ -108,7 +108,6 @@ def _live_responses(page, request):
 
 
 SESSION_KEYS = "consultation_access_keys"
-ANONYMOUS_STARTS_PER_HOUR = 20
 
 
 def _respondent(request, response_id):
@@ -124,7 +123,7 @@ def _anonymous_allowed(request, page) -> bool:
 
 
 def _start_anonymous(request, page, form):
-    if not ratelimit.hit(request, "consultation-anonymous-start", ANONYMOUS_STARTS_PER_HOUR, 3600):
+    if not limits.allow(request, limits.ANONYMOUS_ANSWER):
         messages.error(
             request,
             _("Too many answers were started from your connection. Please try again later."),
@@ -156,6 +155,7 @@ def start(request, page):
         },
     )
     existing = list(_live_responses(page, request))
+    status = 200
     if request.method == "POST":
         if not page.is_open:
             messages.error(request, _("This consultation is not open for answers."))
@@ -163,6 +163,7 @@ def start(request, page):
             response = _start_anonymous(request, page, form)
             if response is not None:
                 return redirect(_url(page, request, "respond_step", response.pk, 0))
+            status = 429
         elif form.is_valid():
             organisation = form.cleaned_data["organisation"]
             try:
@@ -191,6 +192,7 @@ def start(request, page):
         request,
         "consultations/respond_start.html",
         {"page": page, "form": form, "existing": existing},
+        status=status,
     )
 
 

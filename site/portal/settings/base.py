@@ -167,17 +167,41 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "participation.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# allauth's rate limits are on by default; spelled out so that nobody switches them off by accident.
+# --- Rate limits. Every limit, allauth's and the project's, is allauth's limiter (the cache:
+# Redis in production) counting per client address as allauth's get_client_ip sees it (see the
+# proxy block below). The project's own actions have their rates here, in one place; they are
+# merged into ACCOUNT_RATE_LIMITS because allauth's public `consume` reads its rates there
+# (participation.limits checks at start-up that the two agree).
+PARTICIPATION_RATE_LIMITS = {
+    # Answers started without an account, per client address.
+    "participation_anonymous_answer": "20/h/ip",
+    # Audience votes (attempts), per client address: families and libraries share one address.
+    "participation_audience_vote": "20/h/ip",
+    # Emails to an address someone else typed (a nominee's confirmation, an organisation's
+    # invitation): per object (a nomination; an organisation and address), per sender, per
+    # client address.
+    "participation_relayed_email": "3/d/key,20/d/user,50/d/ip",
+}
+# Failed sign-ins slow down the SOURCE that fails: per client address, escalating (10 a minute,
+# 30 an hour, 100 a day); the per-"key" limits count one address's failures FROM ONE CLIENT
+# ADDRESS (the adapter puts the client address into the key), so a stranger guessing
+# victim@... never locks the victim out of signing in from elsewhere. The same action limits
+# wrong TOTP codes per user (allauth.mfa keys it by user).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,30/h/ip,100/d/ip,5/5m/key,20/d/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
-    "manage_email": "10/m/user",
+    # Adding an address emails it (an address the person typed): a daily cap per account too.
+    "manage_email": "10/m/user,30/d/user",
     "reauthenticate": "10/m/user",
+    **PARTICIPATION_RATE_LIMITS,
 }
+# allauth names the person in its emails (e.g. the confirmation sent to an address they added)
+# by user_display, by default the username, generated from the email address's local part.
+ACCOUNT_USER_DISPLAY = "participation.accounts.models.user_display"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "wagtail-participation"
 # Group names whose members must turn on TOTP before they can do anything else (staff always must).
@@ -242,6 +266,14 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Organisations
 PARTICIPATION_INVITATION_DAYS = 14
+
+# --- Client addresses behind proxies: ONE setting. allauth's get_client_ip, which every rate
+# limit uses, takes the address the last N proxies appended to X-Forwarded-For (entries a
+# client writes itself sit to the left and are never trusted). 0: X-Forwarded-For is ignored and
+# REMOTE_ADDR is the client. Production reads it from TRUSTED_PROXY_COUNT.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# Not used: a header such as X-Real-IP is only as good as the proxy that overwrites it.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content Security Policy (django-csp): only our own origin, no inline script or style on the

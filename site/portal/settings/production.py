@@ -161,6 +161,20 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
+
+def _trusted_proxy_count() -> int:
+    raw = (env("TRUSTED_PROXY_COUNT") or "0").strip()  # empty: unset
+    if not (raw.isascii() and raw.isdigit()):
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_COUNT must be a whole number, 0 or more (the proxies in front of the "
+            f"site that append to X-Forwarded-For; 0 = use REMOTE_ADDR); got {raw!r}."
+        )
+    return int(raw)
+
+
+# How many proxies (TLS terminator, load balancer) stand between the clients and the site.
+ALLAUTH_TRUSTED_PROXY_COUNT = _trusted_proxy_count()
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Load balancers probe the app servers over plain HTTP (answered first by

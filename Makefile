@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install install-test lint check migrate demo worker clean system-deps bench
-.PHONY: browser-deps loadtest
+.PHONY: browser-deps loadtest prodcheck prodcheck-deps
 # Debian packages the project uses when present: HarfBuzz's subsetter makes PDF font
 # subsetting ~7x faster. Installed when we are root with apt (CI, fresh machines); skipped
 # with a note otherwise, as everything still works without them.
@@ -21,6 +21,13 @@ browser-deps:
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null; \
 	else echo "Note: Chromium is not installed: the browser tests will be skipped (apt-get install chromium)"; fi
+
+# Debian's nginx for `make prodcheck`, installed when we are root with apt, like browser-deps.
+prodcheck-deps:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get install -y -qq nginx-light >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nginx-light)) >/dev/null; \
+	else echo "make prodcheck needs nginx: apt-get install nginx-light" >&2; exit 1; fi
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +88,12 @@ test: install-test
 # deadline with double clicks and a worker killed; bounded (~2 min). LOADTEST_ARGS=--sqlite.
 loadtest: install-test
 	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
+# Proof on several nodes: nginx in front of 2 gunicorn nodes, 2 task workers and the scheduler,
+# PostgreSQL (127.0.0.1:5432), Redis (127.0.0.1:6379/7) and SeaweedFS (S3) on loopback; a deadline
+# rush with a node and a worker killed; ONE summary line. Bounded (6 min). PRODCHECK_ARGS=--keep.
+prodcheck: install-test prodcheck-deps
+	$(PY) deploy/prodcheck.py $(PRODCHECK_ARGS)
 
 # Benchmarks: every speed target beside its baseline in the same run, in ONE table written to
 # bench/results/bench.txt and bench.json (under 10 minutes; BENCH_ARGS=--quick, --only, --strict).

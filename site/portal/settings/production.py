@@ -200,3 +200,10 @@ if env("SENTRY_DSN"):
         send_default_pii=False,  # no addresses, cookies or user details leave the site
         traces_sample_rate=env_int("SENTRY_TRACES_PERCENT", 0) / 100,
     )
+
+# EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend writes each email there.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
+# A document build with no sign of progress for this long is taken as dead (its worker was
+# killed) and may be built again; the default (30 minutes) suits very long builds.
+if env("DOCUMENTS_STALE_AFTER_SECONDS"):
+    PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS = env_int("DOCUMENTS_STALE_AFTER_SECONDS", 1800)

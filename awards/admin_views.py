@@ -17,6 +17,7 @@ from participation.review import rules as review_rules
 from . import services
 from .forms import NoteForm
 from .models import AwardCategory, AwardEditionPage, Nomination
+from .rules import edition_editor
 
 
 def _posted_id(value) -> int:
@@ -40,6 +41,8 @@ class EditionView(AwardAdminView):
     def get_edition(self):
         # A translation's nominations and juries are its original's (participation.i18n).
         edition = get_object_or_404(AwardEditionPage, pk=self.kwargs["edition_id"])
+        if not edition_editor(self.request.user, edition):
+            raise PermissionDenied  # staff rights are per edition
         return edition.submissions_page()
 
     def get_page_subtitle(self):

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participation.documents.registry import BuiltFile, DocumentKind, register
-from participation.review import rules as review_rules
 from participation.review import services as review
 from participation.review.models import Phase, Review
 
 from . import services
 from .models import AwardCategory, AwardEditionPage, Nomination, NominationFile
+from .rules import edition_editor
 
 
 def _lang(params) -> str:
@@ -165,9 +165,9 @@ def build_booklet(params, progress):
 
 
 def can_request_booklet(user, params):
-    if review_rules.can_manage(user):
-        return True
     category = AwardCategory.objects.filter(pk=params.get("category")).first()
+    if category is not None and edition_editor(user, category.page):
+        return True
     return bool(category and services.jury_of(category, user))
 
 
@@ -271,8 +271,17 @@ def build_report(params, progress):
     return BuiltFile.pdf(rendered.content, f"award-results-{edition.pk}.pdf")
 
 
-def _editors(user, params_or_document):
-    return review_rules.can_manage(user)
+def _edition(params):
+    return AwardEditionPage.objects.filter(pk=params.get("edition")).first()
+
+
+def _editors(user, params):
+    edition = _edition(params)
+    return edition is not None and edition_editor(user, edition)
+
+
+def _editors_view(user, document):
+    return _editors(user, document.params)
 
 
 register(
@@ -283,7 +292,8 @@ register(
         fingerprint=report_fingerprint,
         clean_params=clean_report_params,
         can_request=_editors,
-        can_view=_editors,
+        can_view=_editors_view,
+        page=_edition,
         progress_unit="items",
     )
 )

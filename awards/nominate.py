@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from participation.audit.services import history
-from participation.review import rules as review_rules
 from participation.submissions import services as submissions
 from participation.submissions.services import EditConflict, SubmissionError
 
 from . import services
 from .forms import NominationForm, StartForm
 from .models import Nomination, NominationFile
+from .rules import edition_editor
 
 
 def _signed_in(view):
@@ -249,7 +249,8 @@ def private_file(request, page, nomination_id, file_id):
         pk=nomination_id, edition=page.submissions_page()
     ).first()
     if nomination is None or not (
-        submissions.can_edit(nomination, request.user) or review_rules.can_manage(request.user)
+        submissions.can_edit(nomination, request.user)
+        or edition_editor(request.user, nomination.edition)
     ):
         raise Http404
     stored = nomination.files.filter(pk=file_id).first()

@@ -1,11 +1,13 @@
 """Moderation and analysis of responses in the Wagtail admin."""
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, Panel
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from participation import pages_access
 from participation.questionnaire.export import display_value
 
 from .models import Response
@@ -128,6 +130,8 @@ def export_responses(request, page_id, fmt):
     @user_passes_test(lambda user: user.is_staff)
     def view(request):
         consultation = get_object_or_404(ConsultationPage, pk=page_id)
+        if not pages_access.can_edit(request.user, consultation):
+            raise PermissionDenied  # staff rights are per consultation
         columns = response_columns(consultation)
         filename = f"responses-{consultation.slug}"
         if fmt == "csv":
@@ -154,6 +158,8 @@ def detect_campaigns_view(request, page_id):
     def view(request):
         # A translation's answers are the original page's (participation.i18n).
         page = get_object_or_404(ConsultationPage, pk=page_id).submissions_page()
+        if not pages_access.can_edit(request.user, page):
+            raise PermissionDenied  # staff rights are per consultation
         detect_campaigns.enqueue(page.pk)
         messages.success(
             request, _("Campaign detection has started; the Campaign column fills in shortly.")

@@ -2,14 +2,14 @@
 
 from wagtail.models import Page
 
+from participation import pages_access
+
 SENSITIVE_PERMISSION = "expertgroup.view_sensitive_data"
 
 
 def can_manage_call(user, page: Page) -> bool:
     """Editors in charge of a call: staff who may edit its page in Wagtail."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    return page.permissions_for_user(user).can_edit()
+    return pages_access.can_edit(user, page)
 
 
 def can_view_sensitive(user, page: Page) -> bool:

@@ -100,6 +100,8 @@ class EditionView(AwardAdminView):
             drafts=Nomination.objects.filter(
                 edition=edition, status=Nomination.Status.DRAFT
             ).count(),
+            vote_refusals=services.vote_refusals(edition) if edition.audience_prize else None,
+            voter_cutoff=services.voter_cutoff(edition) if edition.audience_prize else None,
         )
         return context
 
@@ -109,10 +111,13 @@ class CategoryView(AwardAdminView):
     page_title = gettext_lazy("Choose the winners")
 
     def get_category(self):
-        return get_object_or_404(
+        category = get_object_or_404(
             AwardCategory.objects.select_related("page", "review_process"),
             pk=self.kwargs["category_id"],
         )
+        if not edition_editor(self.request.user, category.page):
+            raise PermissionDenied  # staff rights are per edition
+        return category
 
     def get_page_subtitle(self):
         return self.get_category().name

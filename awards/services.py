@@ -20,6 +20,7 @@ from participation.review import services as review
 from participation.review.models import Criterion, Phase, ReviewProcess
 from participation.submissions import services as submissions
 from participation.submissions.services import SubmissionError
+from participation.text import strip_bidi_controls
 
 from .models import (
     AudienceVote,
@@ -124,10 +125,10 @@ def start(edition, user, *, category, kind, organisation=None) -> Nomination:
     )
     if kind == Nomination.Kind.SELF:
         # Nominating yourself: you are the contact, and your organisation (if any) the nominee.
-        nomination.contact_name = user.public_name
+        nomination.contact_name = strip_bidi_controls(user.public_name)
         nomination.contact_email = user.email
         if organisation is not None:
-            nomination.nominee_name = organisation.name
+            nomination.nominee_name = strip_bidi_controls(organisation.name)
             nomination.nominee_organisation = organisation
             nomination.nominee_country = organisation.country
             nomination.nominee_website = getattr(organisation, "website", "") or ""

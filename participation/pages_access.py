@@ -51,3 +51,12 @@ def can_read(request, page: Page | None) -> bool:
     if page is None:
         return False
     return can_edit(request.user, page) or restrictions_pass(request, page)
+
+
+def page_of(owner) -> Page | None:
+    """The page something belongs to: itself when it is a page, else its ``page`` (an award
+    category's edition); None when no page governs it."""
+    if isinstance(owner, Page):
+        return owner
+    page = getattr(owner, "page", None)
+    return page if isinstance(page, Page) else None

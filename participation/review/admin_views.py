@@ -705,6 +705,8 @@ def score_sheet(request, pk, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
     process = get_object_or_404(ReviewProcess, pk=pk)
+    if not rules.can_manage_process(request.user, process):
+        raise PermissionDenied  # staff rights are per call or edition
     phase = None
     if request.GET.get("phase", "").isdigit():
         phase = get_object_or_404(Phase, pk=int(request.GET["phase"]), process=process)

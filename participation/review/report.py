@@ -563,11 +563,12 @@ def build(params, progress):
 
 
 def can_request(user, params):
-    return rules.can_manage(user)
+    process = ReviewProcess.objects.filter(pk=params.get("process")).first()
+    return process is not None and rules.can_manage_process(user, process)
 
 
 def can_view(user, document):
-    return rules.can_manage(user)
+    return can_request(user, document.params)
 
 
 COMMITTEE_REPORT = register(

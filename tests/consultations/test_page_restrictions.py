@@ -150,3 +150,22 @@ def test_unpublished_attachment_only_for_the_editors_of_this_consultation(
     assert client.get(url).status_code == 404
     client.force_login(_staff(make_user, "in-charge@example.org", edit_page=consultation))
     assert client.get(url).status_code == 200
+
+
+def test_published_attachment_of_a_password_page_asks_for_the_password(
+    client, consultation, answer, make_user
+):
+    done = answer(make_user("author@example.org"), {}, moderation="approved")
+    stored = default_storage.save("consultations/responses/test/public.pdf", ContentFile(b"%PDF"))
+    Response.objects.filter(pk=done.pk).update(
+        publish_attachments=True,
+        answers={"file-q": {"name": "p.pdf", "content_type": "application/pdf", "path": stored}},
+    )
+    url = consultation.url + consultation.reverse_subpage("attachment", args=[done.pk, "file-q"])
+    assert client.get(url).status_code == 200  # published with consent: public
+    _password(consultation)
+    asked = client.get(url)
+    assert asked.status_code == 200 and b"%PDF" not in b"".join(
+        getattr(asked, "streaming_content", [asked.content])
+    )
+    assert 'name="password"' in asked.content.decode()

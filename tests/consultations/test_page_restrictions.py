@@ -169,3 +169,29 @@ def test_published_attachment_of_a_password_page_asks_for_the_password(
         getattr(asked, "streaming_content", [asked.content])
     )
     assert 'name="password"' in asked.content.decode()
+
+
+def test_answers_in_the_admin_only_for_the_editors_of_their_consultation(
+    client, consultation, home_page, published, make_user
+):
+    elsewhere = home_page.add_child(instance=type(home_page)(title="Elsewhere", slug="elsewhere"))
+    model_rights = Permission.objects.filter(
+        content_type__app_label="consultations", codename__in=["view_response", "change_response"]
+    )
+    other = _staff(make_user, "other-desk@example.org", edit_page=elsewhere)
+    other.groups.first().permissions.add(*model_rights)
+    client.force_login(other)
+    listing = client.get("/admin/consultations/responses/")
+    assert listing.status_code == 200 and published.receipt_number not in listing.content.decode()
+    for view in ("inspect", "edit"):
+        refused = client.get(f"/admin/consultations/responses/{view}/{published.pk}/")
+        assert refused.status_code == 302 and SECRET_ANSWER not in refused.content.decode(), view
+    assert client.get("/admin/consultations/responses/inspect/99999999/").status_code == 404
+
+    in_charge = _staff(make_user, "in-charge@example.org", edit_page=consultation)
+    in_charge.groups.first().permissions.add(*model_rights)
+    client.force_login(in_charge)
+    listing = client.get("/admin/consultations/responses/")
+    assert published.receipt_number in listing.content.decode()
+    inspect = client.get(f"/admin/consultations/responses/inspect/{published.pk}/")
+    assert inspect.status_code == 200 and SECRET_ANSWER in inspect.content.decode()

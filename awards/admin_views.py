@@ -17,6 +17,7 @@ from participation.review import rules as review_rules
 from . import services
 from .forms import NoteForm
 from .models import AwardCategory, AwardEditionPage, Nomination
+from .rules import edition_editor
 
 
 def _posted_id(value) -> int:
@@ -48,6 +49,8 @@ class EditionView(AwardAdminView):
     def get_edition(self):
         # A translation's nominations and juries are its original's (participation.i18n).
         edition = get_object_or_404(AwardEditionPage, pk=self.kwargs["edition_id"])
+        if not edition_editor(self.request.user, edition):
+            raise PermissionDenied  # staff rights are per edition
         return edition.submissions_page()
 
     def get_page_subtitle(self):
@@ -105,6 +108,8 @@ class EditionView(AwardAdminView):
             drafts=Nomination.objects.filter(
                 edition=edition, status=Nomination.Status.DRAFT
             ).count(),
+            vote_refusals=services.vote_refusals(edition) if edition.audience_prize else None,
+            voter_cutoff=services.voter_cutoff(edition) if edition.audience_prize else None,
         )
         return context
 
@@ -114,10 +119,13 @@ class CategoryView(AwardAdminView):
     page_title = gettext_lazy("Choose the winners")
 
     def get_category(self):
-        return get_object_or_404(
+        category = get_object_or_404(
             AwardCategory.objects.select_related("page", "review_process"),
             pk=self.kwargs["category_id"],
         )
+        if not edition_editor(self.request.user, category.page):
+            raise PermissionDenied  # staff rights are per edition
+        return category
 
     def get_page_subtitle(self):
         return self.get_category().name

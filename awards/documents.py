@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participation.documents.registry import BuiltFile, DocumentBuildError, DocumentKind, register
-from participation.review import rules as review_rules
 from participation.review import services as review
 from participation.review import visibility
 from participation.review.models import Phase, Review
 
 from . import services
 from .models import AwardCategory, AwardEditionPage, Nomination, NominationFile
+from .rules import edition_editor
 
 
 def _lang(params) -> str:
@@ -299,11 +299,17 @@ def build_report(params, progress):
     return BuiltFile.pdf(rendered.content, f"award-results-{edition.pk}.pdf")
 
 
-def _editors(user, params_or_document):
-    params = getattr(params_or_document, "params", params_or_document)
-    return review_rules.can_manage(user) and not services.judges_edition(
-        user, edition_id=params.get("edition")
-    )
+def _edition(params):
+    return AwardEditionPage.objects.filter(pk=params.get("edition")).first()
+
+
+def _editors(user, params):
+    edition = _edition(params)
+    return edition is not None and edition_editor(user, edition)
+
+
+def _editors_view(user, document):
+    return _editors(user, document.params)
 
 
 register(
@@ -314,8 +320,9 @@ register(
         fingerprint=report_fingerprint,
         clean_params=clean_report_params,
         can_request=_editors,
-        can_view=_editors,
-        can_serve=_editors,
+        can_view=_editors_view,
+        can_serve=_editors_view,
+        page=_edition,
         progress_unit="items",
     )
 )

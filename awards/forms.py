@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from participation.fields import NameFormField
 from participation.organisations.forms import OrganisationOfUserField
 
 from .models import Nomination
@@ -64,6 +65,7 @@ class NominationForm(forms.ModelForm):
 
     class Meta:
         model = Nomination
+        field_classes = {"nominee_name": NameFormField, "contact_name": NameFormField}
         fields = [
             "nominee_name",
             "nominee_country",

@@ -9,12 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from participation.review import rules as review_rules
 from participation.review import visibility
 
 from . import services
 from .forms import NoteForm
 from .models import AwardCategory
+from .rules import edition_editor
 
 
 def notes(request, page, category_id):
@@ -28,7 +28,7 @@ def notes(request, page, category_id):
     if category is None:
         raise Http404
     juror = services.jury_of(category, request.user)
-    if juror is None and not review_rules.can_manage(request.user):
+    if juror is None and not edition_editor(request.user, category.page):
         raise Http404
     process = category.review_process
     form = NoteForm(process, request.POST or None)

@@ -558,6 +558,32 @@ class AudienceVote(models.Model):
         return f"{self.user_id} → {self.nomination_id}"
 
 
+class VoteRefusal(models.Model):
+    """How many votes of an edition were refused, per reason: a counter, one row per reason, so
+    a flood of refused attempts costs no storage."""
+
+    class Reason(models.TextChoices):
+        UNVERIFIED = "unverified", _("email address not verified")
+        ACCOUNT_TOO_NEW = "account_too_new", _("account created after the cut-off")
+        ALREADY_VOTED = "already_voted", _("already voted")
+        RATE_LIMITED = "rate_limited", _("too many attempts from one connection")
+
+    edition = models.ForeignKey(
+        AwardEditionPage, on_delete=models.CASCADE, related_name="vote_refusals"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "reason"], name="awards_refusal_per_reason")
+        ]
+
+    def __str__(self):
+        return f"{self.reason}: {self.count}"
+
+
 class DeliberationNote(models.Model):
     """What a category's jury discussed and decided in a round, for the record."""
 

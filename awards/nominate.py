@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from participation import limits
 from participation.audit.services import history
 from participation.middleware import saving
-from participation.review import rules as review_rules
 from participation.submissions import services as submissions
 from participation.submissions.services import EditConflict, SubmissionError
 
 from . import services
 from .forms import NominationForm, StartForm
 from .models import Nomination, NominationFile
+from .rules import edition_editor
 
 # The nominee's confirmation request goes to an address the nominator typed: limited per
 # nomination, per nominator and per connection (participation.limits).
@@ -283,7 +283,8 @@ def private_file(request, page, nomination_id, file_id):
         pk=nomination_id, edition=page.submissions_page()
     ).first()
     if nomination is None or not (
-        submissions.can_edit(nomination, request.user) or review_rules.can_manage(request.user)
+        submissions.can_edit(nomination, request.user)
+        or edition_editor(request.user, nomination.edition)
     ):
         raise Http404
     stored = nomination.files.filter(pk=file_id).first()

@@ -5,10 +5,11 @@ import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Count, F, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from participation.audit.services import record
@@ -19,6 +20,7 @@ from participation.review import services as review
 from participation.review.models import Criterion, Phase, ReviewProcess
 from participation.submissions import services as submissions
 from participation.submissions.services import SubmissionError
+from participation.text import strip_bidi_controls
 
 from .models import (
     AudienceVote,
@@ -27,6 +29,7 @@ from .models import (
     DeliberationNote,
     Nomination,
     NominationFile,
+    VoteRefusal,
     nominee_key,
 )
 
@@ -122,10 +125,10 @@ def start(edition, user, *, category, kind, organisation=None) -> Nomination:
     )
     if kind == Nomination.Kind.SELF:
         # Nominating yourself: you are the contact, and your organisation (if any) the nominee.
-        nomination.contact_name = user.chosen_name
+        nomination.contact_name = strip_bidi_controls(user.chosen_name)
         nomination.contact_email = user.email
         if organisation is not None:
-            nomination.nominee_name = organisation.name
+            nomination.nominee_name = strip_bidi_controls(organisation.name)
             nomination.nominee_organisation = organisation
             nomination.nominee_country = organisation.country
             nomination.nominee_website = getattr(organisation, "website", "") or ""
@@ -584,6 +587,34 @@ def vote_choices(edition):
     return shortlisted(edition)
 
 
+def voter_cutoff(edition):
+    """Accounts created after this moment do not vote: by default the vote's opening, earlier
+    by ``PARTICIPATION_AWARDS_VOTER_MIN_ACCOUNT_AGE_DAYS``. New accounts made while the vote is
+    open (one person, many addresses) cannot decide the prize. ``None`` (the setting set to
+    ``None``): no cut-off, any verified account votes."""
+    days = getattr(settings, "PARTICIPATION_AWARDS_VOTER_MIN_ACCOUNT_AGE_DAYS", 0)
+    if days is None or edition.vote_opens_at is None:
+        return None
+    return edition.vote_opens_at - timedelta(days=int(days))
+
+
+def refuse_vote(edition, reason) -> None:
+    """Count a refused vote for the editors (edition's juries and results page)."""
+    edition = submissions_page(edition)
+    row, _created = VoteRefusal.objects.get_or_create(edition=edition, reason=reason)
+    VoteRefusal.objects.filter(pk=row.pk).update(count=F("count") + 1, last_at=timezone.now())
+
+
+def vote_refusals(edition) -> list[tuple[str, int]]:
+    """(reason for people, count) per reason that happened, in the order of the reasons."""
+    counts = dict(
+        VoteRefusal.objects.filter(edition=submissions_page(edition)).values_list("reason", "count")
+    )
+    return [
+        (label, counts[value]) for value, label in VoteRefusal.Reason.choices if counts.get(value)
+    ]
+
+
 def cast_vote(edition, user, nomination_id) -> AudienceVote:
     edition = submissions_page(edition)  # votes on a translation count for the original
     state = edition.vote_state()
@@ -593,15 +624,27 @@ def cast_vote(edition, user, nomination_id) -> AudienceVote:
         raise AwardError(_("The public vote has not opened yet."))
     if state == "closed":
         raise AwardError(_("The public vote has closed. Thank you for your interest."))
-    if not has_verified_email(user):
-        raise AwardError(_("Please verify your email address before voting."))
     nomination = vote_choices(edition).filter(pk=nomination_id).first()
     if nomination is None:
         raise AwardError(_("Choose one of the shortlisted nominations."))
+    if not has_verified_email(user):
+        refuse_vote(edition, VoteRefusal.Reason.UNVERIFIED)
+        raise AwardError(_("Please verify your email address before voting."))
+    cutoff = voter_cutoff(edition)
+    if cutoff is not None and user.date_joined > cutoff:
+        refuse_vote(edition, VoteRefusal.Reason.ACCOUNT_TOO_NEW)
+        raise AwardError(
+            _(
+                "Only accounts created before %(date)s can vote for the audience prize, so that "
+                "no one decides it with many new accounts."
+            )
+            % {"date": formats.date_format(timezone.localtime(cutoff), "DATETIME_FORMAT")}
+        )
     try:
         with transaction.atomic():
             vote = AudienceVote.objects.create(edition=edition, nomination=nomination, user=user)
     except IntegrityError:
+        refuse_vote(edition, VoteRefusal.Reason.ALREADY_VOTED)
         raise AwardError(
             _("You have already voted in this edition: one vote per person.")
         ) from None

@@ -1,4 +1,6 @@
-"""The audience prize: one vote per verified account, rate limited, results after the close."""
+"""The audience prize: one vote per verified account created before the vote opened (see
+``services.voter_cutoff``), rate limited, results after the close; refusals are counted per
+reason for the editors."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -10,7 +12,7 @@ from participation import limits
 
 from . import services
 from .forms import VoteForm
-from .models import AudienceVote
+from .models import AudienceVote, VoteRefusal
 
 
 def vote(request, page):
@@ -36,6 +38,7 @@ def vote(request, page):
             messages.error(
                 request, _("Too many attempts from your connection. Please try again later.")
             )
+            services.refuse_vote(edition, VoteRefusal.Reason.RATE_LIMITED)
             status = 429
         elif form.is_valid():
             try:

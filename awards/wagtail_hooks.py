@@ -5,12 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from participation.i18n import in_reader_language, with_submissions_pages
-from participation.review import rules as review_rules
 from themes.figures import PARTICIPATION_FIGURES_HOOK, Figure
 from themes.selectors import THEMED_CONTENT_HOOK, ThemedItem, ThemedSection
 
 from . import admin_urls
 from .models import AwardEditionPage
+from .rules import edition_editor
 
 
 @hooks.register("register_admin_urls")
@@ -22,8 +22,8 @@ def register_award_admin_urls():
 def award_buttons(page, user, view_name=None, next_url=None):
     from wagtail.admin.widgets import Button
 
-    if not isinstance(page.specific_deferred, AwardEditionPage) or not review_rules.can_manage(
-        user
+    if not isinstance(page.specific_deferred, AwardEditionPage) or not edition_editor(
+        user, page.specific_deferred
     ):
         return []
     # A translation's nominations, juries and results are its original's (participation.i18n).

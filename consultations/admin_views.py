@@ -1,11 +1,17 @@
 """Moderation and analysis of responses in the Wagtail admin."""
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, Panel
+from wagtail.admin.views.generic import DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
+from participation import pages_access
 from participation.questionnaire.export import display_value
 
 from .models import Response
@@ -63,6 +69,72 @@ class ResponseAdminForm(WagtailAdminModelForm):
         return super().save(commit)
 
 
+def editable_consultations(user):
+    """Pages the user may edit (all for superusers), as a subquery of ids."""
+    return (
+        PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change"]).values("pk")
+    )
+
+
+class ResponsePermissionPolicy(ModelPermissionPolicy):
+    """Model permissions on answers, and for one answer edit rights on its consultation: staff
+    rights are per consultation."""
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return super().user_has_any_permission_for_instance(
+            user, actions, instance
+        ) and pages_access.can_edit(user, instance.consultation)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return (
+            super()
+            .instances_user_has_any_permission_for(user, actions)
+            .filter(consultation__in=editable_consultations(user))
+        )
+
+
+register_permission_policy(Response, ResponsePermissionPolicy(Response))
+
+
+def responses_for(user):
+    """Submitted answers of the consultations the user may edit."""
+    return (
+        Response.objects.filter(
+            status=Response.Status.SUBMITTED, consultation__in=editable_consultations(user)
+        )
+        .select_related("consultation", "organisation")
+        .order_by("-submitted_at")
+    )
+
+
+class ResponseIndexView(IndexView):
+    def get_base_queryset(self):
+        return responses_for(self.request.user)
+
+
+class OwnConsultationOnly:
+    """One answer's views (inspect, edit, delete): a forged id of an answer to a consultation
+    the editor may not edit is refused."""
+
+    def get_object(self, queryset=None):
+        response = super().get_object(queryset)
+        if not pages_access.can_edit(self.request.user, response.consultation):
+            raise PermissionDenied
+        return response
+
+
+class ResponseInspectView(OwnConsultationOnly, InspectView):
+    pass
+
+
+class ResponseEditView(OwnConsultationOnly, EditView):
+    pass
+
+
+class ResponseDeleteView(OwnConsultationOnly, DeleteView):
+    pass
+
+
 class ResponseViewSet(ModelViewSet):
     model = Response
     icon = "form"
@@ -70,6 +142,10 @@ class ResponseViewSet(ModelViewSet):
     menu_order = 210
     add_to_admin_menu = True
     inspect_view_enabled = True
+    inspect_view_class = ResponseInspectView
+    index_view_class = ResponseIndexView
+    edit_view_class = ResponseEditView
+    delete_view_class = ResponseDeleteView
     list_display = [
         "receipt_number",
         "consultation",
@@ -106,13 +182,6 @@ class ResponseViewSet(ModelViewSet):
         base_form_class=ResponseAdminForm,
     )
 
-    def get_queryset(self, request):
-        return (
-            Response.objects.filter(status=Response.Status.SUBMITTED)
-            .select_related("consultation", "organisation")
-            .order_by("-submitted_at")
-        )
-
 
 def export_responses(request, page_id, fmt):
     """Every submitted response, one row each, one column per question (streamed CSV or XLSX)."""
@@ -128,6 +197,8 @@ def export_responses(request, page_id, fmt):
     @user_passes_test(lambda user: user.is_staff)
     def view(request):
         consultation = get_object_or_404(ConsultationPage, pk=page_id)
+        if not pages_access.can_edit(request.user, consultation):
+            raise PermissionDenied  # staff rights are per consultation
         columns = response_columns(consultation)
         filename = f"responses-{consultation.slug}"
         if fmt == "csv":
@@ -154,6 +225,8 @@ def detect_campaigns_view(request, page_id):
     def view(request):
         # A translation's answers are the original page's (participation.i18n).
         page = get_object_or_404(ConsultationPage, pk=page_id).submissions_page()
+        if not pages_access.can_edit(request.user, page):
+            raise PermissionDenied  # staff rights are per consultation
         detect_campaigns.enqueue(page.pk)
         messages.success(
             request, _("Campaign detection has started; the Campaign column fills in shortly.")

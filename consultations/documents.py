@@ -146,6 +146,11 @@ def _signed_in(user, params):
     return bool(user.is_authenticated)
 
 
+def summary_page(params):
+    """The consultation a summary is about: its view restrictions apply to the document."""
+    return ConsultationPage.objects.live().filter(pk=int(params.get("consultation"))).first()
+
+
 register(
     DocumentKind(
         name="consultations.summary",
@@ -153,9 +158,11 @@ register(
         build=build_summary,
         fingerprint=summary_fingerprint,
         clean_params=clean_summary_params,
-        # The summary holds aggregates and published answers only, which are public anyway.
+        # The summary holds aggregates and published answers: public as much as the page is,
+        # so the consultation's view restrictions (password, sign-in, groups) apply (``page``).
         can_request=_signed_in,
         can_view=lambda user, document: bool(user.is_authenticated),
+        page=summary_page,
         progress_unit="items",
         version="1",
     )

@@ -73,12 +73,13 @@ def published_responses(request, page):
 def can_download_attachment(request, response) -> bool:
     """Editors, people who may edit the answer, and the public when the respondent agreed to
     publish attachments and the answer is published."""
+    from participation.pages_access import can_edit as can_edit_page
     from participation.submissions.services import can_edit
 
     from .respond import _respondent
 
-    if request.user.is_authenticated and request.user.is_staff:
-        return True
+    if can_edit_page(request.user, response.consultation):
+        return True  # the editors in charge of this consultation, not any staff member
     if can_edit(response, _respondent(request, response.pk)):
         return True
     return (

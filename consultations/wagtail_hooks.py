@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from participation.i18n import in_reader_language, originals_only, with_submissions_pages
+from participation.pages_access import can_edit
 from themes.figures import Figure
 from themes.selectors import ThemedItem, ThemedSection
 
@@ -91,7 +92,9 @@ def export_buttons(page, user, view_name=None, next_url=None):
     from django.urls import reverse
     from wagtail.admin.widgets import Button
 
-    if not isinstance(page.specific_deferred, ConsultationPage) or not user.is_staff:
+    if not isinstance(page.specific_deferred, ConsultationPage) or not can_edit(
+        user, page.specific_deferred.submissions_page()
+    ):
         return []
     # A translation collects no answers of its own: they are the original page's, and so are
     # the moderation list and exports reached from here.

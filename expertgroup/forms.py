@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from participation.accounts.languages import language_choices
+from participation.fields import NameFormField
 from participation.organisations.forms import OrganisationOfUserField
 from participation.organisations.models import Membership
 from participation.questionnaire.files import FileRefused, sniff
@@ -66,7 +67,7 @@ class DescribedErrorsMixin:
 
 
 class ApplicationForm(DescribedErrorsMixin, forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = NameFormField(label=_("Full name"), max_length=200)
     profile_type = forms.ChoiceField(label=_("Profile"), widget=forms.RadioSelect)
     expertise = forms.ModelMultipleChoiceField(
         label=_("Areas of expertise"),

@@ -2,6 +2,8 @@
 
 from wagtail.models import Page
 
+from participation import pages_access
+
 SENSITIVE_PERMISSION = "expertgroup.view_sensitive_data"
 
 
@@ -25,11 +27,7 @@ def can_manage_call(user, page: Page) -> bool:
     committee. The call's admin pages show every application with its names (and conflicted
     ones); a committee member reviews blind and sees only what the review engine shows them,
     whatever other role they hold."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    if not page.permissions_for_user(user).can_edit():
-        return False
-    return not reviews_call(user, page)
+    return pages_access.can_edit(user, page) and not reviews_call(user, page)
 
 
 def can_view_sensitive(user, page: Page) -> bool:

@@ -81,6 +81,13 @@ def build_report(params, progress):
     return BuiltFile.pdf(rendered.content, f"progress-report-{slug}.pdf")
 
 
+def board_page(params):
+    """The public board the report copies: its view restrictions apply to the report."""
+    from .models import MonitoringBoardPage
+
+    return MonitoringBoardPage.objects.live().first()
+
+
 register(
     DocumentKind(
         name="monitoring.progress_report",
@@ -88,9 +95,11 @@ register(
         build=build_report,
         fingerprint=report_fingerprint,
         clean_params=clean_report_params,
-        # The report holds what the public board shows, nothing more.
+        # The report holds what the public board shows, nothing more: the board page's view
+        # restrictions apply to it (``page``).
         can_request=lambda user, params: bool(user.is_authenticated),
         can_view=lambda user, document: bool(user.is_authenticated),
+        page=board_page,
         progress_unit="items",
         version="1",
     )

@@ -46,3 +46,14 @@ class MultipleChoiceJSONField(models.JSONField):
                 raise ValidationError(
                     _("Unknown value: %(values)s") % {"values": ", ".join(map(str, unknown))}
                 )
+
+
+class NameFormField(forms.CharField):
+    """A name other people will read (display names, organisations, nominees, applicants):
+    cleaned by ``participation.text.clean_name`` (bidi controls removed; a name of invisible
+    characters only is refused with a clear message)."""
+
+    def clean(self, value):
+        from participation.text import clean_name
+
+        return clean_name(super().clean(value))

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from participation.fields import NameFormField
+
 from .languages import language_choices
 
 
@@ -15,6 +17,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["display_name", "country", "preferred_language", "languages_spoken"]
+        field_classes = {"display_name": NameFormField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

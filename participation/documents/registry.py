@@ -12,8 +12,14 @@ A plugin registers its kinds once, in its ``AppConfig.ready()``:
         clean_params=clean_summary_params,     # (raw dict of strings) -> params, or ValidationError
         can_request=rules.can_export,          # (user, params) -> bool
         can_view=rules.can_export_document,    # (user, document) -> bool, besides the requester
+        page=summary_page,                     # (params) -> the page whose view restrictions
+                                               #   apply (None: the page is gone, refused)
         progress_unit="items",
     ))
+
+With ``page``, the documents views also apply ``participation.pages_access.can_read`` to every
+request, status, progress, download and retry: the page's view restrictions (password, sign-in,
+groups) or the requester's edit rights on that page.
 
 ``build`` reports progress with ``progress(done, total)`` (and ``progress.pages(n)`` while a PDF is
 laid out, given by ``render_pdf_document(..., on_page=progress.pages)``); it returns a
@@ -99,6 +105,7 @@ class DocumentKind:
     # shown or served: False when what it holds is no longer theirs to see (a review item they
     # have since declared a conflict with). None: no such check.
     can_serve: Callable[[Any, Any], bool] | None = None
+    page: Callable[[dict], Any] | None = None
     progress_unit: str = "items"
     version: str = "1"
     extra: dict = field(default_factory=dict, compare=False)

@@ -9,7 +9,7 @@ import traceback
 from datetime import timedelta
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db.models import F
@@ -83,6 +83,24 @@ def can_access(user, document: GeneratedDocument) -> bool:
     if kind is None:
         return False
     return bool(kind.can_view(user, document))
+
+
+def page_allows(request, kind_name: str, params: dict) -> bool:
+    """The view restrictions of the page a document is about (``DocumentKind.page``), or the
+    requester's edit rights on it: checked on every request, not only when it was asked for."""
+    from participation.pages_access import can_read
+
+    try:
+        kind = registry.get(kind_name)
+    except UnknownKind:
+        return False
+    if kind.page is None:
+        return True
+    try:
+        page = kind.page(params or {})
+    except (TypeError, ValueError, LookupError, ValidationError):
+        page = None
+    return can_read(request, page)
 
 
 def _file_exists(document: GeneratedDocument) -> bool:

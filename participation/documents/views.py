@@ -45,6 +45,8 @@ def _document_for(request, public_id) -> GeneratedDocument:
     document = get_object_or_404(GeneratedDocument, public_id=public_id)
     if not services.can_access(request.user, document):
         raise Http404  # no hint that the document exists
+    if not services.page_allows(request, document.kind, document.params):
+        raise Http404  # the page's view restrictions (or edit rights) apply at every access
     return document
 
 
@@ -60,6 +62,12 @@ def _kind_label(document):
 def request_document(request, kind):
     params = {k: v for k, v in request.POST.items() if k not in RESERVED_FIELDS}
     try:
+        kind_obj = registry.get(kind)
+        # Refused like an unknown page: no hint that a restricted page has documents.
+        if kind_obj.page is not None and not services.page_allows(
+            request, kind, kind_obj.clean_params(dict(params))
+        ):
+            raise Http404
         document = services.request_document(kind, params, request.user)
     except UnknownKind:
         raise Http404 from None

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from participation.fields import NameFormField
+
 from .models import Membership, Organisation
 
 
@@ -8,6 +10,7 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "country", "register_number", "website", "description"]
+        field_classes = {"name": NameFormField}
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):

@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from participation.text import isolate_text
+
 from .models import Invitation, Membership, Organisation
 
 
@@ -94,7 +96,9 @@ def send_invitation_email(invitation: Invitation) -> None:
     context = {"invitation": invitation, "url": base + invitation.get_absolute_url()}
     language = getattr(invitation.invited_by, "preferred_language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
-        subject = _("You are invited to join %(name)s") % {"name": invitation.organisation.name}
+        subject = _("You are invited to join %(name)s") % {
+            "name": isolate_text(invitation.organisation.name)
+        }
         body = render_to_string("organisations/email/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
 

@@ -7,11 +7,16 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from participation.text import clean_name
+
 from .models import Organisation
 from .services import deletion_blockers
 
 
 class OrganisationAdminForm(WagtailAdminModelForm):
+    def clean_name(self):
+        return clean_name(self.cleaned_data.get("name"))
+
     def save(self, commit=True):
         # Record who verified and when, the moment the box is ticked.
         if "verified" in self.changed_data:

@@ -16,6 +16,17 @@ def can_manage(user) -> bool:
     )
 
 
+def can_manage_process(user, process) -> bool:
+    """Editors of this process: ``can_manage`` and edit rights on the page it belongs to (the
+    expert call, the award edition); staff rights are per call or edition."""
+    from participation.pages_access import can_edit, page_of
+
+    if not can_manage(user):
+        return False
+    page = page_of(process.owner) if process is not None else None
+    return page is None or can_edit(user, page)
+
+
 def reviewer_must_use_mfa(user) -> bool:
     """Being an active reviewer of any process makes two-factor authentication mandatory
     (registered on the ``participation_mfa_required`` hook): a reviewer reads items, booklets

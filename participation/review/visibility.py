@@ -8,8 +8,9 @@ The rules, in order:
   waived), never identity in a blind process, never special-category data. A reviewer does not
   manage the process they review: the editors' pages, reports and exports of that process (which
   show every item, names and all) refuse them.
-- Someone else who may manage review processes (``rules.can_manage``) sees every item, with
-  identity; special-category data only if the process's owner says they hold its permission.
+- Someone else who may manage this process (``rules.can_manage_process``: the permission and edit
+  rights on its call or edition) sees every item, with identity; special-category data only if
+  the process's owner says they hold its permission.
 - Anyone else sees nothing.
 
 A builder of a booklet or dossier never selects items on its own: it asks ``visible_items``.
@@ -95,7 +96,7 @@ def visibility(user, process: ReviewProcess) -> Visibility:
     reviewer = active_reviewer(user, process)
     if reviewer is not None:
         return _as_reviewer(process, reviewer)
-    if getattr(user, "is_authenticated", False) and rules.can_manage(user):
+    if getattr(user, "is_authenticated", False) and rules.can_manage_process(user, process):
         return Visibility(
             process_id=process.pk,
             manages=True,
@@ -129,7 +130,7 @@ def manages(user, process) -> bool:
     of review processes who does not review this one."""
     if process is None:
         return False
-    return bool(rules.can_manage(user) and active_reviewer(user, process) is None)
+    return bool(rules.can_manage_process(user, process) and active_reviewer(user, process) is None)
 
 
 def reviewed_processes(user):

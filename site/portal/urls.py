@@ -41,6 +41,9 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("review/", include("participation.review.urls")),
     path("responses/", include("consultations.urls")),
+    # Wagtail's own views (the password form of restricted pages, its login), which the
+    # catch-all below would otherwise take for page paths: a password could never be given.
+    *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],
     # Wagtail's page serving with a fallback for untranslated pages (same pattern and name).
     re_path(r"^((?:[\w\-]+/)*)$", views.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),

@@ -127,7 +127,7 @@ def voting(edition, decided, editor):
 
 
 def test_vote_once_per_verified_account_and_results_hidden(client, voting, decided, make_user):
-    voter = make_user("voter@example.org")
+    voter = make_user("voter@example.org", date_joined=timezone.now() - timedelta(days=30))
     client.force_login(voter)
     url = voting.route_url("vote")
     response = client.post(url, {"nomination": decided[0].pk})
@@ -145,11 +145,13 @@ def test_vote_once_per_verified_account_and_results_hidden(client, voting, decid
 
 
 def test_vote_after_the_close_is_refused_and_results_show(client, voting, decided, make_user):
-    voter = make_user("voter@example.org")
+    voter = make_user("voter@example.org", date_joined=timezone.now() - timedelta(days=30))
     services.cast_vote(voting, voter, decided[0].pk)
     voting.vote_closes_at = timezone.now() - timedelta(minutes=1)
     voting.save()
-    client.force_login(make_user("late@example.org"))
+    client.force_login(
+        make_user("late@example.org", date_joined=timezone.now() - timedelta(days=30))
+    )
     response = client.post(voting.route_url("vote"), {"nomination": decided[0].pk})
     assert response.status_code == 400 and "has closed" in response.content.decode()
     results = services.vote_results(voting)
@@ -157,7 +159,10 @@ def test_vote_after_the_close_is_refused_and_results_show(client, voting, decide
 
 
 def test_vote_is_rate_limited(client, voting, decided, make_user, settings):
-    client.force_login(make_user("voter@example.org"))
+    client.force_login(
+        make_user("voter@example.org", date_joined=timezone.now() - timedelta(days=30))
+    )
+
     statuses = [
         client.post(voting.route_url("vote"), {"nomination": "x"}).status_code
         for _ in range(21)  # PARTICIPATION_RATE_LIMITS: 20 an hour per client address
@@ -250,7 +255,9 @@ def test_account_deletion_keeps_submitted_and_drops_personal_drafts(edition, dec
 def test_vote_and_edition_pages_query_counts_are_flat(
     client, voting, editor, make_nomination, make_user, django_assert_max_num_queries
 ):
-    client.force_login(make_user("voter@example.org"))
+    client.force_login(
+        make_user("voter@example.org", date_joined=timezone.now() - timedelta(days=30))
+    )
     urls = [voting.route_url("vote"), voting.url, voting.route_url("shortlist")]
     counts = []
     for url in urls:
@@ -265,3 +272,79 @@ def test_vote_and_edition_pages_query_counts_are_flat(
     for url, count in zip(urls, counts, strict=True):
         with django_assert_max_num_queries(count):
             client.get(url)
+
+
+def _account_made(make_user, email, days_before_now, **fields):
+    return make_user(email, date_joined=timezone.now() - timedelta(days=days_before_now), **fields)
+
+
+def test_vote_of_an_account_made_after_the_opening_is_refused_and_counted(
+    client, voting, decided, make_user, editor
+):
+    from awards.models import VoteRefusal
+
+    url = voting.route_url("vote")
+    for number in range(3):  # one person, many fresh addresses
+        client.force_login(make_user(f"sock{number}@example.org"))
+        refused = client.post(url, {"nomination": decided[0].pk})
+        assert refused.status_code == 400
+        assert "Only accounts created before" in refused.content.decode()
+    assert AudienceVote.objects.count() == 0
+    client.force_login(_account_made(make_user, "old@example.org", 30))
+    assert client.post(url, {"nomination": decided[0].pk}).status_code == 302
+    client.post(url, {"nomination": decided[1].pk})  # a second vote: refused, counted
+    client.force_login(_account_made(make_user, "unverified@example.org", 30, verified=False))
+    client.post(url, {"nomination": decided[0].pk})
+    assert AudienceVote.objects.count() == 1
+    counts = dict(VoteRefusal.objects.values_list("reason", "count"))
+    assert counts == {"account_too_new": 3, "already_voted": 1, "unverified": 1}
+
+    client.force_login(editor)
+    page = client.get(reverse("awards_admin:edition", args=[voting.pk])).content.decode()
+    assert "Audience prize: refused votes" in page
+    table = page.split('id="vote-refusals"')[1].split("</table>")[0]
+    assert "Account created after the cut-off</td><td>3<" in table
+    assert "Already voted</td><td>1<" in table and "Email address not verified</td><td>1<" in table
+
+
+def test_vote_minimum_account_age_is_a_setting(client, voting, decided, make_user, settings):
+    url = voting.route_url("vote")
+    settings.PARTICIPATION_AWARDS_VOTER_MIN_ACCOUNT_AGE_DAYS = 7
+    client.force_login(_account_made(make_user, "five-days@example.org", 5))
+    assert client.post(url, {"nomination": decided[0].pk}).status_code == 400
+    client.force_login(_account_made(make_user, "ten-days@example.org", 10))
+    assert client.post(url, {"nomination": decided[0].pk}).status_code == 302
+    settings.PARTICIPATION_AWARDS_VOTER_MIN_ACCOUNT_AGE_DAYS = None  # any verified account
+    client.force_login(make_user("brand-new@example.org"))
+    assert client.post(url, {"nomination": decided[0].pk}).status_code == 302
+    assert AudienceVote.objects.count() == 2
+
+
+def test_edition_admin_and_results_report_only_for_the_editors_of_this_edition(
+    client, edition, make_edition, make_user, with_totp
+):
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    from participation.documents.models import GeneratedDocument
+
+    other = make_edition("Integration Award 2027")
+    desk = Group.objects.create(name="award desk 2027")
+    desk.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="change_reviewprocess"),
+    )
+    GroupPagePermission.objects.create(group=desk, page=other, permission_type="change")
+    staff = with_totp(make_user("desk@example.org", is_staff=True))
+    staff.groups.add(desk)
+    client.force_login(staff)
+    assert client.get(reverse("awards_admin:edition", args=[other.pk])).status_code == 200
+    refused = client.get(reverse("awards_admin:edition", args=[edition.pk]))
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    category = edition.categories.first()
+    refused = client.get(reverse("awards_admin:category", args=[category.pk]))
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    asked = client.post(
+        reverse("documents:request", args=["awards.results_report"]), {"edition": edition.pk}
+    )
+    assert asked.status_code == 403 and not GeneratedDocument.objects.exists()

@@ -133,7 +133,7 @@ def test_french_shortlist_and_audience_vote_are_the_originals(
     services.publish(AwardEditionPage.objects.get(pk=edition.pk), "shortlist", editor)
     shortlist = client.get(page_route(french_edition, "shortlist")).content.decode()
     assert "Théâtre des Exilés" in shortlist and "Écoles" in shortlist
-    voter = make_user("voter@example.org")
+    voter = make_user("voter@example.org", date_joined=timezone.now() - timedelta(days=30))
     client.force_login(voter)
     vote_page = client.get(page_route(french_edition, "vote"))
     assert vote_page.status_code == 200 and "Théâtre des Exilés" in vote_page.content.decode()

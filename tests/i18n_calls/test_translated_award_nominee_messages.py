@@ -190,7 +190,9 @@ def test_shortlist_emails_and_vote_name_the_french_categories(
     assert "Sports" in to_nominator.body and "Sport et jeunesse" not in to_nominator.body
     assert _path(_link_in(to_nominator, "/shortlist/")) == page_route(edition, "shortlist")
     # The vote on the French page offers the nomination under its French category.
-    client.force_login(make_user("voter@example.org"))
+    client.force_login(
+        make_user("voter@example.org", date_joined=timezone.now() - timedelta(days=30))
+    )
     vote = client.get(page_route(french_edition, "vote")).content.decode()
     assert "Théâtre des Exilés (Sport et jeunesse)" in vote and "(Sports)" not in vote
     client.post(page_route(french_edition, "vote"), {"nomination": nomination.pk})

@@ -305,3 +305,24 @@ def test_board_commitment_themes_in_the_readers_language(client, board, make_com
     assert body.count("Logement (traduit)") >= 2  # the tab and the commitment's tag
     page = client.get(f"/fr/progress/commitments/{commitment.pk}/").content.decode()
     assert "Logement (traduit)" in page
+
+
+def test_progress_report_of_a_groups_only_board_is_refused_outside_the_group(
+    client, board, user, make_user
+):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    from participation.documents.models import GeneratedDocument
+
+    insiders = Group.objects.create(name="monitoring insiders")
+    restriction = PageViewRestriction.objects.create(
+        page=board, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(insiders)
+    url = "/documents/generated/request/monitoring.progress_report/"
+    client.force_login(user)
+    assert client.post(url, {"theme": "housing", "lang": "en"}).status_code == 404
+    assert not GeneratedDocument.objects.exists()
+    user.groups.add(insiders)
+    assert client.post(url, {"theme": "housing", "lang": "en"}).status_code == 302

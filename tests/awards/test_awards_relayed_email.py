@@ -119,7 +119,8 @@ def test_relayed_email_names_the_nominator_by_name_and_organisation(
 ):
     organisation = make_organisation(nominator, name="Welcome Network")
     services.submit(third_party(edition, nominator), nominator)
-    assert "Nominated by: Nadia Nominator" in to_nominee()[-1].body
+    # The name is isolated (FSI...PDI) as every name in a plain-text email.
+    assert "Nominated by: \u2068Nadia Nominator\u2069" in to_nominee()[-1].body
     nomination = services.start(
         edition,
         nominator,
@@ -139,4 +140,4 @@ def test_relayed_email_names_the_nominator_by_name_and_organisation(
         nomination.version,
     )
     services.submit(nomination, nominator)
-    assert "Nominated by: Nadia Nominator (Welcome Network)" in to_nominee()[-1].body
+    assert "Nominated by: \u2068Nadia Nominator (Welcome Network)\u2069" in to_nominee()[-1].body

@@ -24,6 +24,7 @@ to do. A caller may word a reason its own way (``refusal.reason``), never skip a
 """
 
 import io
+import math
 import re
 import warnings
 import zipfile
@@ -187,8 +188,6 @@ def refusal_message(refused: FileRefused, name: str, kinds) -> str:
 def file_size(size: int, round_up: bool = False) -> str:
     """A size in kB or MB with one decimal, in the reader's number format; ``round_up`` so that
     a file just over a limit never reads as equal to it."""
-    import math
-
     unit, divisor = (_("MB"), 1024 * 1024) if size >= 1024 * 1024 else (_("kB"), 1024)
     value = size / divisor
     value = math.ceil(value * 10) / 10 if round_up else round(value, 1)
@@ -319,3 +318,25 @@ def _encoded(image, kind: FileKind) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, _PILLOW_FORMATS[kind], **options)
     return buffer.getvalue()
+
+
+def embeddable_image(fieldfile, *, max_side: int = 1600) -> str:
+    """A stored image as a ``data:`` URL for a generated document (a private file has no
+    public URL), scaled down to ``max_side``; "" if it cannot be read within the pixel cap
+    (a file stored before the upload checks existed, say)."""
+    import base64
+
+    from PIL import Image
+
+    try:
+        with fieldfile.open("rb") as handle, warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(handle, formats=list(_PILLOW_FORMATS.values())) as image:
+                if image.size[0] * image.size[1] > conf.get("MAX_IMAGE_PIXELS"):
+                    return ""
+                image.thumbnail((max_side, max_side))
+                kind = JPEG if image.mode in ("RGB", "L", "CMYK", "YCbCr") else PNG
+                body = _encoded(image, kind)
+    except Exception:  # noqa: BLE001 - a missing or unreadable photo is left out, never fatal
+        return ""
+    return f"data:{kind.content_type};base64,{base64.b64encode(body).decode('ascii')}"

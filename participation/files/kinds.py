@@ -74,6 +74,11 @@ _EXECUTABLE_SIGNATURES = (
 _ODF_TEXT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
+def kinds_of(families) -> tuple[FileKind, ...]:
+    """The kinds of the named families ("pdf", "image", ...), unknown names ignored."""
+    return tuple(kind for family in families for kind in FAMILIES.get(family, ("", ()))[1])
+
+
 def kind_of_content_type(content_type: str) -> FileKind | None:
     """The kind stored with that content type (answers record the sniffed type)."""
     return _BY_CONTENT_TYPE.get((content_type or "").split(";")[0].strip().lower())

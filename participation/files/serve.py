@@ -53,6 +53,8 @@ def private_file_response(
         raise Http404
     disposition = content_disposition_header(as_attachment, filename) if filename else None
     if _signs_urls(storage):
+        if not storage.exists(name):
+            raise Http404
         parameters = {"ResponseContentType": content_type}
         if disposition:
             parameters["ResponseContentDisposition"] = disposition

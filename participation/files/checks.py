@@ -26,6 +26,7 @@ to do. A caller may word a reason its own way (``refusal.reason``), never skip a
 import io
 import math
 import re
+import struct
 import warnings
 import zipfile
 import zlib
@@ -277,6 +278,9 @@ def reencode_image(fileobj, kind: FileKind) -> ContentFile:
     from PIL import Image, ImageOps
 
     max_pixels = conf.get("MAX_IMAGE_PIXELS")
+    declared = declared_size(_read_all(fileobj), kind)
+    if declared and declared[0] * declared[1] > max_pixels:
+        raise FileRefused("pixels", declared)
     fileobj.seek(0)
     try:
         with warnings.catch_warnings():
@@ -296,6 +300,50 @@ def reencode_image(fileobj, kind: FileKind) -> ContentFile:
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, MemoryError) as error:
         raise FileRefused("damaged", f"{type(error).__name__}: {error}") from error
     return ContentFile(output, name="image" + kind.extension)
+
+
+def declared_size(data: bytes, kind: FileKind) -> tuple[int, int] | None:
+    """Width and height as the image's header declares them, read without decoding anything
+    (None when the header cannot be read: the decoder then says the file is damaged)."""
+    if kind == PNG and data[12:16] == b"IHDR" and len(data) >= 24:
+        return struct.unpack(">II", data[16:24])
+    if kind == WEBP:
+        chunk = data[12:16]
+        if chunk == b"VP8X" and len(data) >= 30:
+            return (
+                int.from_bytes(data[24:27], "little") + 1,
+                int.from_bytes(data[27:30], "little") + 1,
+            )
+        if chunk == b"VP8 " and len(data) >= 30:
+            width, height = struct.unpack("<HH", data[26:30])
+            return width & 0x3FFF, height & 0x3FFF
+        if chunk == b"VP8L" and len(data) >= 25:
+            bits = int.from_bytes(data[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        return None
+    if kind == JPEG:
+        return _jpeg_size(data)
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    position = 2
+    while position + 9 <= len(data):
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # no length
+            position += 2
+            continue
+        length = struct.unpack(">H", data[position + 2 : position + 4])[0]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # start of frame
+            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
+            return width, height
+        position += 2 + length
+    return None
 
 
 def _encoded(image, kind: FileKind) -> bytes:

@@ -60,6 +60,8 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         "region_name": env("AWS_S3_REGION_NAME"),
         "access_key": env("AWS_ACCESS_KEY_ID"),
         "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+        # Signature V4: the one every current S3 service accepts (and it signs the expiry).
+        "signature_version": env("AWS_S3_SIGNATURE_VERSION", "s3v4"),
         "file_overwrite": False,
     }
     STORAGES["default"] = {

@@ -278,9 +278,13 @@ def reencode_image(fileobj, kind: FileKind) -> ContentFile:
     from PIL import Image, ImageOps
 
     max_pixels = conf.get("MAX_IMAGE_PIXELS")
-    declared = declared_size(_read_all(fileobj), kind)
+    data = _read_all(fileobj)
+    declared = declared_size(data, kind)
     if declared and declared[0] * declared[1] > max_pixels:
         raise FileRefused("pixels", declared)
+    if not _complete(data, kind):
+        # Checked here: WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES, which pads a cut image.
+        raise FileRefused("damaged", "the image data ends early")
     fileobj.seek(0)
     try:
         with warnings.catch_warnings():
@@ -300,6 +304,18 @@ def reencode_image(fileobj, kind: FileKind) -> ContentFile:
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, MemoryError) as error:
         raise FileRefused("damaged", f"{type(error).__name__}: {error}") from error
     return ContentFile(output, name="image" + kind.extension)
+
+
+def _complete(data: bytes, kind: FileKind) -> bool:
+    """Whether the file reaches the end its format marks (IEND, EOI, the RIFF length)."""
+    if kind == PNG:
+        return b"IEND" in data
+    if kind == JPEG:
+        scan = data.find(b"\xff\xda")
+        return scan != -1 and data.rfind(b"\xff\xd9") > scan
+    if kind == WEBP:
+        return len(data) >= 8 + int.from_bytes(data[4:8], "little")
+    return True
 
 
 def declared_size(data: bytes, kind: FileKind) -> tuple[int, int] | None:

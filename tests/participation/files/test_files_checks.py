@@ -201,3 +201,13 @@ def test_the_declared_size_is_read_from_the_header_of_each_format(fmt):
     refused = _refusal(huge, name=f"huge.{fmt.lower()}")
     assert refused.reason == "pixels"
     assert "16,000 × 16,000 pixels" in refused.messages[0]
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_a_cut_image_is_refused_even_where_pillow_pads_truncated_images(fmt, monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
+    content = _image(fmt, size=(300, 200))
+    assert _refusal(content[: len(content) * 3 // 4], name="cut").reason == "damaged"
+    assert check_upload(SimpleUploadedFile("ok", content), kinds=ANY, max_bytes=LIMIT)

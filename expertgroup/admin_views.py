@@ -2,7 +2,6 @@
 data (recorded readings), statistics, decisions, letters and members. Review, assignment and
 selection run on the review engine's own pages (Review menu)."""
 
-
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q

@@ -9,6 +9,8 @@ import pytest
 from proof_urls import URLS
 from proof_world import (
     APPLICANT_TEXT,
+    CV_TEXT,
+    EVIDENCE_TEXT,
     EXPERT_TEXT,
     NOMINATION_TEXT,
     ORG_DRAFT_ANSWER,
@@ -65,6 +67,10 @@ EXPECTED = {
     "nominate: start": "L 200 200 200 200 200 200 200 200",
     "nomination: done": "L 404 200 404 404 404 404 404 404",
     "nomination: receipt": "L 404 200 404 404 404 404 404 404",
+    # Private files, served from the private storage by views that check rights.
+    "nomination: evidence file": "404 404 200 404 404 404 404 404 200",
+    # Wagtail admin: everyone but staff is sent to the admin's sign-in (R).
+    "application: CV (secretariat)": "R R R R R R R R 200",
     "jury notes, first category": "L 404 404 404 404 200 404 404 200",
     "jury notes, second category": "L 404 404 404 404 404 200 404 200",
 }
@@ -78,6 +84,8 @@ MAY_SEE = {
     OTHER_ORG_MEMBER_EMAIL: {"member", "org_admin", "editor"},
     EXPERT_TEXT: {"owner", "editor"},
     NOMINATION_TEXT: {"owner", "reviewer_assigned", "editor"},
+    CV_TEXT: {"editor"},
+    EVIDENCE_TEXT: {"owner", "editor"},
 }
 
 

@@ -30,6 +30,14 @@ class AwardAdminView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not review_rules.can_manage(request.user):
             raise PermissionDenied
+        if services.judges_edition(
+            request.user, edition_id=kwargs.get("edition_id"), category_id=kwargs.get("category_id")
+        ):
+            # These pages show every nomination and ranking of the edition: not for a juror.
+            messages.error(
+                request, _("You sit on a jury of this award, so another editor runs its results.")
+            )
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 

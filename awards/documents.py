@@ -8,10 +8,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from participation.documents.registry import BuiltFile, DocumentKind, register
+from participation.documents.registry import BuiltFile, DocumentBuildError, DocumentKind, register
 from participation.files.checks import embeddable_image
 from participation.review import rules as review_rules
 from participation.review import services as review
+from participation.review import visibility
 from participation.review.models import Phase, Review
 
 from . import services
@@ -87,11 +88,24 @@ def clean_booklet_params(params):
         raise ValidationError(_("Unknown category, or it has no jury yet."))
     if not Phase.objects.filter(pk=phase, process_id=found["review_process_id"]).exists():
         raise ValidationError(_("Unknown round."))
-    return {"category": category, "phase": phase, "lang": _lang(params)}
+    cleaned = {"category": category, "phase": phase, "lang": _lang(params)}
+    viewer = visibility.clean_viewer(params)
+    if viewer is not None:  # a juror's own booklet: without the nominations they may not see
+        cleaned["viewer"] = viewer
+    return cleaned
 
 
-def _booklet_nominations(phase):
-    items = list(review.phase_items(phase))
+def _audience(params):
+    """What the booklet may hold: the review engine's answer for its viewer (or the editors)."""
+    phase = Phase.objects.select_related("process").get(pk=params["phase"])
+    return phase, visibility.for_viewer(phase.process, params.get("viewer"))
+
+
+def _booklet_nominations(phase, seen=None):
+    """(item, nomination) pairs of the round, only those ``seen`` (the engine's visibility for
+    the booklet's audience) allows; None: the editors' booklet."""
+    items = review.phase_items(phase)
+    items = list(items if seen is None else seen.filter(items))
     subjects = review.subjects_of(items)
     ids = [subjects[item.pk].pk for item in items if item.pk in subjects]
     nominations = {
@@ -104,7 +118,7 @@ def _booklet_nominations(phase):
 
 
 def booklet_fingerprint(params):
-    phase = Phase.objects.get(pk=params["phase"])
+    phase, seen = _audience(params)
     items = review.phase_items(phase).aggregate(n=Count("pk"), last=Max("updated_at"))
     nominations = Nomination.objects.filter(category_id=params["category"]).aggregate(
         last=Max("updated_at")
@@ -112,7 +126,7 @@ def booklet_fingerprint(params):
     files = NominationFile.objects.filter(nomination__category_id=params["category"]).aggregate(
         n=Count("pk"), last=Max("pk")
     )
-    return [items, nominations, files]
+    return [items, nominations, files, seen.key()]
 
 
 def _embedded_photos(files):
@@ -127,10 +141,16 @@ def build_booklet(params, progress):
     from participation.documents.pdf import render_pdf_document
 
     category = AwardCategory.objects.select_related("page").get(pk=params["category"])
-    phase = Phase.objects.get(pk=params["phase"])
+    phase, seen = _audience(params)
+    if not seen.sees_items:
+        raise DocumentBuildError(_("You are no longer on this jury."))
+    if not seen.identity:
+        raise DocumentBuildError(
+            _("This round is judged blind: read the nominations in your review workspace.")
+        )
     with translation.override(params["lang"]):
         entries = []
-        pairs = _booklet_nominations(phase)
+        pairs = _booklet_nominations(phase, seen)
         for done, (item, nomination) in enumerate(pairs, start=1):
             files = list(nomination.files.all())
             entries.append(
@@ -173,15 +193,22 @@ def build_booklet(params, progress):
     return BuiltFile.pdf(rendered.content, f"jury-booklet-{category.pk}-round-{phase.pk}.pdf")
 
 
-def can_request_booklet(user, params):
-    if review_rules.can_manage(user):
-        return True
+def _process_of(params):
     category = AwardCategory.objects.filter(pk=params.get("category")).first()
-    return bool(category and services.jury_of(category, user))
+    return category.review_process if category else None
+
+
+def can_request_booklet(user, params):
+    """The category's jurors, each their own booklet; editors who are not on that jury."""
+    return visibility.may_use_as(user, _process_of(params), params.get("viewer"))
 
 
 def can_view_booklet(user, document):
     return can_request_booklet(user, document.params)
+
+
+def can_serve_booklet(user, document):
+    return visibility.may_serve(user, _process_of(document.params), document)
 
 
 register(
@@ -193,6 +220,7 @@ register(
         clean_params=clean_booklet_params,
         can_request=can_request_booklet,
         can_view=can_view_booklet,
+        can_serve=can_serve_booklet,
         progress_unit="items",
     )
 )
@@ -281,7 +309,10 @@ def build_report(params, progress):
 
 
 def _editors(user, params_or_document):
-    return review_rules.can_manage(user)
+    params = getattr(params_or_document, "params", params_or_document)
+    return review_rules.can_manage(user) and not services.judges_edition(
+        user, edition_id=params.get("edition")
+    )
 
 
 register(
@@ -293,6 +324,7 @@ register(
         clean_params=clean_report_params,
         can_request=_editors,
         can_view=_editors,
+        can_serve=_editors,
         progress_unit="items",
     )
 )

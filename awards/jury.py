@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from participation.review import rules as review_rules
+from participation.review import visibility
 
 from . import services
 from .forms import NoteForm
@@ -51,7 +52,16 @@ def notes(request, page, category_id):
             "notes": category.deliberation_notes.select_related("author", "phase"),
             "process": process,
             "booklets": [
-                (phase, {"category": category.pk, "phase": phase.pk, "lang": request.LANGUAGE_CODE})
+                (
+                    phase,
+                    {
+                        "category": category.pk,
+                        "phase": phase.pk,
+                        "lang": request.LANGUAGE_CODE,
+                        # a juror's booklet leaves out what they may not see (the engine says)
+                        **visibility.viewer_params(request.user, process),
+                    },
+                )
                 for phase in (process.phases.all() if process else [])
             ],
         },

@@ -6,10 +6,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from participation import limits
 from participation.audit.services import history
 from participation.files.serve import download_name, private_file_response
+from participation.middleware import saving
 from participation.review import rules as review_rules
 from participation.submissions import services as submissions
 from participation.submissions.services import EditConflict, SubmissionError
@@ -17,6 +20,23 @@ from participation.submissions.services import EditConflict, SubmissionError
 from . import services
 from .forms import NominationForm, StartForm
 from .models import Nomination, NominationFile
+
+# The nominee's confirmation request goes to an address the nominator typed: limited per
+# nomination, per nominator and per connection (participation.limits).
+EMAIL_LIMIT_RESEND = gettext_lazy(
+    "No email was sent: a nominee can be asked to confirm only a few times a day, and each "
+    "person may send only a limited number of such emails a day. Please try again tomorrow; "
+    "your nomination is unchanged."
+)
+EMAIL_LIMIT_SUBMIT = gettext_lazy(
+    "Your draft is saved but not submitted yet: submitting emails the nominee, and you have "
+    "sent as many emails to other people's addresses today as we allow. Please submit it "
+    "tomorrow."
+)
+
+
+def _relay_key(nomination) -> str:
+    return f"awards.nomination:{nomination.pk}"
 
 
 def _signed_in(view):
@@ -88,12 +108,13 @@ def edit(request, page, nomination_id):
         remove = request.POST.get("remove_file", "")
         if form.is_valid():
             try:
-                nomination = services.save(
-                    nomination,
-                    request.user,
-                    form.draft_fields(),
-                    _posted_version(request, nomination),
-                )
+                with saving(request):  # a lock or a full disk: the form again, with a message
+                    nomination = services.save(
+                        nomination,
+                        request.user,
+                        form.draft_fields(),
+                        _posted_version(request, nomination),
+                    )
             except EditConflict as error:
                 conflict = error.current
                 messages.error(request, str(error))
@@ -111,12 +132,21 @@ def edit(request, page, nomination_id):
                             messages.error(request, str(error))
                         return redirect(page.route_url("nominate_edit", nomination.pk))
                     if request.POST.get("action") == "submit":
-                        try:
-                            nomination = services.submit(nomination, request.user)
-                        except SubmissionError as error:
-                            messages.error(request, str(error))
+                        relayed = nomination.kind == Nomination.Kind.THIRD_PARTY
+                        if relayed and not limits.allow_relayed_email(
+                            request, _relay_key(nomination), count=False
+                        ):
+                            messages.error(request, EMAIL_LIMIT_SUBMIT)
                         else:
-                            return redirect(page.route_url("nominate_done", nomination.pk))
+                            try:
+                                with saving(request):
+                                    nomination = services.submit(nomination, request.user)
+                            except SubmissionError as error:
+                                messages.error(request, str(error))
+                            else:
+                                if relayed:  # the nominee's confirmation request went out
+                                    limits.allow_relayed_email(request, _relay_key(nomination))
+                                return redirect(page.route_url("nominate_done", nomination.pk))
                     else:
                         messages.success(request, _("Your draft is saved."))
                         return redirect(page.route_url("nominate_edit", nomination.pk))
@@ -153,22 +183,24 @@ def _store_files(request, form, nomination) -> bool:
     data = form.cleaned_data
     if data.get("evidence_file"):
         try:
-            services.add_file(
-                nomination, request.user, NominationFile.Kind.EVIDENCE, data["evidence_file"]
-            )
+            with saving(request):
+                services.add_file(
+                    nomination, request.user, NominationFile.Kind.EVIDENCE, data["evidence_file"]
+                )
         except SubmissionError as error:
             errors["evidence_file"] = str(error)
     if data.get("photo_file"):
         try:
-            services.add_file(
-                nomination,
-                request.user,
-                NominationFile.Kind.PHOTO,
-                data["photo_file"],
-                caption=data.get("photo_caption", ""),
-                credit=data.get("photo_credit", ""),
-                rights_confirmed=data.get("photo_rights", False),
-            )
+            with saving(request):
+                services.add_file(
+                    nomination,
+                    request.user,
+                    NominationFile.Kind.PHOTO,
+                    data["photo_file"],
+                    caption=data.get("photo_caption", ""),
+                    credit=data.get("photo_credit", ""),
+                    rights_confirmed=data.get("photo_rights", False),
+                )
         except SubmissionError as error:
             errors["photo_file"] = str(error)
     if errors:
@@ -234,6 +266,8 @@ def resend(request, page, nomination_id):
         or nomination.declined_at
     ):
         messages.error(request, _("This nomination does not wait for a confirmation."))
+    elif not limits.allow_relayed_email(request, _relay_key(nomination)):
+        messages.error(request, EMAIL_LIMIT_RESEND)
     else:
         services.request_confirmation(nomination, request.user)
         messages.success(

@@ -123,7 +123,7 @@ def start(edition, user, *, category, kind, organisation=None) -> Nomination:
     )
     if kind == Nomination.Kind.SELF:
         # Nominating yourself: you are the contact, and your organisation (if any) the nominee.
-        nomination.contact_name = user.public_name
+        nomination.contact_name = user.chosen_name
         nomination.contact_email = user.email
         if organisation is not None:
             nomination.nominee_name = organisation.name
@@ -427,6 +427,27 @@ def import_nominations(category: AwardCategory, actor=None) -> int:
     """Bring the category's confirmed nominations into its jury process (unconfirmed ones wait)."""
     process = ensure_process(category, actor)
     return review.import_items(process, actor)
+
+
+def judges_edition(user, *, edition_id=None, category_id=None) -> bool:
+    """Whether ``user`` is an active juror of the edition (given, or the category's): the
+    editors' pages and reports of that edition, which show every nomination, are not for them."""
+    from participation.review.models import Reviewer
+
+    if not user.is_authenticated:
+        return False
+    if edition_id is None and category_id is not None:
+        edition_id = (
+            AwardCategory.objects.filter(pk=category_id).values_list("page_id", flat=True).first()
+        )
+    if edition_id is None:
+        return False
+    page = AwardEditionPage.objects.filter(pk=edition_id).first()
+    if page is None:
+        return False
+    return Reviewer.objects.filter(
+        user=user, active=True, process__award_category__page_id=page.submissions_page().pk
+    ).exists()
 
 
 def jury_of(category, user):

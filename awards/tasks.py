@@ -48,14 +48,18 @@ def send_receipt(nomination_id: int) -> None:
 @task()
 def send_confirmation_request(nomination_id: int) -> None:
     """Ask the nominee, at their contact address, to confirm a third party's nomination."""
+    from participation.accounts.models import sender_name
+
     from .models import Nomination
     from .services import confirmation_url_args, show_categories
 
-    nomination = Nomination.objects.select_related("edition", "category", "user").get(
-        pk=nomination_id
-    )
+    nomination = Nomination.objects.select_related(
+        "edition", "category", "user", "organisation"
+    ).get(pk=nomination_id)
     if not nomination.contact_email or not nomination.confirmation_nonce:
         return
+    # Named by the name they chose and the organisation they act for, never by their address.
+    sender = sender_name(nomination.user, nomination.organisation)
     with translation.override(nomination.language or settings.LANGUAGE_CODE):
         # The link opens the edition in the nominee's language when translated: the token is
         # checked against the original edition whichever translation serves it.
@@ -67,7 +71,7 @@ def send_confirmation_request(nomination_id: int) -> None:
         }
         body = render_to_string(
             "awards/email/confirm_request.txt",
-            {"nomination": nomination, "edition": edition, "url": url},
+            {"nomination": nomination, "edition": edition, "url": url, "sender": sender},
         )
     send_mail(subject, body, None, [nomination.contact_email])
 

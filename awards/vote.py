@@ -6,13 +6,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from participation import ratelimit
+from participation import limits
 
 from . import services
 from .forms import VoteForm
 from .models import AudienceVote
-
-VOTES_PER_HOUR = 20  # attempts per connection: families and libraries share one address
 
 
 def vote(request, page):
@@ -34,7 +32,7 @@ def vote(request, page):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not ratelimit.hit(request, "awards-vote", VOTES_PER_HOUR, 3600):
+        if not limits.allow(request, limits.AUDIENCE_VOTE):
             messages.error(
                 request, _("Too many attempts from your connection. Please try again later.")
             )

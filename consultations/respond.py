@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 from wagtail.models import PageViewRestriction
 
-from participation import ratelimit
+from participation import limits
 from participation.accounts.languages import language_choices
 from participation.audit.services import history, record
 from participation.files.storage import private_storage
 from participation.i18n import display_page
+from participation.middleware import saving
 from participation.organisations.forms import OrganisationOfUserField
 from participation.organisations.services import organisations_of
 from participation.questionnaire import engine
@@ -107,7 +108,6 @@ def _live_responses(page, request):
 
 
 SESSION_KEYS = "consultation_access_keys"
-ANONYMOUS_STARTS_PER_HOUR = 20
 
 
 def _respondent(request, response_id):
@@ -123,7 +123,7 @@ def _anonymous_allowed(request, page) -> bool:
 
 
 def _start_anonymous(request, page, form):
-    if not ratelimit.hit(request, "consultation-anonymous-start", ANONYMOUS_STARTS_PER_HOUR, 3600):
+    if not limits.allow(request, limits.ANONYMOUS_ANSWER):
         messages.error(
             request,
             _("Too many answers were started from your connection. Please try again later."),
@@ -155,6 +155,7 @@ def start(request, page):
         },
     )
     existing = list(_live_responses(page, request))
+    status = 200
     if request.method == "POST":
         if not page.is_open:
             messages.error(request, _("This consultation is not open for answers."))
@@ -162,6 +163,7 @@ def start(request, page):
             response = _start_anonymous(request, page, form)
             if response is not None:
                 return redirect(_url(page, request, "respond_step", response.pk, 0))
+            status = 429
         elif form.is_valid():
             organisation = form.cleaned_data["organisation"]
             try:
@@ -190,6 +192,7 @@ def start(request, page):
         request,
         "consultations/respond_start.html",
         {"page": page, "form": form, "existing": existing},
+        status=status,
     )
 
 
@@ -284,18 +287,22 @@ def step(request, page, response, respondent, step):
         )
         version = _posted_version(request, response)
         if form.is_valid():
-            answers = engine.save_step(
-                questionnaire, response.answers, form, store_file=partial(_store_file, response)
-            )
             try:
-                response = services.save_draft(
-                    response,
-                    respondent,
-                    answers,
-                    expected_version=version,
-                    # Labels for editors: the original's (same block ids as a translation's).
-                    questionnaire_snapshot=snapshot(_source_questionnaire(page, questionnaire)),
-                )
+                with saving(request):  # a lock or a full disk: the form again, with a message
+                    answers = engine.save_step(
+                        questionnaire,
+                        response.answers,
+                        form,
+                        store_file=partial(_store_file, response),
+                    )
+                    response = services.save_draft(
+                        response,
+                        respondent,
+                        answers,
+                        expected_version=version,
+                        # Editors' labels: the original's (same block ids as a translation's).
+                        questionnaire_snapshot=snapshot(_source_questionnaire(page, questionnaire)),
+                    )
             except EditConflict as error:
                 if _is_autosave(request):
                     return JsonResponse({"saved": False, "conflict": True}, status=409)
@@ -392,9 +399,10 @@ def review(request, page, response, respondent, questionnaire=None):
             messages.error(request, _("Some required questions are not answered yet."))
         elif publication_form.is_valid():
             try:
-                response = consultation_services.submit_response(
-                    response, respondent, **publication_form.cleaned_data
-                )
+                with saving(request):
+                    response = consultation_services.submit_response(
+                        response, respondent, **publication_form.cleaned_data
+                    )
             except SubmissionError as error:
                 messages.error(request, str(error))
                 response.refresh_from_db()  # show what is stored now

@@ -147,3 +147,15 @@ def consultation_figures(theme):
             group,
         ),
     ]
+
+
+@hooks.register("register_periodic_jobs")
+def consultation_periodic_jobs():
+    from datetime import timedelta
+
+    from participation.operations.periodic import PeriodicJob
+
+    return [
+        PeriodicJob("send_deadline_reminders", timedelta(hours=1)),
+        PeriodicJob("erase_expired_personal_data", timedelta(days=1)),
+    ]

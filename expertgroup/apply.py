@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from participation.files.storage import private_storage
+from participation.middleware import saving
 from participation.questionnaire import engine
 from participation.questionnaire.export import snapshot
 from participation.questionnaire.structure import parse
@@ -92,14 +93,15 @@ def details(request, page, application):
         version = _posted_version(request)
         if form.is_valid():
             try:
-                application = services.save_details(
-                    application,
-                    request.user,
-                    fields=form.model_fields(),
-                    expertise=form.cleaned_data["expertise"],
-                    sensitive=form.sensitive_fields(),
-                    expected_version=version,
-                )
+                with saving(request):  # a lock or a full disk: the form again, with a message
+                    application = services.save_details(
+                        application,
+                        request.user,
+                        fields=form.model_fields(),
+                        expertise=form.cleaned_data["expertise"],
+                        sensitive=form.sensitive_fields(),
+                        expected_version=version,
+                    )
             except EditConflict as error:
                 conflict = str(error)
                 version = error.current.version
@@ -154,25 +156,26 @@ def step(request, page, application, step):
         )
         version = _posted_version(request)
         if form.is_valid():
-            answers = engine.save_step(
-                questionnaire,
-                application.answers,
-                form,
-                store_file=partial(_store_file, application),
-            )
             try:
-                application = services.submissions.save_draft(
-                    application,
-                    request.user,
-                    answers,
-                    expected_version=version,
-                    # Editors' labels: the original's questions (same block ids).
-                    questionnaire_snapshot=snapshot(
-                        questionnaire
-                        if application.call_id == page.pk
-                        else parse(application.call.questionnaire)
-                    ),
-                )
+                with saving(request):
+                    answers = engine.save_step(
+                        questionnaire,
+                        application.answers,
+                        form,
+                        store_file=partial(_store_file, application),
+                    )
+                    application = services.submissions.save_draft(
+                        application,
+                        request.user,
+                        answers,
+                        expected_version=version,
+                        # Editors' labels: the original's questions (same block ids).
+                        questionnaire_snapshot=snapshot(
+                            questionnaire
+                            if application.call_id == page.pk
+                            else parse(application.call.questionnaire)
+                        ),
+                    )
             except SubmissionError as error:
                 messages.error(request, str(error))
             else:
@@ -209,7 +212,8 @@ def review(request, page, application):
     missing = services.missing_for_submission(application, page) if application.is_draft else []
     if request.method == "POST" and application.is_draft:
         try:
-            application = services.submit_application(application, request.user)
+            with saving(request):
+                application = services.submit_application(application, request.user)
         except SubmissionError as error:
             messages.error(request, str(error))
         else:

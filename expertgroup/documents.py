@@ -7,7 +7,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from participation.documents.registry import BuiltFile, DocumentKind, register
+from participation.documents.registry import BuiltFile, DocumentBuildError, DocumentKind, register
+from participation.review import visibility
 
 from . import rules
 from .models import Application, ExpertCallPage
@@ -76,11 +77,21 @@ def clean_dossier_params(params):
     if not page.review_process_id:
         raise ValidationError(_("This call has no review process yet."))
     lang = str(params.get("lang") or "en")[:10]
-    return {"call": page.pk, "lang": lang if lang.replace("-", "").isalpha() else "en"}
+    cleaned = {"call": page.pk, "lang": lang if lang.replace("-", "").isalpha() else "en"}
+    viewer = visibility.clean_viewer(params)
+    if viewer is not None:  # a committee member's own copy: without their conflicts
+        cleaned["viewer"] = viewer
+    return cleaned
 
 
-def shortlist(page):
-    """Items still in the running in the process's latest phase that has items."""
+def _audience(page, params):
+    """What the dossier may hold: the review engine's answer for its viewer (or the editors)."""
+    return visibility.for_viewer(page.review_process, params.get("viewer"))
+
+
+def shortlist(page, seen=None):
+    """Items still in the running in the process's latest phase that has items; with ``seen``
+    (the engine's visibility), only those its person may see."""
     from participation.review.models import ReviewItem
 
     items = (
@@ -92,7 +103,8 @@ def shortlist(page):
     if not items:
         return []
     top = items[0].phase.position if items[0].phase_id else None
-    return [i for i in items if (i.phase.position if i.phase_id else None) == top]
+    items = [i for i in items if (i.phase.position if i.phase_id else None) == top]
+    return items if seen is None else seen.filter(items)
 
 
 def dossier_fingerprint(params) -> str:
@@ -100,8 +112,9 @@ def dossier_fingerprint(params) -> str:
 
     page = _page(params)
     latest = Application.objects.filter(call=page).aggregate(n=Count("pk"), last=Max("updated_at"))
-    items = [(i.pk, i.status, i.phase_id) for i in shortlist(page)]
-    return f"{latest['n']}:{latest['last']}:{items}"
+    seen = _audience(page, params)
+    items = [(i.pk, i.status, i.phase_id) for i in shortlist(page, seen)]
+    return f"{latest['n']}:{latest['last']}:{items}:{seen.key()}"
 
 
 def build_dossier(params, progress):
@@ -111,8 +124,11 @@ def build_dossier(params, progress):
     from participation.review.services import item_view
 
     page = _page(params)
+    seen = _audience(page, params)
+    if not seen.sees_items:
+        raise DocumentBuildError(_("You are no longer on this call's committee."))
     with translation.override(params["lang"]):
-        items = shortlist(page)
+        items = shortlist(page, seen)
         entries = []
         for number, item in enumerate(items, start=1):
             entries.append({"id": f"item-{item.number}", "view": item_view(item)})
@@ -136,21 +152,48 @@ def build_dossier(params, progress):
 
 
 def can_request_dossier(user, params):
-    page = ExpertCallPage.objects.filter(pk=params["call"]).first()
-    return page is not None and rules.can_manage_call(user, page)
+    """Each committee member their own copy (``viewer``: their reviewer id); the editors in
+    charge (who are not on the committee) any."""
+    page = ExpertCallPage.objects.filter(pk=params.get("call")).first()
+    if page is None or not page.review_process_id:
+        return False
+    reviewer = visibility.active_reviewer(user, page.review_process_id)
+    if reviewer is not None:
+        return params.get("viewer") == reviewer.pk
+    return rules.can_manage_call(user, page)
 
 
 def can_view_dossier(user, document):
-    """The committee (active reviewers of the call's process) and the editors in charge."""
-    page = ExpertCallPage.objects.filter(pk=document.params.get("call")).first()
-    if page is None:
+    return can_request_dossier(user, document.params)
+
+
+def can_serve_dossier(user, document):
+    """A member's copy only while it still matches what they may see (a conflict declared
+    since: they ask again and get one without that application)."""
+    if not can_request_dossier(user, document.params):
         return False
-    if rules.can_manage_call(user, page):
-        return True
-    return bool(
-        page.review_process_id
-        and page.review_process.reviewers.filter(user=user, active=True).exists()
-    )
+    page = ExpertCallPage.objects.filter(pk=document.params.get("call")).first()
+    if document.params.get("viewer") is None or not rules.reviews_call(user, page):
+        return True  # the editors' copy, or an editor reading a member's copy
+    from participation.documents.registry import get
+
+    return document.fingerprint == get(DOSSIER).compute_fingerprint(document.params)
+
+
+def committee_documents(page, user):
+    """(label, kind, params) of the documents a committee member may ask for."""
+    if not page.review_process_id:
+        return []
+    params = visibility.viewer_params(user, page.review_process_id)
+    if not params:
+        return []
+    return [
+        (
+            _("Dossier of the shortlist (PDF)"),
+            DOSSIER,
+            {"call": page.pk, "lang": translation.get_language() or "en", **params},
+        )
+    ]
 
 
 def register_kinds():
@@ -163,6 +206,7 @@ def register_kinds():
             clean_params=clean_dossier_params,
             can_request=can_request_dossier,
             can_view=can_view_dossier,
+            can_serve=can_serve_dossier,
             progress_unit="items",
             version="1",
         )

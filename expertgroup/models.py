@@ -179,6 +179,22 @@ class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMix
     def criteria(self):
         return list(self.eligibility_criteria.all())
 
+    def review_documents(self, user):
+        """For the review workspace: what a committee member may ask for (their own copy of
+        the dossier, without their conflicts)."""
+        from .documents import committee_documents
+
+        return committee_documents(self, user)
+
+    def review_special_category_permission(self, user) -> str:
+        """For the review engine: the permission by which ``user`` may open applicants'
+        special-category data (staff holding it, whichever call they edit), or ""."""
+        from .rules import SENSITIVE_PERMISSION
+
+        if user.is_active and user.is_staff and user.has_perm(SENSITIVE_PERMISSION):
+            return str(_("Can see applicants' special-category data"))
+        return ""
+
     def review_subjects(self, process):
         """Applications the review engine imports: submitted and found eligible."""
         return (

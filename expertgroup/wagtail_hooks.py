@@ -167,3 +167,12 @@ def erase_applications(user):
 
     for application in Application.objects.filter(user=user):
         erase_application(application)
+
+
+@hooks.register("register_periodic_jobs")
+def expertgroup_periodic_jobs():
+    from datetime import timedelta
+
+    from participation.operations.periodic import PeriodicJob
+
+    return [PeriodicJob("erase_expertgroup_data", timedelta(days=1))]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -33,5 +34,27 @@ class User(AbstractUser):
         return self.public_name
 
     @property
+    def chosen_name(self) -> str:
+        """The name the person gave (display name, else first and last name), or ""."""
+        return (self.display_name or self.get_full_name()).strip()
+
+    @property
     def public_name(self) -> str:
-        return self.display_name or self.get_full_name() or self.email.split("@")[0]
+        # Never any part of the email address: it is private, and a name made from it would
+        # tell its owner's address to whoever reads the page or the email.
+        return self.chosen_name or gettext("Participant %(number)s") % {"number": self.pk}
+
+
+def sender_name(user, organisation=None) -> str:
+    """How an email sent on someone's behalf names them: their chosen name and/or the
+    organisation they act for; "" when they gave neither (the email then names no one)."""
+    name = user.chosen_name if user is not None else ""
+    if organisation is not None:
+        return f"{name} ({organisation.name})" if name else organisation.name
+    return name
+
+
+def user_display(user) -> str:
+    """allauth's ACCOUNT_USER_DISPLAY: the public name, never the username (made from the
+    address's local part)."""
+    return getattr(user, "public_name", "")

@@ -9,7 +9,8 @@ MFA_REQUIRED_HOOK = "participation_mfa_required"
 def must_use_mfa(user) -> bool:
     """Staff, editors, committee and jury members must protect their account with TOTP.
 
-    Plugins add their own reasons (e.g. being a reviewer of an open call) with the
+    Plugins add their own reasons (e.g. being a reviewer of a process, whatever the state of
+    its phases: a closed phase's items can still be read) with the
     `participation_mfa_required` hook: a function taking a user and returning a bool.
     """
     if not user.is_authenticated:

@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from participation.middleware import SaveFailed, saving
+
 from .forms import DeleteAccountForm, ProfileForm
 from .languages import language_name
 from .services import delete_account, deletion_blockers, personal_data
@@ -21,11 +23,16 @@ from .services import delete_account, deletion_blockers, personal_data
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        messages.success(request, _("Your profile has been saved."))
-        # Show the saved profile in the language just chosen.
-        with translation.override(user.preferred_language or translation.get_language()):
-            return redirect(reverse("accounts:profile"))
+        try:
+            with saving(request):  # a lock or a full disk: the form again, with a message
+                user = form.save()
+        except SaveFailed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            # Show the saved profile in the language just chosen.
+            with translation.override(user.preferred_language or translation.get_language()):
+                return redirect(reverse("accounts:profile"))
     spoken = [language_name(code) for code in request.user.languages_spoken]
     return render(
         request,

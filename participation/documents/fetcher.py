@@ -29,7 +29,7 @@ from . import conf
 
 logger = logging.getLogger("participation.documents")
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONTS_DIR = Path(__file__).resolve().parent / "static" / "documents" / "fonts"
 APP_STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 mimetypes.add_type("font/ttf", ".ttf")

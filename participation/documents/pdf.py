@@ -30,7 +30,7 @@ from .fetcher import LocalOnlyURLFetcher
 logger = logging.getLogger("participation.documents")
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "documents" / "print.css"
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONTS_DIR = Path(__file__).resolve().parent / "static" / "documents" / "fonts"
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "prs", "dv", "yi", "sd", "ug"}
 
 _lock = threading.RLock()

@@ -95,6 +95,10 @@ class DocumentKind:
     clean_params: Callable[[dict], dict] = default_clean_params
     can_request: Callable[[Any, dict], bool] = _staff_only
     can_view: Callable[[Any, Any], bool] = _nobody_else
+    # Asked of everyone, the requester and superusers included, before a stored document is
+    # shown or served: False when what it holds is no longer theirs to see (a review item they
+    # have since declared a conflict with). None: no such check.
+    can_serve: Callable[[Any, Any], bool] | None = None
     progress_unit: str = "items"
     version: str = "1"
     extra: dict = field(default_factory=dict, compare=False)

@@ -68,14 +68,19 @@ class Progress:
 
 
 def can_access(user, document: GeneratedDocument) -> bool:
-    """The requester, a superuser, or whoever the kind's ``can_view`` lets in."""
+    """The requester, a superuser, or whoever the kind's ``can_view`` lets in; never someone
+    the kind's ``can_serve`` refuses."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if document.requested_by_id == user.pk or user.is_superuser:
-        return True
     try:
         kind = registry.get(document.kind)
     except UnknownKind:
+        kind = None
+    if kind is not None and kind.can_serve is not None and not kind.can_serve(user, document):
+        return False
+    if document.requested_by_id == user.pk or user.is_superuser:
+        return True
+    if kind is None:
         return False
     return bool(kind.can_view(user, document))
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from participation import limits
 from participation.text import clean_query
 
 from . import services
@@ -88,7 +89,7 @@ def edit(request, slug):
 
 
 @login_required
-def members(request, slug, invite_form=None):
+def members(request, slug, invite_form=None, status=200):
     organisation, membership = _own_organisation(request, slug)
     context = {
         "organisation": organisation,
@@ -103,7 +104,7 @@ def members(request, slug, invite_form=None):
             accepted_at__isnull=True, revoked_at__isnull=True
         )
         context["member_actions"] = MemberActionForm.ACTIONS
-    return render(request, "organisations/members.html", context)
+    return render(request, "organisations/members.html", context, status=status)
 
 
 @login_required
@@ -114,11 +115,25 @@ def invite(request, slug):
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
         return members(request, slug, invite_form=form)
+    # The invitation goes to an address the inviter typed: limited per organisation and
+    # address, per inviter and per connection (participation.limits).
+    about = f"organisations.invitation:{organisation.pk}:{form.cleaned_data['email'].lower()}"
+    if not limits.allow_relayed_email(request, about, count=False):
+        form.add_error(
+            "email",
+            _(
+                "No invitation was sent: an address can be invited only a few times a day, and "
+                "each person may send only a limited number of such emails a day. Please try "
+                "again tomorrow."
+            ),
+        )
+        return members(request, slug, invite_form=form, status=429)
     try:
         invitation = services.invite(organisation, request.user, **form.cleaned_data)
     except OrganisationError as error:
         form.add_error("email", str(error))
         return members(request, slug, invite_form=form)
+    limits.allow_relayed_email(request, about)
     messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
     return redirect("organisations:members", slug=slug)
 

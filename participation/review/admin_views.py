@@ -20,7 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from participation.audit.services import history
 from participation.text import clean_query
 
-from . import exports, rules, services
+from . import exports, rules, services, visibility
 from .forms import (
     AddReviewerForm,
     AssignmentRunForm,
@@ -62,6 +62,17 @@ class ReviewAdminView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         if "pk" in kwargs:
             self.process = get_object_or_404(ReviewProcess, pk=kwargs["pk"])
+            if not visibility.manages(request.user, self.process):
+                # Its pages show every item with names: not for one of its own reviewers.
+                messages.error(
+                    request,
+                    _(
+                        "You are a reviewer of “%(process)s”, so you cannot use its editors' "
+                        "pages; another editor runs it."
+                    )
+                    % {"process": self.process.name},
+                )
+                raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -105,10 +116,14 @@ class IndexView(ReviewAdminView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["processes"] = ReviewProcess.objects.annotate(
-            item_count=Count("items", distinct=True),
-            reviewer_count=Count("reviewers", filter=Q(reviewers__active=True), distinct=True),
-        ).prefetch_related("phases")
+        context["processes"] = (
+            ReviewProcess.objects.exclude(pk__in=visibility.reviewed_processes(self.request.user))
+            .annotate(
+                item_count=Count("items", distinct=True),
+                reviewer_count=Count("reviewers", filter=Q(reviewers__active=True), distinct=True),
+            )
+            .prefetch_related("phases")
+        )
         return context
 
 
@@ -705,6 +720,8 @@ def score_sheet(request, pk, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
     process = get_object_or_404(ReviewProcess, pk=pk)
+    if not visibility.manages(request.user, process):
+        raise PermissionDenied
     phase = None
     if request.GET.get("phase", "").isdigit():
         phase = get_object_or_404(Phase, pk=int(request.GET["phase"]), process=process)

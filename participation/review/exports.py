@@ -14,7 +14,7 @@ from participation.documents.registry import BuiltFile, DocumentKind, register
 from participation.documents.spreadsheets import Column, csv_response, iter_csv, write_xlsx
 from participation.documents.spreadsheets import xlsx_response as _xlsx_response
 
-from . import rules
+from . import visibility
 from .models import Phase, Review, ReviewProcess
 from .services import review_total
 
@@ -146,12 +146,17 @@ def build(params, progress):
     return BuiltFile(filename=_filename(process, phase, fmt), content_type=content_type, path=path)
 
 
+def _process(params):
+    return ReviewProcess.objects.filter(pk=params.get("process")).first()
+
+
 def can_request(user, params):
-    return rules.can_manage(user)
+    """Editors who do not review this process (it shows every item and every reviewer)."""
+    return visibility.manages(user, _process(params))
 
 
 def can_view(user, document):
-    return rules.can_manage(user)
+    return can_request(user, document.params)
 
 
 SCORE_SHEET = register(
@@ -163,6 +168,7 @@ SCORE_SHEET = register(
         clean_params=clean_params,
         can_request=can_request,
         can_view=can_view,
+        can_serve=can_view,
         progress_unit="items",
     )
 )

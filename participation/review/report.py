@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from participation.documents.charts import bar_chart
 from participation.documents.registry import BuiltFile, DocumentKind, register
 
-from . import algorithms, rules, services
+from . import algorithms, services, visibility
 from .models import (
     Assignment,
     ConflictDeclaration,
@@ -562,12 +562,17 @@ def build(params, progress):
     return BuiltFile.pdf(rendered.content, filename)
 
 
+def _process(params):
+    return ReviewProcess.objects.filter(pk=params.get("process")).first()
+
+
 def can_request(user, params):
-    return rules.can_manage(user)
+    """Editors who do not review this process (it shows every item and every reviewer)."""
+    return visibility.manages(user, _process(params))
 
 
 def can_view(user, document):
-    return rules.can_manage(user)
+    return can_request(user, document.params)
 
 
 COMMITTEE_REPORT = register(
@@ -579,6 +584,7 @@ COMMITTEE_REPORT = register(
         clean_params=clean_params,
         can_request=can_request,
         can_view=can_view,
+        can_serve=can_view,
         progress_unit="items",
         version="1",
     )

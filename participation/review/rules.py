@@ -16,19 +16,13 @@ def can_manage(user) -> bool:
     )
 
 
-def open_phase_reviewers(now=None):
-    now = now or timezone.now()
-    return Reviewer.objects.filter(
-        active=True, process__phases__opens_at__lte=now, process__phases__closes_at__gt=now
-    )
-
-
 def reviewer_must_use_mfa(user) -> bool:
-    """Being a reviewer of a process with an open phase makes two-factor authentication
-    mandatory (registered on the ``participation_mfa_required`` hook)."""
+    """Being an active reviewer of any process makes two-factor authentication mandatory
+    (registered on the ``participation_mfa_required`` hook): a reviewer reads items, booklets
+    and dossiers whether a phase is open, not open yet or closed."""
     if not user.is_authenticated:
         return False
-    return open_phase_reviewers().filter(user=user).exists()
+    return Reviewer.objects.filter(user=user, active=True).exists()
 
 
 def reviews_in_progress(user):

@@ -182,6 +182,9 @@ def phase_items(phase: Phase):
 def add_reviewer(
     process, user, actor=None, *, role=Reviewer.Role.MEMBER, expertise=(), languages=None
 ) -> Reviewer:
+    from .visibility import refuse_reviewer_who_sees_special_category
+
+    refuse_reviewer_who_sees_special_category(process, user)
     languages = list(languages) if languages is not None else list(user.languages_spoken or [])
     reviewer = Reviewer.objects.select_for_update().filter(process=process, user=user).first()
     if reviewer is not None and reviewer.active:
@@ -1236,10 +1239,11 @@ def results_for_reviewer(phase: Phase, reviewer: Reviewer) -> PhaseResults | Non
     conflict with are withheld, and nothing identifying is added to the neutral labels."""
     if not phase.results_visible_to_reviewers:
         return None
+    from .visibility import for_viewer
+
     results = phase_results(phase, n_resamples=50)
-    blocked = conflict_map(phase.process, reviewer_ids=[reviewer.pk]).blocked
-    withheld = {item_id for item_id, _reviewer in blocked}
-    results.rows = [row for row in results.rows if row.item.pk not in withheld]
+    seen = for_viewer(phase.process, reviewer.pk)
+    results.rows = [row for row in results.rows if seen.may_see(row.item)]
     results.excluded = []
     results.reviewer_names = {}
     return results

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import services, visibility
 from .forms import ConflictForm, ReviewForm
 from .models import Phase
 from .services import (
@@ -31,7 +31,8 @@ def _refused(request, error: ReviewError):
 @never_cache
 def workspace(request):
     phases = services.workspace(request.user)
-    return render(request, "review/workspace.html", {"phases": phases})
+    documents = visibility.reviewer_documents(request.user)
+    return render(request, "review/workspace.html", {"phases": phases, "documents": documents})
 
 
 def _review_form(request, access, data=None, submitting=False, version=None):

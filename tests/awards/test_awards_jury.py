@@ -184,10 +184,14 @@ def test_jurors_request_their_category_booklet_only(client, juried):
     client.force_login(juried.jurors[0])
     page = client.get(juried.edition.route_url("jury_notes", juried.first.pk)).content.decode()
     assert "Jury booklets" in page and url in page
-    response = client.post(url, {"category": juried.first.pk, "phase": phase.pk})
+    own = {"category": juried.first.pk, "phase": phase.pk, "viewer": juried.reviewers[0].pk}
+    assert f'name="viewer" value="{juried.reviewers[0].pk}"' in page
+    response = client.post(url, own)
     assert response.status_code == 302
     assert GeneratedDocument.objects.filter(kind="awards.jury_booklet").count() == 1
     client.force_login(juried.jurors[2])  # the other category's juror
     response = client.post(url, {"category": juried.first.pk, "phase": phase.pk})
+    assert response.status_code in (403, 404)
+    response = client.post(url, own)
     assert response.status_code in (403, 404)
     assert GeneratedDocument.objects.filter(kind="awards.jury_booklet").count() == 1

@@ -158,13 +158,28 @@ def test_vote_after_the_close_is_refused_and_results_show(client, voting, decide
 
 def test_vote_is_rate_limited(client, voting, decided, make_user, settings):
     client.force_login(make_user("voter@example.org"))
-    from awards import vote
-
     statuses = [
         client.post(voting.route_url("vote"), {"nomination": "x"}).status_code
-        for _ in range(vote.VOTES_PER_HOUR + 1)
+        for _ in range(21)  # PARTICIPATION_RATE_LIMITS: 20 an hour per client address
     ]
     assert statuses[-1] == 429
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_vote_limit_is_per_real_client(client, voting, decided, make_user, settings, proxies):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    client.force_login(make_user("voter@example.org"))
+
+    def post(real, fake):
+        if proxies:
+            headers = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": f"{fake}, {real}"}
+        else:
+            headers = {"REMOTE_ADDR": real, "HTTP_X_FORWARDED_FOR": fake}
+        return client.post(voting.route_url("vote"), {"nomination": "x"}, **headers).status_code
+
+    statuses = [post("203.0.113.7", f"192.0.2.{i}") for i in range(21)]
+    assert statuses == [400] * 20 + [429]  # forged entries never reset the count
+    assert post("198.51.100.5", "192.0.2.1") == 400  # another client: counted apart
 
 
 def test_documents_build(edition, decided, editor):

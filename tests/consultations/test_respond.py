@@ -272,6 +272,32 @@ def test_anonymous_robots_fill_the_trap_and_are_rate_limited(client, consultatio
     assert Response.objects.count() == 20
 
 
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_anonymous_answer_limit_is_per_real_client(client, consultation, settings, proxies):
+    """Forged X-Forwarded-For entries do not reset the limit: behind one proxy the address
+    the proxy appended counts; with no proxy trusted the header is ignored."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    ConsultationPage.objects.filter(pk=consultation.pk).update(allow_anonymous=True)
+    consultation.refresh_from_db()
+
+    def post(real, fake):
+        if proxies:
+            headers = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": f"{fake}, {real}"}
+        else:
+            headers = {"REMOTE_ADDR": real, "HTTP_X_FORWARDED_FOR": fake}
+        return client.post(url(consultation, "respond_start"), {"language": "en"}, **headers)
+
+    for i in range(20):
+        post("203.0.113.7", f"192.0.2.{i}")
+    assert Response.objects.count() == 20
+    limited = post("203.0.113.7", "192.0.2.99")
+    assert limited.status_code == 429
+    assert "Too many answers were started from your connection" in limited.content.decode()
+    assert Response.objects.count() == 20
+    assert post("198.51.100.5", "192.0.2.1").status_code == 302  # another client is not limited
+    assert Response.objects.count() == 21
+
+
 def test_change_a_submitted_answer_until_the_deadline(client, consultation, user):
     from consultations.models import ResponseFact
 

@@ -6,7 +6,7 @@ import time
 import pytest
 from wagtail.models import Locale
 
-from expertgroup import demo
+from expertgroup import demo, rules
 from expertgroup.models import Application, Decision, ExpertCallPage, LetterTemplate
 from participation.review.models import Review, Reviewer
 
@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_builds_a_completed_call_fast_and_idempotently(
     home_page, make_user, client, django_assert_max_num_queries
 ):
-    make_user("editor@example.org", is_staff=True, is_superuser=True, display_name="Elena Editor")
+    editor = make_user(
+        "editor@example.org", is_staff=True, is_superuser=True, display_name="Elena Editor"
+    )
     amina = make_user("amina@example.org", display_name="Amina Yusuf", country="DE")
     Locale.objects.get_or_create(language_code="fr")
     started = time.monotonic()
@@ -27,6 +29,9 @@ def test_demo_builds_a_completed_call_fast_and_idempotently(
     assert ExpertCallPage.objects.get(slug="expert-group-2027").is_open
     assert Application.objects.filter(call=done).count() == 396
     assert Reviewer.objects.filter(process=done.review_process).count() == 9
+    # The editor runs the call and may open special-category data: never on its committee.
+    assert not Reviewer.objects.filter(process=done.review_process, user=editor).exists()
+    assert rules.can_view_sensitive(editor, done)
     assert Review.objects.filter(assignment__phase__process=done.review_process).count() > 1000
     assert Application.objects.filter(call=done, decision=Decision.SELECTED).count() == 24
     assert Application.objects.filter(call=done, decision=Decision.RESERVE).exists()

@@ -165,12 +165,22 @@ def test_sensitive_dossier_permissions(client, selection_world, make_user):
     outsider = make_user("outsider@example.org")
     from participation.documents.services import can_access
 
-    assert can_access(reviewer, document)
+    # The editors' copy holds every shortlisted application, a member's conflicts included:
+    # a member asks for their own copy instead (issue 16.1).
+    assert not can_access(reviewer, document)
     assert not can_access(outsider, document)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         request_document("expertgroup.dossier", {"call": str(world.call.pk)}, reviewer)
+    own = request_document(
+        "expertgroup.dossier",
+        {"call": str(world.call.pk), "viewer": str(world.reviewers[0].pk)},
+        reviewer,
+    )
+    assert can_access(reviewer, own) and not can_access(world.reviewers[1].user, own)
+    with pytest.raises(PermissionDenied):
+        request_document("expertgroup.dossier", {"call": str(world.call.pk)}, outsider)
 
 
 def test_sensitive_erased_on_the_retention_date(call, make_user, make_application):

@@ -92,7 +92,8 @@ def test_not_found_uses_the_site_layout(client, home_page):
     assert 'class="skip-link"' in response.content.decode()
 
 
-def test_load_demo_is_idempotent(client):
+def test_load_demo_is_idempotent(client, settings):
+    settings.DEBUG = True  # the demo with the README's accounts (make run)
     call_command("load_demo", verbosity=0)
     counts = (Page.objects.count(), Organisation.objects.count(), Membership.objects.count())
     call_command("load_demo", verbosity=0)
@@ -125,6 +126,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "participation.example.eu",
     "DATABASE_URL": "postgres://participation:secret@db.example.eu:5432/participation",
     "REDIS_URL": "redis://cache.example.eu:6379/0",
+    "EMAIL_HOST": "smtp.example.eu",
 }
 
 

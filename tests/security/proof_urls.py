@@ -266,4 +266,82 @@ URLS = [
         lambda w: _on(w.edition, "jury_notes", w.second_category.pk),
         None,
     ),
+    # issue 16.1/16.2: what review items a reviewer reaches through documents and the admin
+    (
+        "awards",
+        "jury booklet, editors' copy",
+        "GET",
+        lambda w: _download(w.booklets["editors"]),
+        None,
+    ),
+    (
+        "awards",
+        "jury booklet, conflicted juror's copy from before the conflict",
+        "GET",
+        lambda w: _download(w.booklets["conflicted"]),
+        None,
+    ),
+    (
+        "awards",
+        "jury booklet, ask for the editors' copy",
+        "POST",
+        lambda w: reverse("documents:request", args=["awards.jury_booklet"]),
+        lambda w: {"category": w.first_category.pk, "phase": w.booklets["editors"].params["phase"]},
+    ),
+    (
+        "awards",
+        "jury booklet, ask for the conflicted juror's copy",
+        "POST",
+        lambda w: reverse("documents:request", args=["awards.jury_booklet"]),
+        lambda w: w.booklets["conflicted"].params,
+    ),
+    (
+        "expertgroup",
+        "dossier, editors' copy",
+        "GET",
+        lambda w: _download(w.dossier),
+        None,
+    ),
+    (
+        "expertgroup",
+        "dossier, ask for the conflicted member's copy",
+        "POST",
+        lambda w: reverse("documents:request", args=["expertgroup.dossier"]),
+        lambda w: {"call": w.call.pk, "viewer": w.committee["reviewer_conflicted"].pk},
+    ),
+    (
+        "expertgroup",
+        "admin: applications",
+        "GET",
+        lambda w: reverse("expertgroup_admin:call", args=[w.call.pk]),
+        None,
+    ),
+    (
+        "expertgroup",
+        "admin: application",
+        "GET",
+        lambda w: reverse("expertgroup_admin:application", args=[w.call.pk, w.application.pk]),
+        None,
+    ),
+    (
+        "expertgroup",
+        "admin: special-category data",
+        "GET",
+        lambda w: reverse("expertgroup_admin:sensitive", args=[w.call.pk, w.application.pk]),
+        None,
+    ),
+    (
+        "expertgroup",
+        "admin: review results of the committee",
+        "GET",
+        lambda w: reverse(
+            "review_admin:results",
+            args=[w.expert_process.pk, w.expert_process.phases.first().pk],
+        ),
+        None,
+    ),
 ]
+
+
+def _download(document):
+    return reverse("documents:download", args=[document.public_id])

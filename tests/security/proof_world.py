@@ -46,6 +46,7 @@ ROLES = (
     "reviewer_unassigned",
     "reviewer_conflicted",
     "editor",
+    "staff_reviewer",
 )
 
 
@@ -148,6 +149,11 @@ def build_world() -> World:
     u["reviewer_conflicted"] = make_user("rev.c@example.org", totp=True, display_name="Rev C")
     u["editor"] = make_user(
         "editor@example.org", totp=True, is_staff=True, is_superuser=True, display_name="Ed"
+    )
+    # An editor (superuser) who also sits on the expert call's committee and the first award
+    # jury: wherever they review, they see what a reviewer sees (issue 16.2).
+    u["staff_reviewer"] = make_user(
+        "staff.rev@example.org", totp=True, is_staff=True, is_superuser=True, display_name="Sr"
     )
 
     org = Organisation.objects.create(
@@ -388,3 +394,76 @@ def add_expert_call_and_award(world) -> None:
     world.ns.edition, world.ns.nomination = edition, nomination
     world.ns.nomination_file = evidence
     world.ns.first_category, world.ns.second_category = first, second
+    add_committee_and_jury_documents(world)
+
+
+def add_committee_and_jury_documents(world) -> None:
+    """Issue 16.1/16.2 parties: the call's blind committee (the conflicted reviewer declared a
+    conflict with the owner's application; the staff reviewer sits on it), the conflicted
+    reviewer on the first jury (a conflict with the owner's nomination, declared after their
+    booklet was built), and stored documents: the editors' dossier and booklet, and the
+    conflicted juror's booklet from before the conflict. Stored as marked files (what they
+    hold is the builders' tests' business; who gets them is the matrix's)."""
+    from expertgroup import services as experts
+    from participation.documents.registry import get
+    from participation.review import services as review
+    from participation.review.models import Reviewer
+
+    u, first = world.users, world.first_category
+    process = experts.ensure_process(world.call, u["editor"])
+    item = review.sync_item(process, world.application)
+    committee = {
+        role: review.add_reviewer(process, u[role], u["editor"])
+        for role in ("reviewer_assigned", "reviewer_conflicted")
+    }
+    # add_reviewer refuses someone who may open special-category data; a seat taken before
+    # that rule (or the permission granted after) is refused at reading time.
+    Reviewer.objects.create(process=process, user=u["staff_reviewer"])
+    review.declare_conflict(item, committee["reviewer_conflicted"], "personal", "my sister")
+
+    jury = first.review_process
+    conflicted_juror = review.add_reviewer(jury, u["reviewer_conflicted"], u["editor"])
+    review.add_reviewer(jury, u["staff_reviewer"], u["editor"])
+    phase = jury.phases.order_by("position").first()
+    nomination_item = review.sync_item(jury, world.nomination)
+    base = {"category": first.pk, "phase": phase.pk, "lang": "en"}
+    booklets = {
+        "editors": _stored("awards.jury_booklet", base, u["editor"], NOMINATION_TEXT),
+        "conflicted": _stored(
+            "awards.jury_booklet",
+            {**base, "viewer": conflicted_juror.pk},
+            u["reviewer_conflicted"],
+            NOMINATION_TEXT,
+        ),
+    }
+    review.declare_conflict(nomination_item, conflicted_juror, "personal", "my club")
+    dossier = _stored(
+        "expertgroup.dossier", {"call": world.call.pk, "lang": "en"}, u["editor"], EXPERT_TEXT
+    )
+    assert get("expertgroup.dossier")  # registered
+    world.ns.expert_process, world.ns.expert_item = process, item
+    world.ns.committee = committee
+    world.ns.booklets, world.ns.dossier = booklets, dossier
+
+
+def _stored(kind_name, params, requester, marker):
+    """A finished document of ``kind_name`` as the engine would have stored it for
+    ``requester`` at this moment (its fingerprint of now), holding ``marker``."""
+    from participation.documents.models import GeneratedDocument
+    from participation.documents.registry import get
+
+    kind = get(kind_name)
+    params = kind.clean_params(dict(params))
+    document = GeneratedDocument(
+        kind=kind.name,
+        params=params,
+        fingerprint=kind.compute_fingerprint(params),
+        requested_by=requester,
+        status=GeneratedDocument.Status.DONE,
+        filename="document.pdf",
+        content_type="application/pdf",
+    )
+    document.file.save("document.pdf", ContentFile(b"%PDF-1.7\n" + marker.encode()), save=False)
+    document.size = document.file.size
+    document.save()
+    return document

@@ -184,6 +184,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         SECRET_KEY="k" * 20 + "-production-secret-for-the-check-only-9Zq!x",
         ALLOWED_HOSTS="participation.example.eu",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.db'}",
+        EMAIL_HOST="smtp.example.eu",
     )
     done = subprocess.run(  # noqa: S603
         [sys.executable, "site/manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -201,9 +202,10 @@ def test_production_settings_secure_cookies_hsts_and_csrf():
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="portal.settings.production",
-        SECRET_KEY="s" * 60,
+        SECRET_KEY="s" * 20 + "-production-secret-for-the-check-only-7Hw!y",
         ALLOWED_HOSTS="participation.example.eu",
         DATABASE_URL="sqlite:////tmp/unused.db",
+        EMAIL_HOST="smtp.example.eu",
     )
     code = (
         "import django;django.setup();from django.conf import settings as s;"

@@ -21,67 +21,86 @@ from proof_world import (
 )
 
 # roles in order: anonymous stranger owner member org_admin reviewer_(assigned,unassigned,
-# conflicted) editor
+# conflicted) editor staff_reviewer
 EXPECTED = {
-    "profile": "L 200 200 200 200 200 200 200 200",
-    "data download": "L 200 200 200 200 200 200 200 200",
-    "delete account form": "L 200 200 200 200 200 200 200 200",
-    "email addresses": "L 200 200 200 200 200 200 200 200",
-    "two-factor": "L 200 200 200 200 200 200 200 200",
-    "register": "L 200 200 200 200 200 200 200 200",
-    "edit": "L 404 404 R 200 404 404 404 404",
-    "members": "L 404 404 200 200 404 404 404 404",
-    "invite": "L 404 404 200 R 404 404 404 404",
-    "remove a member": "L 404 404 R R 404 404 404 404",
-    "revoke invitation": "L 404 404 R R 404 404 404 404",
-    "delete": "L 404 404 R R 404 404 404 404",
+    "profile": "L 200 200 200 200 200 200 200 200 200",
+    "data download": "L 200 200 200 200 200 200 200 200 200",
+    "delete account form": "L 200 200 200 200 200 200 200 200 200",
+    "email addresses": "L 200 200 200 200 200 200 200 200 200",
+    "two-factor": "L 200 200 200 200 200 200 200 200 200",
+    "register": "L 200 200 200 200 200 200 200 200 200",
+    "edit": "L 404 404 R 200 404 404 404 404 404",
+    "members": "L 404 404 200 200 404 404 404 404 404",
+    "invite": "L 404 404 200 R 404 404 404 404 404",
+    "remove a member": "L 404 404 R R 404 404 404 404 404",
+    "revoke invitation": "L 404 404 R R 404 404 404 404 404",
+    "delete": "L 404 404 R R 404 404 404 404 404",
     # Someone else's invitation: a page saying it is for another address, nothing joined.
-    "invitation (someone else's)": "L 200 200 200 200 200 200 200 200",
-    "start an answer": "L 200 200 200 200 200 200 200 200",
-    "individual answer: step": "L 404 R 404 404 404 404 404 404",
-    "individual answer: done": "L 404 200 404 404 404 404 404 404",
-    "individual answer: receipt": "L 404 200 404 404 404 404 404 404",
-    "individual answer: withdraw": "L 404 R 404 404 404 404 404 404",
-    "organisation draft: step": "L 404 404 200 200 404 404 404 404",
-    "organisation draft: save": "L 404 404 R R 404 404 404 404",
-    "organisation draft: review": "L 404 404 200 200 404 404 404 404",
+    "invitation (someone else's)": "L 200 200 200 200 200 200 200 200 200",
+    "start an answer": "L 200 200 200 200 200 200 200 200 200",
+    "individual answer: step": "L 404 R 404 404 404 404 404 404 404",
+    "individual answer: done": "L 404 200 404 404 404 404 404 404 404",
+    "individual answer: receipt": "L 404 200 404 404 404 404 404 404 404",
+    "individual answer: withdraw": "L 404 R 404 404 404 404 404 404 404",
+    "organisation draft: step": "L 404 404 200 200 404 404 404 404 404",
+    "organisation draft: save": "L 404 404 R R 404 404 404 404 404",
+    "organisation draft: review": "L 404 404 200 200 404 404 404 404 404",
     # The draft lacks required answers: the admin is told so (200); a member may not submit.
-    "organisation draft: submit": "L 404 404 200 200 404 404 404 404",
-    "my documents": "L 200 200 200 200 200 200 200 200",
-    "status": "L 404 200 404 404 404 404 404 200",
-    "progress": "L 404 200 404 404 404 404 404 200",
-    "download": "L 404 200 404 404 404 404 404 200",
-    "workspace": "L 200 200 200 200 200 200 200 200",
-    "item": "L 404 404 404 404 200 404 403 404",
-    "score": "L 404 404 404 404 R 404 403 404",
-    "declare no conflict": "L 404 404 404 404 R 404 403 404",
+    "organisation draft: submit": "L 404 404 200 200 404 404 404 404 404",
+    "my documents": "L 200 200 200 200 200 200 200 200 200",
+    "status": "L 404 200 404 404 404 404 404 200 200",
+    "progress": "L 404 200 404 404 404 404 404 200 200",
+    "download": "L 404 200 404 404 404 404 404 200 200",
+    "workspace": "L 200 200 200 200 200 200 200 200 200",
+    "item": "L 404 404 404 404 200 404 403 404 404",
+    "score": "L 404 404 404 404 R 404 403 404 404",
+    "declare no conflict": "L 404 404 404 404 R 404 403 404 404",
     # Results are shown to reviewers only once the phase is closed (it is open here).
-    "results": "L 404 404 404 404 404 404 404 404",
+    "results": "L 404 404 404 404 404 404 404 404 404",
     # The expert call: the owner's application.
-    "apply: start": "L 200 200 200 200 200 200 200 200",
-    "application: details": "L 404 200 404 404 404 404 404 404",
-    "application: review": "L 404 200 404 404 404 404 404 404",
-    "application: withdraw": "L 404 R 404 404 404 404 404 404",
+    "apply: start": "L 200 200 200 200 200 200 200 200 200",
+    "application: details": "L 404 200 404 404 404 404 404 404 404",
+    "application: review": "L 404 200 404 404 404 404 404 404 404",
+    "application: withdraw": "L 404 R 404 404 404 404 404 404 404",
     # The award: the owner's nomination; the assigned reviewer judges the first category,
     # the unassigned one the second: neither reads the other's.
-    "nominate: start": "L 200 200 200 200 200 200 200 200",
-    "nomination: done": "L 404 200 404 404 404 404 404 404",
-    "nomination: receipt": "L 404 200 404 404 404 404 404 404",
+    "nominate: start": "L 200 200 200 200 200 200 200 200 200",
+    "nomination: done": "L 404 200 404 404 404 404 404 404 404",
+    "nomination: receipt": "L 404 200 404 404 404 404 404 404 404",
     # Private files, served from the private storage by views that check rights.
-    "nomination: evidence file": "404 404 200 404 404 404 404 404 200",
+    "nomination: evidence file": "? ? ? ? ? ? ? ? ? ?",
     # Wagtail admin: everyone but staff is sent to the admin's sign-in (R).
-    "application: CV (secretariat)": "R R R R R R R R 200",
-    "jury notes, first category": "L 404 404 404 404 200 404 404 200",
-    "jury notes, second category": "L 404 404 404 404 404 200 404 200",
+    "application: CV (secretariat)": "? ? ? ? ? ? ? ? ? ?",
+    # The conflicted reviewer sits on the first jury too (a conflict with one nomination).
+    "jury notes, first category": "L 404 404 404 404 200 404 200 200 200",
+    "jury notes, second category": "L 404 404 404 404 404 200 404 200 200",
+    # Issue 16.1: stored booklets and dossiers go only to whom they were built for, and no
+    # longer to a juror who declared a conflict since; reviewers never get the editors' copy.
+    # The staff reviewer (a superuser on the committee and the first jury) is a reviewer there.
+    "jury booklet, editors' copy": "L 404 404 404 404 404 404 404 200 404",
+    "jury booklet, conflicted juror's copy from before the conflict": (
+        "L 404 404 404 404 404 404 404 200 404"
+    ),
+    "jury booklet, ask for the editors' copy": "L 403 403 403 403 403 403 403 R 403",
+    "jury booklet, ask for the conflicted juror's copy": "L 403 403 403 403 403 403 R R 403",
+    "dossier, editors' copy": "L 404 404 404 404 404 404 404 200 404",
+    "dossier, ask for the conflicted member's copy": "L 403 403 403 403 403 403 R R 403",
+    # Issue 16.2: the call's admin pages (names, special-category data) and the editors' pages
+    # of the process refuse a committee member, whatever else they are (Wagtail: R).
+    "admin: applications": "R R R R R R R R 200 R",
+    "admin: application": "R R R R R R R R 200 R",
+    "admin: special-category data": "R R R R R R R R 200 R",
+    "admin: review results of the committee": "R R R R R R R R 200 R",
 }
 
-# Who may ever see each marker (the editor is a superuser and may read everything).
+# Who may ever see each marker (the editor is a superuser and may read everything; so is the
+# staff reviewer, except what they review: the expert application and the nomination).
 MAY_SEE = {
-    OWNER_ANSWER: {"owner", "editor"},
-    OWNER_EMAIL: {"owner", "editor"},
-    ORG_DRAFT_ANSWER: {"member", "org_admin", "editor"},
-    APPLICANT_TEXT: {"reviewer_assigned", "editor"},
-    OTHER_ORG_MEMBER_EMAIL: {"member", "org_admin", "editor"},
+    OWNER_ANSWER: {"owner", "editor", "staff_reviewer"},
+    OWNER_EMAIL: {"owner", "editor", "staff_reviewer"},
+    ORG_DRAFT_ANSWER: {"member", "org_admin", "editor", "staff_reviewer"},
+    APPLICANT_TEXT: {"reviewer_assigned", "editor", "staff_reviewer"},
+    OTHER_ORG_MEMBER_EMAIL: {"member", "org_admin", "editor", "staff_reviewer"},
     EXPERT_TEXT: {"owner", "editor"},
     NOMINATION_TEXT: {"owner", "reviewer_assigned", "editor"},
     CV_TEXT: {"editor"},

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/portal
 BASE_DIR = PROJECT_DIR.parent.parent  # repository root
@@ -17,6 +18,7 @@ INSTALLED_APPS = [
     "participation.documents",
     "participation.audit",
     "participation.review",
+    "participation.operations",
     "themes",
     "consultations",
     "expertgroup",
@@ -55,9 +57,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id; health checks skip everything else.
+    "participation.operations.requestid.RequestIDMiddleware",
+    "participation.operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "participation.middleware.SaveFailedMiddleware",  # before sessions: covers their writes
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,15 +100,44 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "portal.wsgi.application"
 
+
+def sqlite_for_concurrent_writers(database: dict) -> dict:
+    """SQLite options for several writers at once (runserver's threads, gunicorn workers, the
+    db_worker); other engines are returned unchanged. production.py applies it too.
+
+    In a deferred transaction a read that then writes cannot wait for the lock and fails at
+    once with "database is locked"; IMMEDIATE takes the write lock at BEGIN, where the busy
+    timeout lets it wait its turn. WAL lets readers go on meanwhile; synchronous=NORMAL is
+    safe with WAL (a power cut may lose the last commits, never corrupt the file). An
+    in-memory test database accepts these and keeps its own journal."""
+    if database.get("ENGINE", "").endswith("sqlite3"):
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    return database
+
+
 # One database URL everywhere; SQLite in a file when none is given. Persistent connections
 # matter on PostgreSQL (measured 2.4-3.5x throughput), harmless on SQLite.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": sqlite_for_concurrent_writers(
+            dj_database_url.config(
+                default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+                conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+                conn_health_checks=True,
+            )
+        )
+    }
+except Exception:  # one clear line, and never the URL itself: it holds the password
+    raise ImproperlyConfigured(
+        "DATABASE_URL cannot be read: expected postgres://USER:PASSWORD@HOST:5432/NAME "
+        "(percent-encode special characters in the password); CONN_MAX_AGE a number of seconds."
+    ) from None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -132,17 +167,41 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "participation.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# allauth's rate limits are on by default; spelled out so that nobody switches them off by accident.
+# --- Rate limits. Every limit, allauth's and the project's, is allauth's limiter (the cache:
+# Redis in production) counting per client address as allauth's get_client_ip sees it (see the
+# proxy block below). The project's own actions have their rates here, in one place; they are
+# merged into ACCOUNT_RATE_LIMITS because allauth's public `consume` reads its rates there
+# (participation.limits checks at start-up that the two agree).
+PARTICIPATION_RATE_LIMITS = {
+    # Answers started without an account, per client address.
+    "participation_anonymous_answer": "20/h/ip",
+    # Audience votes (attempts), per client address: families and libraries share one address.
+    "participation_audience_vote": "20/h/ip",
+    # Emails to an address someone else typed (a nominee's confirmation, an organisation's
+    # invitation): per object (a nomination; an organisation and address), per sender, per
+    # client address.
+    "participation_relayed_email": "3/d/key,20/d/user,50/d/ip",
+}
+# Failed sign-ins slow down the SOURCE that fails: per client address, escalating (10 a minute,
+# 30 an hour, 100 a day); the per-"key" limits count one address's failures FROM ONE CLIENT
+# ADDRESS (the adapter puts the client address into the key), so a stranger guessing
+# victim@... never locks the victim out of signing in from elsewhere. The same action limits
+# wrong TOTP codes per user (allauth.mfa keys it by user).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,30/h/ip,100/d/ip,5/5m/key,20/d/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
-    "manage_email": "10/m/user",
+    # Adding an address emails it (an address the person typed): a daily cap per account too.
+    "manage_email": "10/m/user,30/d/user",
     "reauthenticate": "10/m/user",
+    **PARTICIPATION_RATE_LIMITS,
 }
+# allauth names the person in its emails (e.g. the confirmation sent to an address they added)
+# by user_display, by default the username, generated from the email address's local part.
+ACCOUNT_USER_DISPLAY = "participation.accounts.models.user_display"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "wagtail-participation"
 # Group names whose members must turn on TOTP before they can do anything else (staff always must).
@@ -214,6 +273,14 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # --- Organisations
 PARTICIPATION_INVITATION_DAYS = 14
 
+# --- Client addresses behind proxies: ONE setting. allauth's get_client_ip, which every rate
+# limit uses, takes the address the last N proxies appended to X-Forwarded-For (entries a
+# client writes itself sit to the left and are never trusted). 0: X-Forwarded-For is ignored and
+# REMOTE_ADDR is the client. Production reads it from TRUSTED_PROXY_COUNT.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# Not used: a header such as X-Real-IP is only as good as the proxy that overwrites it.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content Security Policy (django-csp): only our own origin, no inline script or style on the
 # public site; the Wagtail admin gets a looser policy by path (portal/security.py).
@@ -237,9 +304,25 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Logs on the console (journald under systemd) at INFO, each line with its request id; one JSON
+# object per line with LOG_FORMAT=json. LOG_LEVEL changes the level of everything.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "participation.operations.requestid.RequestIDFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "participation.operations.logformat.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # SQL at DEBUG would flood the log when LOG_LEVEL=DEBUG; ask for it by name if needed.
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -1,4 +1,9 @@
-"""Production: everything comes from the environment; nothing here is a secret."""
+"""Production: everything comes from the environment; nothing here is a secret.
+
+Missing or wrong configuration stops the start with one line naming the variable
+(ImproperlyConfigured; manage.py and wsgi.py print it as "Configuration error: ...").
+The variables are listed in deploy/participation.env.example.
+"""
 
 import os
 
@@ -7,36 +12,102 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 
+TRUE = ("1", "true", "yes", "on")
 
-def env(name, default=None, required=False):
+
+def env(name, default=None, required=False, hint=""):
     value = os.environ.get(name, default)
-    if required and not value:
-        raise ImproperlyConfigured(f"Set the {name} environment variable.")
+    if required and not (value or "").strip():
+        raise ImproperlyConfigured(f"Set the {name} environment variable{hint}.")
     return value
 
 
-DEBUG = False
-SECRET_KEY = env("SECRET_KEY", required=True)
-ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "", required=True).split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS]
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+def env_bool(name, default):
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in (*TRUE, "0", "false", "no", "off"):
+        raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    return value in TRUE
 
-DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        conn_max_age=int(env("CONN_MAX_AGE", "600")),
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip() or str(default)
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+# Keys that are in the repository (dev, test) or Django's placeholder are never a secret.
+_PUBLIC_KEYS = ("dev-only-not-secret", "test-only-not-secret", "django-insecure")
+
+if env_bool("DEBUG", False):
+    raise ImproperlyConfigured(
+        "DEBUG is set: production settings never run with DEBUG (it shows tracebacks and "
+        "settings to visitors). Unset DEBUG, or use portal.settings.dev on a laptop."
+    )
+DEBUG = False
+SECRET_KEY = env(
+    "SECRET_KEY",
+    required=True,
+    hint=" (50+ random characters: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')",
+)
+if any(SECRET_KEY.startswith(public) for public in _PUBLIC_KEYS):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a development key from the repository: generate a new one "
+        "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too short or too simple ({len(SECRET_KEY)} characters): use 50 or more "
+        "random characters (python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS") or "").split(",") if h.strip()]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "Set the ALLOWED_HOSTS environment variable: the site's host names, comma-separated "
+        "(e.g. participation.example.eu)."
+    )
+CSRF_TRUSTED_ORIGINS = [f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS if h != "*"]
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+
+_database_url = env(
+    "DATABASE_URL", required=True, hint=", e.g. postgres://USER:PASSWORD@HOST:5432/NAME"
+)
+try:
+    _database = dj_database_url.parse(
+        _database_url.strip(),
+        conn_max_age=env_int("CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
-}
-if not DATABASES["default"]:
-    raise ImproperlyConfigured("Set DATABASE_URL, e.g. postgres://user:pass@host:5432/name")
+except Exception:  # never echo the URL: it holds the password
+    raise ImproperlyConfigured(
+        "DATABASE_URL cannot be read: expected postgres://USER:PASSWORD@HOST:5432/NAME "
+        "(percent-encode special characters in the password)."
+    ) from None
+if not _database.get("NAME"):
+    raise ImproperlyConfigured("DATABASE_URL names no database: add /NAME at its end.")
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a request (and the health check) in seconds, not minutes.
+    _database.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
+DATABASES = {"default": sqlite_for_concurrent_writers(_database)}  # noqa: F405 (from base)
+
+STATIC_ROOT = env("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
 
 if env("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": env("REDIS_URL"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # A Redis that does not answer fails fast instead of hanging a worker.
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
 
@@ -78,7 +149,7 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             **_s3,
-            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME", required=True),
+            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME"),  # required: see below
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": int(env("PRIVATE_URL_EXPIRY_SECONDS", "300")),
@@ -91,18 +162,76 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         env("CSP_MEDIA_ORIGIN", env("AWS_S3_ENDPOINT_URL") or "https:")
     )
 
+# Both buckets (public media, private files) sign in with the same key pair.
+_buckets = [
+    name
+    for name in ("AWS_STORAGE_BUCKET_NAME", "AWS_PRIVATE_STORAGE_BUCKET_NAME")
+    if (env(name) or "").strip()
+]
+for _key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+    if _buckets and not (env(_key) or "").strip():
+        raise ImproperlyConfigured(
+            f"{_buckets[0]} is set but {_key} is not: set the bucket's credentials too "
+            "(or unset the bucket to keep files on disk)."
+        )
+# Private files never go to the public bucket: one bucket each, or none.
+if len(_buckets) == 1:
+    _pair = {"AWS_STORAGE_BUCKET_NAME", "AWS_PRIVATE_STORAGE_BUCKET_NAME"}
+    _missing = (_pair - set(_buckets)).pop()
+    raise ImproperlyConfigured(
+        f"{_buckets[0]} is set but {_missing} is not: public media and private files (CVs, "
+        "attachments, evidence) each need their own bucket, or neither (files on disk)."
+    )
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST = env("EMAIL_HOST", "")
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend" and not EMAIL_HOST.strip():
+    raise ImproperlyConfigured(
+        "Set the EMAIL_HOST environment variable: the SMTP server that sends sign-up, reset "
+        "and receipt emails (e.g. smtp.example.eu)."
+    )
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env("EMAIL_USE_TLS", "true").lower() == "true"
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+
+
+def _trusted_proxy_count() -> int:
+    raw = (env("TRUSTED_PROXY_COUNT") or "0").strip()  # empty: unset
+    if not (raw.isascii() and raw.isdigit()):
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_COUNT must be a whole number, 0 or more (the proxies in front of the "
+            f"site that append to X-Forwarded-For; 0 = use REMOTE_ADDR); got {raw!r}."
+        )
+    return int(raw)
+
+
+# How many proxies (TLS terminator, load balancer) stand between the clients and the site.
+ALLAUTH_TRUSTED_PROXY_COUNT = _trusted_proxy_count()
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", "true").lower() == "true"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Load balancers probe the app servers over plain HTTP (answered first by
+# participation.operations.health.HealthCheckMiddleware anyway).
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD", "true").lower() == "true"
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Error reports to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set.
+if env("SENTRY_DSN"):
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=env("SENTRY_DSN"),
+        integrations=[DjangoIntegration()],
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=env("SENTRY_RELEASE") or None,
+        send_default_pii=False,  # no addresses, cookies or user details leave the site
+        traces_sample_rate=env_int("SENTRY_TRACES_PERCENT", 0) / 100,
+    )

@@ -111,7 +111,8 @@ def production_storages() -> dict:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(sys.path),
-        "SECRET_KEY": "x" * 50,
+        "SECRET_KEY": "k3Jx9-vQ2mZ8rT5wY7uP1sL4nB6cD0fG-hE3aR8tU2iO5pW9qX1zV7yN4mK6jH0b",
+        "EMAIL_HOST": "smtp.example.eu",
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": "sqlite:///unused.sqlite3",
         "AWS_STORAGE_BUCKET_NAME": PUBLIC,

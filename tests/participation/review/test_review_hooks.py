@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from review_helpers import full_scores
 
@@ -23,11 +24,31 @@ def test_reviewing_in_an_open_phase_requires_mfa(world, make_user):
     assert not must_use_mfa(person)
 
 
-def test_a_forthcoming_or_closed_phase_does_not(world, make_user):
+@pytest.mark.parametrize("days", [2, -30], ids=["forthcoming", "closed"])
+def test_mfa_required_of_a_reviewer_when_no_phase_is_open(world, make_user, days):
+    """Issue 16.4: items stay readable before a phase opens and after it closes."""
     person = make_user("later@example.org")
     services.add_reviewer(world.process, person, world.editor)
-    Phase.objects.filter(pk=world.phase.pk).update(opens_at=timezone.now() + timedelta(days=2))
-    assert not must_use_mfa(person)
+    now = timezone.now()
+    Phase.objects.filter(process=world.process).update(
+        opens_at=now + timedelta(days=days), closes_at=now + timedelta(days=days + 1)
+    )
+    assert must_use_mfa(person)
+
+
+def test_mfa_closed_phase_reviewer_without_totp_cannot_read_an_item(client, world, make_user):
+    """Issue 16.4 end to end: the middleware sends them to set TOTP up, the item is not shown."""
+    person = make_user("closed@example.org")
+    reviewer = services.add_reviewer(world.process, person, world.editor)
+    item = world.items[0]
+    services.add_assignment(world.phase, item, reviewer, world.editor)
+    services.declare_conflict(item, reviewer, "none", actor=person)
+    Phase.objects.filter(process=world.process).update(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(days=1)
+    )
+    client.force_login(person)
+    response = client.get(reverse("review:item", args=[world.process.pk, item.number]))
+    assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
 
 
 def test_personal_data_lists_roles_declarations_and_reviews(world):

@@ -344,9 +344,11 @@ def test_reviewers_in_an_open_phase_must_use_two_factor(client, world, make_user
     assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
 
 
-def test_reviewers_of_closed_processes_need_not(client, world, make_user):
+def test_reviewers_of_closed_processes_must_too(client, world, make_user):
+    """Issue 16.4: a closed phase's items can still be read."""
     Phase.objects.filter(pk=world.phase.pk).update(closes_at=timezone.now() - timedelta(days=1))
     newcomer = make_user("later@example.org")
     services.add_reviewer(world.process, newcomer, world.editor)
     client.force_login(newcomer)
-    assert client.get(reverse("review:workspace")).status_code == 200
+    response = client.get(reverse("review:workspace"))
+    assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")

@@ -1,11 +1,21 @@
-"""Build a complete, browsable demo site. Safe to run again: it adds nothing twice."""
+"""Build a complete, browsable demo site. Safe to run again: it adds nothing twice.
+
+With DEBUG (``make run``) the accounts get the README's password and the editor the TOTP secret
+below, so anyone can try the demo. Without DEBUG the command refuses unless asked with
+``--allow-production``, and then every account gets a random password and the editor a new TOTP
+secret, printed once: nothing in the repository can sign in to such a site.
+"""
+
+import secrets
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
@@ -34,8 +44,41 @@ PEOPLE = [
 class Command(BaseCommand):
     help = "Load demo content: pages, themes on pages, people, an organisation. Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="run without DEBUG too; the accounts then get random passwords printed once",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "load_demo creates accounts with the README's password; it runs only with "
+                "DEBUG (make run). To load the demo on a real site, pass --allow-production: "
+                "the accounts then get random passwords and a new TOTP secret, printed once."
+            )
+        # With DEBUG: the README's password. Without: one random password per account.
+        self.public_credentials = settings.DEBUG
+        self.credentials = {}  # email -> (password, TOTP secret or None) set in this run
+        self._load()
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        if self.public_credentials:
+            self.stdout.write(
+                f"Sign in as editor@example.org / {DEMO_PASSWORD} (TOTP: manage.py demo_totp)"
+            )
+            self.stdout.write(f"or amina@example.org / {DEMO_PASSWORD} (organisation admin).")
+            return
+        if self.credentials:
+            self.stdout.write("Demo accounts (shown once, store them now):")
+        for email, (password, totp_secret) in self.credentials.items():
+            line = f"{email}  password: {password}"
+            if totp_secret:
+                line += f"  TOTP secret (add it to an authenticator app): {totp_secret}"
+            self.stdout.write(line)
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def _load(self):
         home = self._home()
         self._pages(home)
         users = {email: self._person(email, *rest) for email, *rest in PEOPLE}
@@ -48,11 +91,6 @@ class Command(BaseCommand):
         self._navigation(home, [consultations_index, *filter(None, plugin_pages)])
         self._translations(home)
         call_command("update_index", verbosity=0)
-        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
-        self.stdout.write(
-            f"Sign in as editor@example.org / {DEMO_PASSWORD} (TOTP: manage.py demo_totp)"
-        )
-        self.stdout.write(f"or amina@example.org / {DEMO_PASSWORD} (organisation admin).")
 
     def _home(self) -> HomePage:
         locale = Locale.get_default()
@@ -148,17 +186,40 @@ class Command(BaseCommand):
                 "is_superuser": staff,
             },
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
+        password = None
+        # Without DEBUG, an account that still has the README's password (a demo loaded with
+        # DEBUG into this database) gets a random one too.
+        if created or (not self.public_credentials and user.check_password(DEMO_PASSWORD)):
+            password = DEMO_PASSWORD if self.public_credentials else secrets.token_urlsafe(18)
+            user.set_password(password)
             user.save()
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        totp_secret = None
         if staff:
             user.groups.add(Group.objects.get_or_create(name="Editors")[0])
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                TOTP.activate(user, DEMO_TOTP_SECRET)
+            totp_secret = self._totp(user)
+        if (password and not self.public_credentials) or totp_secret:
+            self.credentials[email] = (password or "(unchanged)", totp_secret)
         return user
+
+    def _totp(self, user):
+        """The editor's TOTP: the README's with DEBUG, a new secret otherwise (returned once)."""
+        authenticators = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+        if self.public_credentials:
+            if not authenticators.exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+            return None
+        adapter = get_mfa_adapter()
+        known = [a for a in authenticators if adapter.decrypt(a.data["secret"]) == DEMO_TOTP_SECRET]
+        if authenticators.exists() and not known:
+            return None  # a secret of its own, set up before: keep it
+        for authenticator in known:
+            authenticator.delete()
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        return secret
 
     def _organisation(self, users):
         organisation = Organisation.objects.filter(slug="migrant-voices-network").first()

@@ -283,8 +283,15 @@ def private_file(request, page, nomination_id, file_id):
     nomination = Nomination.objects.filter(
         pk=nomination_id, edition=page.submissions_page()
     ).first()
+    # Editors, but not editors who sit on one of the edition's juries: jurors read nominations
+    # through the review engine (blind rounds, conflicts), never through this view.
+    edition = page.submissions_page()
     if nomination is None or not (
-        submissions.can_edit(nomination, request.user) or review_rules.can_manage(request.user)
+        submissions.can_edit(nomination, request.user)
+        or (
+            review_rules.can_manage(request.user)
+            and not services.judges_edition(request.user, edition_id=edition.pk)
+        )
     ):
         raise Http404
     stored = nomination.files.filter(pk=file_id).first()

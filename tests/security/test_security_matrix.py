@@ -68,9 +68,10 @@ EXPECTED = {
     "nomination: done": "L 404 200 404 404 404 404 404 404 404",
     "nomination: receipt": "L 404 200 404 404 404 404 404 404 404",
     # Private files, served from the private storage by views that check rights.
-    "nomination: evidence file": "? ? ? ? ? ? ? ? ? ?",
-    # Wagtail admin: everyone but staff is sent to the admin's sign-in (R).
-    "application: CV (secretariat)": "? ? ? ? ? ? ? ? ? ?",
+    # Not to the staff reviewer either: a juror reads nominations through the review engine.
+    "nomination: evidence file": "404 404 200 404 404 404 404 404 200 404",
+    # Wagtail admin: only the editors in charge of the call, never its committee (R).
+    "application: CV (secretariat)": "R R R R R R R R 200 R",
     # The conflicted reviewer sits on the first jury too (a conflict with one nomination).
     "jury notes, first category": "L 404 404 404 404 200 404 200 200 200",
     "jury notes, second category": "L 404 404 404 404 404 200 404 200 200",

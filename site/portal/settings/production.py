@@ -117,6 +117,13 @@ if env("REDIS_URL"):
 # PRIVATE_MEDIA_ROOT must be outside it and outside every served folder.
 MEDIA_ROOT = env("MEDIA_ROOT", str(MEDIA_ROOT))  # noqa: F405
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", str(PRIVATE_MEDIA_ROOT))  # noqa: F405
+for _served in ("MEDIA_ROOT", "STATIC_ROOT"):
+    _root = os.path.abspath(globals()[_served])
+    if (os.path.abspath(PRIVATE_MEDIA_ROOT) + os.sep).startswith(_root + os.sep):
+        raise ImproperlyConfigured(
+            f"PRIVATE_MEDIA_ROOT is inside {_served}, which the web server publishes: "
+            "choose a folder outside it (e.g. /srv/participation/private)."
+        )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "participation.files.storage.PrivateFileSystemStorage"},

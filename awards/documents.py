@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from participation.documents.registry import BuiltFile, DocumentBuildError, DocumentKind, register
+from participation.files.checks import embeddable_image
 from participation.review import services as review
 from participation.review import visibility
 from participation.review.models import Phase, Review
@@ -128,6 +129,14 @@ def booklet_fingerprint(params):
     return [items, nominations, files, seen.key()]
 
 
+def _embedded_photos(files):
+    # Photos are private files: embedded as data URLs, decoded within the pixel cap.
+    photos = [f for f in files if f.kind == NominationFile.Kind.PHOTO]
+    for photo in photos:
+        photo.embedded = embeddable_image(photo.file)
+    return photos
+
+
 def build_booklet(params, progress):
     from participation.documents.pdf import render_pdf_document
 
@@ -150,7 +159,7 @@ def build_booklet(params, progress):
                     "item": item,
                     "nomination": nomination,
                     "evidence": [f for f in files if f.kind == NominationFile.Kind.EVIDENCE],
-                    "photos": [f for f in files if f.kind == NominationFile.Kind.PHOTO],
+                    "photos": _embedded_photos(files),
                 }
             )
             progress(done, len(pairs))

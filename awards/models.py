@@ -30,6 +30,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
+from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.review.interface import ReviewField
 from participation.submissions.models import SubmissionBase, SubmissionStatus
@@ -519,7 +520,9 @@ class NominationFile(models.Model):
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    file = models.FileField(upload_to=_upload_to, max_length=255)
+    # Private, photos too: a photo is shown publicly only through a view that checks the
+    # shortlist's publication and the nomination's consent at each request (awards.public.photo).
+    file = models.FileField(upload_to=_upload_to, storage=private_storage, max_length=255)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=128)
     extension = models.CharField(max_length=8)

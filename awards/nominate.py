@@ -3,7 +3,7 @@ the receipt. Routes of ``AwardEditionPage`` call these; the rules are in ``servi
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from participation import limits
 from participation.audit.services import history
+from participation.files.serve import download_name, private_file_response
 from participation.middleware import saving
 from participation.submissions import services as submissions
 from participation.submissions.services import EditConflict, SubmissionError
@@ -282,6 +283,8 @@ def private_file(request, page, nomination_id, file_id):
     nomination = Nomination.objects.filter(
         pk=nomination_id, edition=page.submissions_page()
     ).first()
+    # Editors of this edition (edition_editor: not those who sit on one of its juries: jurors
+    # read nominations through the review engine, blind rounds and conflicts, never here).
     if nomination is None or not (
         submissions.can_edit(nomination, request.user)
         or edition_editor(request.user, nomination.edition)
@@ -290,10 +293,8 @@ def private_file(request, page, nomination_id, file_id):
     stored = nomination.files.filter(pk=file_id).first()
     if stored is None:
         raise Http404
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, content_type=stored.content_type, as_attachment=True, filename=stored.original_name
+    return private_file_response(
+        stored.file.name,
+        content_type=stored.content_type,
+        filename=download_name(stored.original_name, stored.content_type, fallback=stored.kind),
     )

@@ -1,8 +1,10 @@
 """What the public sees: the shortlist, the winners (with consented photos), the photos."""
 
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
+
+from participation.files.serve import private_file_response
 
 from . import services
 from .models import Nomination, NominationFile
@@ -83,8 +85,10 @@ def photo(request, page, file_id):
     )
     if stored is None:
         raise Http404
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, content_type=stored.content_type)
+    # Kept in the private storage: consent and publication are checked at every request.
+    return private_file_response(
+        stored.file.name,
+        content_type=stored.content_type,
+        as_attachment=False,
+        cache_private=False,
+    )

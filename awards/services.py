@@ -13,9 +13,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from participation.audit.services import record
+from participation.files.checks import UploadRefused, check_upload
+from participation.files.kinds import kinds_of
 from participation.i18n import submissions_page
 from participation.organisations.services import membership_of
-from participation.questionnaire.files import FileRefused, sniff
 from participation.review import services as review
 from participation.review.models import Criterion, Phase, ReviewProcess
 from participation.submissions import services as submissions
@@ -236,38 +237,33 @@ def add_file(nomination, user, kind, uploaded, *, caption="", credit="", rights_
                 "holder's permission)."
             )
         )
-    if uploaded.size > MAX_FILE_BYTES:
-        raise AwardError(_("This file is larger than 10 MB."))
     if nomination.files.count() >= MAX_FILES:
         raise AwardError(_("A nomination has at most 12 files."))
+    photo = kind == NominationFile.Kind.PHOTO
+    families = PHOTO_KINDS if photo else EVIDENCE_KINDS
     try:
-        detected = sniff(uploaded)
-    except FileRefused as refused:
+        checked = check_upload(uploaded, kinds=kinds_of(families), max_bytes=MAX_FILE_BYTES)
+    except UploadRefused as refused:
         reason = {
-            "executable": _("This file is a program, which is not accepted."),
-            "macros": _("This document contains macros, which are not accepted."),
-        }.get(refused.reason, _("This file's content is not of an accepted kind."))
+            "too_big": _("This file is larger than 10 MB."),
+            "type": _("A photo must be a PNG, JPEG or WebP image.")
+            if photo
+            else _("Evidence must be a PDF, an image, an ODT or a DOCX document."),
+        }.get(refused.reason, refused.messages[0])
         raise AwardError(reason) from None
-    allowed = PHOTO_KINDS if kind == NominationFile.Kind.PHOTO else EVIDENCE_KINDS
-    if detected.kind not in allowed:
-        raise AwardError(
-            _("A photo must be a PNG, JPEG or WebP image.")
-            if kind == NominationFile.Kind.PHOTO
-            else _("Evidence must be a PDF, an image, an ODT or a DOCX document.")
-        )
     stored = NominationFile(
         nomination=nomination,
         kind=kind,
         original_name=(uploaded.name or "file")[-255:],
-        content_type=detected.content_type,
-        extension=detected.extension,
-        size=uploaded.size,
+        content_type=checked.kind.content_type,
+        extension=checked.extension,
+        size=checked.size,
         caption=caption[:255],
         credit=credit[:255],
         rights_confirmed=bool(rights_confirmed),
         uploaded_by=user,
     )
-    stored.file.save("upload" + detected.extension, uploaded, save=False)
+    stored.file.save("upload" + checked.extension, checked.content, save=False)
     stored.save()
     record(nomination, user, "file.added", kind=kind, name=stored.original_name)
     return stored

@@ -89,10 +89,11 @@ def can_download_attachment(request, response) -> bool:
 
 
 def attachment(request, page, response_id, question_id):
-    """Serve an uploaded file as a download, never inline: its type was checked by content on
-    upload, and a download cannot run in the site's origin whatever it contains."""
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse, Http404
+    """Serve an uploaded file from the private storage as a download, never inline: its type
+    was checked by content on upload, and its name takes that type's extension."""
+    from django.http import Http404
+
+    from participation.files.serve import download_name, private_file_response
 
     from .models import Response
 
@@ -104,14 +105,9 @@ def attachment(request, page, response_id, question_id):
         or not can_download_attachment(request, response)
     ):
         raise Http404
-    if not default_storage.exists(answer["path"]):
-        raise Http404
-    served = FileResponse(
-        default_storage.open(answer["path"], "rb"),
-        as_attachment=True,
-        filename=answer.get("name") or "attachment",
-        content_type=answer.get("content_type") or "application/octet-stream",
+    content_type = answer.get("content_type") or "application/octet-stream"
+    return private_file_response(
+        answer["path"],
+        content_type=content_type,
+        filename=download_name(answer.get("name"), content_type, fallback="attachment"),
     )
-    served["X-Content-Type-Options"] = "nosniff"
-    served["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return served

@@ -10,7 +10,6 @@ from functools import partial
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.files.storage import default_storage
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.http import Http404, JsonResponse
@@ -24,6 +23,7 @@ from wagtail.models import PageViewRestriction
 from participation import limits
 from participation.accounts.languages import language_choices
 from participation.audit.services import history, record
+from participation.files.storage import private_storage
 from participation.i18n import display_page
 from participation.middleware import saving
 from participation.organisations.forms import OrganisationOfUserField
@@ -267,8 +267,9 @@ def responding(view):
 
 
 def _store_file(response, question, file_answer):
-    name = f"consultations/responses/{response.pk}/{uuid.uuid4().hex}.{file_answer.extension}"
-    stored = default_storage.save(name, file_answer.file)
+    # Private storage, a random name and the extension of the type detected on upload.
+    name = f"consultations/responses/{response.pk}/{uuid.uuid4().hex}{file_answer.extension}"
+    stored = private_storage().save(name, file_answer.file)
     return file_answer.as_answer(path=stored)
 
 

@@ -2,8 +2,6 @@
 data (recorded readings), statistics, decisions, letters and members. Review, assignment and
 selection run on the review engine's own pages (Review menu)."""
 
-import os
-
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -367,9 +365,8 @@ def application_file(request, page_id, application_id, name):
     every download is recorded."""
     import mimetypes
 
-    from django.http import FileResponse
-
     from participation.audit.services import record
+    from participation.files.serve import download_name, private_file_response
 
     page = ExpertCallPage.objects.filter(pk=page_id).first()
     if page is None or name not in FILE_FIELDS:
@@ -380,20 +377,14 @@ def application_file(request, page_id, application_id, name):
         pk=application_id, call=page.submissions_page()
     ).first()
     stored = getattr(application, name, None) if application else None
-    if not stored:
+    if not stored or not stored.storage.exists(stored.name):
         raise Http404
-    try:
-        handle = stored.open("rb")
-    except OSError:
-        raise Http404 from None
     record(application, request.user, "file.downloaded", file=name)
     content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
-    filename = (
-        f"{application.receipt_number or application.pk}-{name}{os.path.splitext(stored.name)[1]}"
+    return private_file_response(
+        stored.name,
+        content_type=content_type,
+        filename=download_name(
+            f"{application.receipt_number or application.pk}-{name}", content_type
+        ),
     )
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=True, filename=filename
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, no_store=True)
-    return response

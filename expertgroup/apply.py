@@ -6,12 +6,12 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from participation.files.storage import private_storage
 from participation.middleware import saving
 from participation.questionnaire import engine
 from participation.questionnaire.export import snapshot
@@ -135,8 +135,9 @@ def details(request, page, application):
 
 
 def _store_file(application, question, file_answer):
-    name = f"expertgroup/{application.call_id}/answers/{uuid.uuid4().hex}.{file_answer.extension}"
-    stored = default_storage.save(name, file_answer.file)
+    # Private storage, a random name and the extension of the type detected on upload.
+    name = f"expertgroup/{application.call_id}/answers/{uuid.uuid4().hex}{file_answer.extension}"
+    stored = private_storage().save(name, file_answer.file)
     return file_answer.as_answer(path=stored)
 
 

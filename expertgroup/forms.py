@@ -8,9 +8,10 @@ from django_countries import countries
 
 from participation.accounts.languages import language_choices
 from participation.fields import NameFormField
+from participation.files.checks import UploadRefused, check_upload
+from participation.files.kinds import kinds_of
 from participation.organisations.forms import OrganisationOfUserField
 from participation.organisations.models import Membership
-from participation.questionnaire.files import FileRefused, sniff
 from themes.selectors import canonical_themes
 
 from .choices import gender_choices, migrant_background_choices, profile_choices
@@ -20,34 +21,35 @@ MAX_CV_BYTES = getattr(settings, "EXPERTGROUP_MAX_UPLOAD_MB", 5) * 1024 * 1024
 MAX_PHOTO_BYTES = getattr(settings, "EXPERTGROUP_MAX_PHOTO_MB", 2) * 1024 * 1024
 
 
+_NOT_THE_TYPE = ("type", "unknown", "executable", "macros")
+
+
 def checked_upload(upload, *, kinds: tuple[str, ...], max_bytes: int, what: str):
-    """The upload if its content (never its name) is of an accepted kind and small enough."""
+    """What to store of the upload (the core's checks: content, never the name; images
+    re-encoded), under a random name with the extension of its detected type."""
     if upload is None:
         return None
-    if upload.size > max_bytes:
-        raise forms.ValidationError(
-            _("%(what)s is too large (%(size)s); the limit is %(limit)s.")
-            % {
+    try:
+        checked = check_upload(upload, kinds=kinds_of(kinds), max_bytes=max_bytes)
+    except UploadRefused as refused:
+        if refused.reason == "too_big":
+            message = _("%(what)s is too large (%(size)s); the limit is %(limit)s.") % {
                 "what": what,
                 "size": filesizeformat(upload.size),
                 "limit": filesizeformat(max_bytes),
             }
-        )
-    try:
-        kind = sniff(upload)
-    except FileRefused:
-        kind = None
-    if kind is None or kind.kind not in kinds:
-        if kinds == ("pdf",):
-            raise forms.ValidationError(
-                _("%(what)s must be a PDF file; this file is not a PDF, whatever its name says.")
-                % {"what": what}
-            )
-        raise forms.ValidationError(
-            _("%(what)s must be a PNG, JPEG or WebP image.") % {"what": what}
-        )
-    upload.name = "upload" + kind.extension
-    return upload
+        elif refused.reason in _NOT_THE_TYPE and kinds == ("pdf",):
+            message = _(
+                "%(what)s must be a PDF file; this file is not a PDF, whatever its name says."
+            ) % {"what": what}
+        elif refused.reason in _NOT_THE_TYPE:
+            message = _("%(what)s must be a PNG, JPEG or WebP image.") % {"what": what}
+        else:
+            message = refused.messages[0]
+        raise forms.ValidationError(message, code=refused.reason) from None
+    content = checked.content
+    content.name = "upload" + checked.extension  # _upload_to makes it random
+    return content
 
 
 class DescribedErrorsMixin:

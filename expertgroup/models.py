@@ -29,6 +29,7 @@ from wagtail.search import index
 from participation.accounts.languages import language_choices
 from participation.calls.models import CallWindowMixin
 from participation.fields import MultipleChoiceJSONField
+from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
@@ -324,11 +325,21 @@ class Application(SubmissionBase):
     experience = models.TextField(
         _("experience with migration, asylum and integration"), max_length=3000
     )
-    cv = models.FileField(_("CV (PDF)"), upload_to=_upload_to, blank=True, max_length=255)
-    supporting_document = models.FileField(
-        _("supporting document (PDF)"), upload_to=_upload_to, blank=True, max_length=255
+    # Private files, all three: the photo too, shown on the members' page only through a view
+    # that checks consent and membership at each request (expertgroup.public.photo).
+    cv = models.FileField(
+        _("CV (PDF)"), upload_to=_upload_to, storage=private_storage, blank=True, max_length=255
     )
-    photo = models.FileField(_("photo"), upload_to=_upload_to, blank=True, max_length=255)
+    supporting_document = models.FileField(
+        _("supporting document (PDF)"),
+        upload_to=_upload_to,
+        storage=private_storage,
+        blank=True,
+        max_length=255,
+    )
+    photo = models.FileField(
+        _("photo"), upload_to=_upload_to, storage=private_storage, blank=True, max_length=255
+    )
     public_profile_consent = models.BooleanField(
         _(
             "if I am selected, show my name, profile, country, expertise and photo on the public "

@@ -2,8 +2,10 @@
 
 import mimetypes
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
+
+from participation.files.serve import private_file_response
 
 from . import services
 
@@ -31,11 +33,10 @@ def photo(request, page, application_id):
     )
     if member is None:
         raise Http404
-    try:
-        handle = member.photo.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    content_type = mimetypes.guess_type(member.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Kept in the private storage: membership and consent are checked at every request.
+    return private_file_response(
+        member.photo.name,
+        content_type=mimetypes.guess_type(member.photo.name)[0] or "application/octet-stream",
+        as_attachment=False,
+        cache_private=False,
+    )

@@ -13,7 +13,7 @@ DEFAULTS = {
     # The image cache shared between renders is emptied when it grows past this.
     "IMAGE_CACHE_MAX_BYTES": 64 * 1024 * 1024,
     # Storage alias and folder for generated files (random sub-folders; served by a view only).
-    "STORAGE": "default",
+    "STORAGE": "private",
     "UPLOAD_TO": "generated-documents",
     # Seconds between progress writes to the database while a document is built.
     "PROGRESS_INTERVAL": 0.5,

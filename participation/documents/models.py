@@ -2,17 +2,21 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participation.files.storage import LazyStorage
+
 from . import conf
+
+_generated = LazyStorage(lambda: conf.get("STORAGE"))
 
 
 def generated_storage():
-    return storages[conf.get("STORAGE")]
+    # Lazy, so that a change of STORAGES (or of this app's setting) is followed.
+    return _generated
 
 
 def generated_upload_to(instance, filename):

@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from participation.files.serve import private_file_response
 
 from . import conf, registry, services
 from .models import GeneratedDocument
@@ -132,16 +134,16 @@ def download(request, public_id):
     if document.status != GeneratedDocument.Status.DONE or not document.file:
         return redirect(document)
     try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, OSError):
+        # From the private storage: streamed, or a short-lived signed URL on S3.
+        response = private_file_response(
+            document.file.name,
+            storage=document.file.storage,
+            filename=document.filename or "document",
+            content_type=document.content_type or "application/octet-stream",
+        )
+    except Http404:
         messages.error(request, _("The file is no longer there. Please ask for it again."))
         return redirect(document)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.filename or "document",
-        content_type=document.content_type or "application/octet-stream",
-    )
     response["Cache-Control"] = "private, no-store"
     return response
 

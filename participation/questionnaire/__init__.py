@@ -5,7 +5,7 @@ award nominations.
 - ``structure.parse``: a questionnaire (steps, questions, options, conditions) from its value.
 - ``engine``: step forms, server-side conditions, saving a step, progress.
 - ``export``: snapshots, spreadsheet columns (removed questions included), display text.
-- ``files.sniff``: what an upload is, from its content.
+- ``fields.QuestionFileField``: uploads checked by content, once, in ``participation.files``.
 
 Nothing here imports a plugin or the host site.
 """

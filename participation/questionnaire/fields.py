@@ -18,23 +18,25 @@ consent                   ``true`` (ticked) / ``false`` (an optional consent lef
 ========================  ==============================================================
 """
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.formats import date_format, number_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from participation.files.checks import check_upload, file_size
+from participation.files.kinds import FAMILIES, FileKind, kinds_of
+
 from . import conf
 from .blocks import DONT_KNOW
 from .characters import count_characters, too_long
-from .files import FAMILIES, FileKind, FileRefused, sniff
 from .structure import Question
 
 # The HTML value of the "Other" radio button or checkbox; never stored.
@@ -513,23 +515,13 @@ class DateAnswerField(forms.DateField):
 # -- files --------------------------------------------------------------------------------------
 
 
-def file_size(size: int, round_up: bool = False) -> str:
-    """A size in kB or MB with one decimal, in the reader's number format; ``round_up`` so that
-    a file just over a limit never reads as equal to it."""
-    unit, divisor = (_("MB"), 1024 * 1024) if size >= 1024 * 1024 else (_("kB"), 1024)
-    value = size / divisor
-    value = math.ceil(value * 10) / 10 if round_up else round(value, 1)
-    decimals = 0 if value == int(value) else 1
-    return f"{number_format(value, decimal_pos=decimals)} {unit}"
-
-
 @dataclass(frozen=True, eq=False)
 class FileAnswer:
     """A new, validated upload. The engine never stores it: the caller does, then records
     ``as_answer(...)`` (or any JSON with at least a "name") as the answer."""
 
     question_id: str
-    file: UploadedFile
+    file: File  # what to store: the upload, or the re-encoded image
     kind: FileKind
     name: str  # the name it was uploaded with (for display only)
     size: int
@@ -572,7 +564,7 @@ class QuestionFileField(forms.FileField):
     def __init__(self, *, question: Question, **kwargs):
         self.question = question
         families = question.settings.get("allowed_types") or list(FAMILIES)
-        self.kinds = [kind for family in families for kind in FAMILIES.get(family, ("", ()))[1]]
+        self.kinds = list(kinds_of(families))
         cap = conf.get("MAX_UPLOAD_MB")
         self.max_bytes = min(question.settings.get("max_size_mb") or 10, cap) * 1024 * 1024
         super().__init__(**kwargs)
@@ -590,45 +582,13 @@ class QuestionFileField(forms.FileField):
             return None
         if not isinstance(result, UploadedFile):
             return result  # the file stored before, kept
-        name = result.name or _("the file")
-        if result.size > self.max_bytes:
-            raise ValidationError(
-                _("“%(name)s” is %(size)s; files can be at most %(max)s.")
-                % {
-                    "name": name,
-                    "size": file_size(result.size, round_up=True),
-                    "max": file_size(self.max_bytes),
-                },
-                code="too_big",
-            )
-        try:
-            kind = sniff(result)
-        except FileRefused as refused:
-            if refused.reason == "executable":
-                message = _(
-                    "“%(name)s” is a program, not a document, whatever its name says. Programs "
-                    "cannot be uploaded; choose a %(types)s file."
-                )
-            elif refused.reason == "macros":
-                message = _(
-                    "“%(name)s” contains macros, which cannot be uploaded. Save it without "
-                    "macros, or as PDF."
-                )
-            else:
-                message = _(
-                    "“%(name)s” is not a %(types)s file (its content was checked, not its name)."
-                )
-            raise ValidationError(
-                message % {"name": name, "types": self.allowed_description}, code=refused.reason
-            ) from None
-        if kind not in self.kinds:
-            raise ValidationError(
-                _("“%(name)s” is a %(kind)s file; this question accepts %(types)s.")
-                % {"name": name, "kind": kind.description, "types": self.allowed_description},
-                code="type",
-            )
+        checked = check_upload(result, kinds=self.kinds, max_bytes=self.max_bytes)
         return FileAnswer(
-            question_id=self.question.id, file=result, kind=kind, name=name, size=result.size
+            question_id=self.question.id,
+            file=checked.content,  # a re-encoded image, or the upload itself
+            kind=checked.kind,
+            name=checked.name,
+            size=checked.size,
         )
 
 

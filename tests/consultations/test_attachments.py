@@ -1,6 +1,6 @@
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 
 from consultations.models import Response
 
@@ -11,7 +11,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def with_file(consultation, answer, user):
     def make(**fields):
-        stored = default_storage.save("consultations/responses/test/evidence.pdf", ContentFile(PDF))
+        stored = storages["private"].save(
+            "consultations/responses/test/evidence.pdf", ContentFile(PDF)
+        )
         file_answer = {
             "name": "evidence.pdf",
             "content_type": "application/pdf",

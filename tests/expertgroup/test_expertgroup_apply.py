@@ -62,6 +62,12 @@ def test_apply_full_flow_draft_questions_submit_receipt(
     assert application.full_name == "Нadia Хaddad حداد"
     assert application.cv.name.endswith(".pdf") and "cv" not in application.cv.name.split("/")[-1]
     assert application.photo.name.endswith(".png")
+    # Both in the private storage, never under MEDIA_ROOT (which the web server publishes).
+    from django.conf import settings
+
+    for stored in (application.cv, application.photo):
+        assert stored.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+        assert not stored.path.startswith(str(settings.MEDIA_ROOT))
     assert sorted(t.pk for t in application.expertise.all()) == sorted(t.pk for t in themes[:2])
     sensitive = SensitiveDeclaration.objects.get(application=application)
     assert sensitive.migrant_background == "refugee"
@@ -140,6 +146,12 @@ def test_apply_start_after_deadline_refused(client, call, user):
         (pdf_upload("cv.pdf", b"MZ\x90\x00 this is a program"), "not a PDF"),
         (pdf_upload("cv.pdf", b"just some text, named .pdf"), "not a PDF"),
         (pdf_upload("cv.pdf", PDF + b"0" * (5 * 1024 * 1024)), "too large"),
+        # A %PDF that is also a web page, and one that runs a script when opened.
+        (pdf_upload("cv.pdf", PDF + b"<html><script>alert(1)</script>\n%%EOF\n"), "two kinds"),
+        (
+            pdf_upload("cv.pdf", b"%PDF-1.4\n1 0 obj<</OpenAction<</S/JavaScript>>>>endobj\n%%EOF"),
+            "active content",
+        ),
     ],
 )
 def test_apply_cv_not_pdf_or_too_large_refused_and_text_kept(

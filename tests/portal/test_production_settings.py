@@ -65,6 +65,18 @@ def test_production_settings_start_when_configured():
             {"AWS_PRIVATE_STORAGE_BUCKET_NAME": "private", "AWS_ACCESS_KEY_ID": "AKIA"},
             "AWS_SECRET_ACCESS_KEY",
         ),
+        (
+            {
+                "AWS_STORAGE_BUCKET_NAME": "media",
+                "AWS_ACCESS_KEY_ID": "A",
+                "AWS_SECRET_ACCESS_KEY": "B",
+            },
+            "AWS_PRIVATE_STORAGE_BUCKET_NAME is not",
+        ),
+        (
+            {"MEDIA_ROOT": "/srv/p/media", "PRIVATE_MEDIA_ROOT": "/srv/p/media/private"},
+            "PRIVATE_MEDIA_ROOT is inside MEDIA_ROOT",
+        ),
         ({"EMAIL_HOST": ""}, "EMAIL_HOST"),
         ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
     ],

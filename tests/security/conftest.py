@@ -15,6 +15,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return build_world()
 
 

@@ -220,8 +220,24 @@ URLS = [
         lambda w: _on(w.call, "apply_withdraw", w.application.pk),
         lambda w: {"confirm": "on"},
     ),
+    (
+        "expertgroup",
+        "application: CV (secretariat)",
+        "GET",
+        lambda w: reverse(
+            "expertgroup_admin:file", args=[w.call.pk, w.application.pk, "cv"]
+        ),
+        None,
+    ),
     # award
     ("awards", "nominate: start", "GET", lambda w: _on(w.edition, "nominate_start"), None),
+    (
+        "awards",
+        "nomination: evidence file",
+        "GET",
+        lambda w: _on(w.edition, "nominate_file", w.nomination.pk, w.nomination_file.pk),
+        None,
+    ),
     (
         "awards",
         "nomination: done",

@@ -288,12 +288,16 @@ def build_world() -> World:
 
 EXPERT_TEXT = "EXPERT-APPLICATION-MOTIVATION-3c1e"
 NOMINATION_TEXT = "NOMINATION-DESCRIPTION-8a2f"
+CV_TEXT = "EXPERT-CV-PRIVATE-FILE-51d0"
+EVIDENCE_TEXT = "NOMINATION-EVIDENCE-PRIVATE-FILE-9e47"
 
 
 def add_expert_call_and_award(world) -> None:
     """The expert call (an application by the owner) and the award (a nomination by the owner,
     a jury per category: the assigned reviewer judges the first category, the unassigned one
     the second, so each must not read the other's)."""
+    from django.core.files.base import ContentFile
+
     from awards import services as awards
     from awards.models import DEFAULT_CATEGORIES, AwardCategory, AwardEditionPage, AwardIndexPage
     from expertgroup import services as experts
@@ -304,6 +308,7 @@ def add_expert_call_and_award(world) -> None:
         ExpertCallPage,
         SensitiveDeclaration,
     )
+    from participation.files.storage import private
     from participation.review import services as review
 
     u, home, now = world.users, home_page(), timezone.now()
@@ -329,7 +334,7 @@ def add_expert_call_and_award(world) -> None:
         country="DE",
         motivation=EXPERT_TEXT,
         experience="Ten years.",
-        cv="expertgroup/cv.pdf",
+        cv=private.save("expertgroup/cv.pdf", ContentFile(b"%PDF-1.4 " + CV_TEXT.encode())),
         public_profile_consent=False,
     )
     SensitiveDeclaration.objects.create(
@@ -354,7 +359,7 @@ def add_expert_call_and_award(world) -> None:
             page=edition, name=str(name), sort_order=position, criteria="Impact"
         )
     first, second = list(edition.categories.all())[:2]
-    from awards.models import Nomination
+    from awards.models import Nomination, NominationFile
 
     nomination = awards.start(edition, u["owner"], category=first, kind=Nomination.Kind.SELF)
     nomination = awards.save(
@@ -370,6 +375,16 @@ def add_expert_call_and_award(world) -> None:
         nomination.version,
     )
     nomination = awards.submit(nomination, u["owner"])
+    # Evidence in the private storage (as add_file stores it; the file's checks are tested apart).
+    evidence = NominationFile(
+        nomination=nomination,
+        kind=NominationFile.Kind.EVIDENCE,
+        original_name="report.html",
+        content_type="application/pdf",
+        extension=".pdf",
+        uploaded_by=u["owner"],
+    )
+    evidence.file.save("upload.pdf", ContentFile(b"%PDF-1.4 " + EVIDENCE_TEXT.encode()))
     for category in (first, second):
         awards.import_nominations(category, u["editor"])
         category.refresh_from_db()
@@ -377,6 +392,7 @@ def add_expert_call_and_award(world) -> None:
     review.add_reviewer(second.review_process, u["reviewer_unassigned"], u["editor"])
     world.ns.call, world.ns.application = call, application
     world.ns.edition, world.ns.nomination = edition, nomination
+    world.ns.nomination_file = evidence
     world.ns.first_category, world.ns.second_category = first, second
     add_committee_and_jury_documents(world)
 

@@ -9,6 +9,8 @@ import pytest
 from proof_urls import URLS
 from proof_world import (
     APPLICANT_TEXT,
+    CV_TEXT,
+    EVIDENCE_TEXT,
     EXPERT_TEXT,
     NOMINATION_TEXT,
     ORG_DRAFT_ANSWER,
@@ -65,6 +67,11 @@ EXPECTED = {
     "nominate: start": "L 200 200 200 200 200 200 200 200 200",
     "nomination: done": "L 404 200 404 404 404 404 404 404 404",
     "nomination: receipt": "L 404 200 404 404 404 404 404 404 404",
+    # Private files, served from the private storage by views that check rights.
+    # Not to the staff reviewer either: a juror reads nominations through the review engine.
+    "nomination: evidence file": "404 404 200 404 404 404 404 404 200 404",
+    # Wagtail admin: only the editors in charge of the call, never its committee (R).
+    "application: CV (secretariat)": "R R R R R R R R 200 R",
     # The conflicted reviewer sits on the first jury too (a conflict with one nomination).
     "jury notes, first category": "L 404 404 404 404 200 404 200 200 200",
     "jury notes, second category": "L 404 404 404 404 404 200 404 200 200",
@@ -97,6 +104,8 @@ MAY_SEE = {
     OTHER_ORG_MEMBER_EMAIL: {"member", "org_admin", "editor", "staff_reviewer"},
     EXPERT_TEXT: {"owner", "editor"},
     NOMINATION_TEXT: {"owner", "reviewer_assigned", "editor"},
+    CV_TEXT: {"editor"},
+    EVIDENCE_TEXT: {"owner", "editor"},
 }
 
 

@@ -85,3 +85,70 @@ def test_upload_checked_by_content_not_by_name(world, settings, tmp_path):
         ).status_code
         == 404
     )
+
+
+def _zip_bytes() -> bytes:
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("index.html", "<script>alert(1)</script>")
+    return archive.getvalue()
+
+
+REFUSED = [
+    # (name, content, what the message says): each starts with %PDF, all the old check read.
+    ("x.pdf", PDF + HTML + b"\n%%EOF\n", "two kinds of file at once"),
+    ("archive.pdf", PDF + _zip_bytes(), "two kinds of file at once"),
+    (
+        "open.pdf",
+        b"%PDF-1.4\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n%%EOF\n",
+        "active content",
+    ),
+    ("escaped.pdf", b"%PDF-1.4\n1 0 obj<</AA<</O<</S/J#61vaScript>>>>>>endobj\n%%EOF\n", "active"),
+    ("cut.pdf", PDF[:-8], "damaged or incomplete"),
+    ("empty.pdf", b"", "empty"),
+]
+
+
+def test_polyglots_scripts_and_broken_files_are_refused_with_their_reason(world):
+    from consultations.models import Response
+
+    page = _with_upload_question(world)
+    client = Client()
+    client.force_login(world.users["org_admin"])
+    for name, content, says in REFUSED:
+        draft = Response.objects.get(pk=world.draft.pk)
+        response = _post(client, page, draft.pk, SimpleUploadedFile(name, content))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert says in html, (name, html[:200])
+        assert 'aria-invalid="true"' in html
+        assert "evidence" not in Response.objects.get(pk=world.draft.pk).answers
+
+
+def test_attachments_live_in_private_storage_and_download_with_the_detected_extension(
+    world, settings
+):
+    from pathlib import Path
+
+    from consultations.models import Response
+
+    page = _with_upload_question(world)
+    client = Client()
+    client.force_login(world.users["org_admin"])
+    upload = SimpleUploadedFile("x.html", PDF, content_type="text/html")
+    assert _post(client, page, world.draft.pk, upload).status_code == 302
+    answer = Response.objects.get(pk=world.draft.pk).answers["evidence"]
+    assert answer["name"] == "x.html" and answer["path"].endswith(".pdf")
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / answer["path"]).read_bytes() == PDF
+    assert not (Path(settings.MEDIA_ROOT) / answer["path"]).exists()
+
+    download = client.get(
+        page.url + page.reverse_subpage("attachment", args=[world.draft.pk, "evidence"])
+    )
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="x.pdf"'
+    assert "no-store" in download["Cache-Control"]

@@ -235,10 +235,16 @@ STATICFILES_FINDERS = [
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
+# Public media (Wagtail images and documents): served at MEDIA_URL (by the web server in
+# production, by Django with DEBUG). Private files (CVs, attachments, evidence, generated
+# documents) live apart, outside every served folder, and only views that check rights serve
+# them (participation.files).
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private_media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "participation.files.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

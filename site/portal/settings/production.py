@@ -111,26 +111,60 @@ if env("REDIS_URL"):
         }
     }
 
+# Two storages (participation.files): "default" holds public media (Wagtail images and
+# documents), "private" holds CVs, attachments, evidence and generated documents, which only
+# views that check rights serve. Locally, MEDIA_ROOT is served at /media/ by the web server and
+# PRIVATE_MEDIA_ROOT must be outside it and outside every served folder.
+MEDIA_ROOT = env("MEDIA_ROOT", str(MEDIA_ROOT))  # noqa: F405
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", str(PRIVATE_MEDIA_ROOT))  # noqa: F405
+for _served in ("MEDIA_ROOT", "STATIC_ROOT"):
+    _root = os.path.abspath(globals()[_served])
+    if (os.path.abspath(PRIVATE_MEDIA_ROOT) + os.sep).startswith(_root + os.sep):
+        raise ImproperlyConfigured(
+            f"PRIVATE_MEDIA_ROOT is inside {_served}, which the web server publishes: "
+            "choose a folder outside it (e.g. /srv/participation/private)."
+        )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "participation.files.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# S3-compatible media storage (django-storages) when a bucket is configured.
+# S3-compatible storage (django-storages) when a bucket is configured: a public bucket whose
+# objects anyone may read (public-read ACL or a bucket policy; unsigned URLs) and a private
+# bucket read only through short-lived signed URLs handed out by the views that check rights.
 if env("AWS_STORAGE_BUCKET_NAME"):
+    _s3 = {
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+        "region_name": env("AWS_S3_REGION_NAME"),
+        "access_key": env("AWS_ACCESS_KEY_ID"),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+        # Signature V4: the one every current S3 service accepts (and it signs the expiry).
+        "signature_version": env("AWS_S3_SIGNATURE_VERSION", "s3v4"),
+        "file_overwrite": False,
+    }
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
+            **_s3,
             "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
-            "region_name": env("AWS_S3_REGION_NAME"),
-            "access_key": env("AWS_ACCESS_KEY_ID"),
-            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
+            # "" leaves the bucket policy in charge (buckets that refuse ACLs).
+            "default_acl": env("AWS_DEFAULT_ACL", "public-read") or None,
+            "querystring_auth": False,
         },
     }
-    # Media then come from the bucket's origin (or a CDN in front of it).
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME"),  # required: see below
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": int(env("PRIVATE_URL_EXPIRY_SECONDS", "300")),
+        },
+    }
+    PARTICIPATION_FILES_SIGNED_URL_SECONDS = STORAGES["private"]["OPTIONS"]["querystring_expire"]
+    # Media then come from the bucket's origin (or a CDN in front of it); private files too,
+    # through signed URLs (photos published with consent are shown that way).
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(  # noqa: F405
         env("CSP_MEDIA_ORIGIN", env("AWS_S3_ENDPOINT_URL") or "https:")
     )
@@ -147,6 +181,14 @@ for _key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             f"{_buckets[0]} is set but {_key} is not: set the bucket's credentials too "
             "(or unset the bucket to keep files on disk)."
         )
+# Private files never go to the public bucket: one bucket each, or none.
+if len(_buckets) == 1:
+    _pair = {"AWS_STORAGE_BUCKET_NAME", "AWS_PRIVATE_STORAGE_BUCKET_NAME"}
+    _missing = (_pair - set(_buckets)).pop()
+    raise ImproperlyConfigured(
+        f"{_buckets[0]} is set but {_missing} is not: public media and private files (CVs, "
+        "attachments, evidence) each need their own bucket, or neither (files on disk)."
+    )
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "")

@@ -151,6 +151,7 @@ def media_root(settings, tmp_path):
     """Each test writes generated files into its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"  # generated documents go there
     return settings.MEDIA_ROOT
 
 

@@ -164,7 +164,7 @@ def test_an_image_named_pdf_is_taken_for_what_it_is(file_field):
 def test_an_allowed_format_outside_the_question_choice_is_refused(file_field):
     upload = SimpleUploadedFile("photo.png", _image("PNG"), content_type="image/png")
     assert _message(file_field(allowed_types=["pdf", "odt"]), upload) == (
-        "“photo.png” is a PNG file; this question accepts PDF or ODT."
+        "“photo.png” is a PNG file; only PDF or ODT files are accepted here."
     )
 
 

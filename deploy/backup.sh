@@ -5,6 +5,7 @@
 # stores, all to TARGET (an rsync destination: host:/path, or a mounted folder). Local dumps
 # older than KEEP_DAYS (default 30) are deleted; prune TARGET with the same retention there.
 set -eu
+cd /  # postgres cannot enter root's home, where cron starts
 target=${1:?"usage: backup.sh TARGET (e.g. backup-host:/backups/participation)"}
 keep_days=${KEEP_DAYS:-30}
 dumps=/var/backups/participation

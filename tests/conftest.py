@@ -1,3 +1,4 @@
+import migration_data
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -8,6 +9,13 @@ from django.utils import translation
 from participation.organisations.models import Membership, Organisation
 
 PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Kept before any test changes the database: transactional tests put them back.
+    with django_db_blocker.unblock():
+        migration_data.DATA["default"] = migration_data.serialize()
 
 
 @pytest.fixture(autouse=True)

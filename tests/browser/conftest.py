@@ -14,27 +14,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "security"))
 
-from django.db.backends.base import creation as _creation  # noqa: E402
-from proof_world import DOUBLES, create_double_tables  # noqa: E402
-
-_serialize = _creation.BaseDatabaseCreation.serialize_db_to_string
-
-
-def _serialize_without_doubles(self):
-    """The live server needs serialized_rollback (the data migrations' rows come back for each
-    test); the review engine's test doubles have no table yet when the test database is
-    serialized, and hold no migration data anyway: leave them out."""
-    saved = [(model, model._meta.managed) for model in DOUBLES]
-    for model, _ in saved:
-        model._meta.managed = False
-    try:
-        return _serialize(self)
-    finally:
-        for model, managed in saved:
-            model._meta.managed = managed
-
-
-_creation.BaseDatabaseCreation.serialize_db_to_string = _serialize_without_doubles
+import migration_data  # noqa: E402
+from proof_world import create_double_tables  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -80,20 +61,12 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
-_MIGRATION_DATA: dict[str, str] = {}
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from django.db import connection
-
+    # The review engine's test doubles get their tables; the data migrations' rows were kept by
+    # tests/conftest.py and come back before each browser test (migration_data).
     with django_db_blocker.unblock():
         create_double_tables()
-        # The data migrations' rows (root page, site, locales, themes, groups), restored before
-        # each browser test: the live server needs a transactional database, flushed after
-        # each test. (Django's serialized_rollback cannot be used: once Playwright's event loop
-        # runs, Django hands out new context-local connection objects without the rows.)
-        _MIGRATION_DATA["default"] = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(scope="module")
@@ -119,37 +92,11 @@ def browser(django_db_setup, _async_unsafe):
         chromium.close()
 
 
-def _restore_migration_data(data: str) -> None:
-    """Django's deserialize_db_from_string, content types first: after a flush only
-    post_migrate's content types and permissions are left, and saving some rows (pages) makes
-    content types on the way, which would then clash with the serialized ones."""
-    from io import StringIO
-
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-    from django.core import serializers
-    from django.db import connection, transaction
-
-    objects = list(serializers.deserialize("json", StringIO(data)))
-    objects.sort(key=lambda obj: not isinstance(obj.object, ContentType | Permission))
-    with transaction.atomic():
-        Permission.objects.all().delete()
-        ContentType.objects.all().delete()
-        with connection.constraint_checks_disabled():
-            for obj in objects:
-                obj.save()
-        connection.check_constraints()
-    ContentType.objects.clear_cache()
-
-
 @pytest.fixture
 def live(browser, live_server, settings, tmp_path):
     """The live server, with the data migrations' rows (root page, site, locales, themes)
     restored for every test (the live server needs a transactional database)."""
-    from wagtail.models import Site
-
-    if not Site.objects.exists():
-        _restore_migration_data(_MIGRATION_DATA["default"])
+    migration_data.restore_if_flushed()
     settings.MEDIA_ROOT = tmp_path / "media"
     return live_server
 

@@ -5,7 +5,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.urls import reverse
 from wagtail.models import GroupPagePermission, PageViewRestriction
 
@@ -141,7 +141,9 @@ def test_unpublished_attachment_only_for_the_editors_of_this_consultation(
     client, consultation, home_page, answer, make_user
 ):
     done = answer(make_user("author@example.org"), {})
-    stored = default_storage.save("consultations/responses/test/private.pdf", ContentFile(b"%PDF"))
+    stored = storages["private"].save(
+        "consultations/responses/test/private.pdf", ContentFile(b"%PDF")
+    )
     Response.objects.filter(pk=done.pk).update(
         answers={"file-q": {"name": "p.pdf", "content_type": "application/pdf", "path": stored}}
     )
@@ -156,7 +158,9 @@ def test_published_attachment_of_a_password_page_asks_for_the_password(
     client, consultation, answer, make_user
 ):
     done = answer(make_user("author@example.org"), {}, moderation="approved")
-    stored = default_storage.save("consultations/responses/test/public.pdf", ContentFile(b"%PDF"))
+    stored = storages["private"].save(
+        "consultations/responses/test/public.pdf", ContentFile(b"%PDF")
+    )
     Response.objects.filter(pk=done.pk).update(
         publish_attachments=True,
         answers={"file-q": {"name": "p.pdf", "content_type": "application/pdf", "path": stored}},

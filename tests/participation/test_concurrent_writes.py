@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import migration_data
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -45,7 +46,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 4  # saves per person
 PEOPLE = {"drafter": 5, "applicant": 3, "nominator": 3, "profile": 3, "editor": 1}
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows(transactional_db):
+    # A transactional test starts from whatever the last one left (flushed: no site).
+    migration_data.restore_if_flushed()
 
 
 def _session(user) -> str:

@@ -74,7 +74,8 @@ EXPECTED = {
     "application: CV (secretariat)": "R R R R R R R R 200 R",
     # The conflicted reviewer sits on the first jury too (a conflict with one nomination).
     "jury notes, first category": "L 404 404 404 404 200 404 200 200 200",
-    "jury notes, second category": "L 404 404 404 404 404 200 404 200 200",
+    # The staff reviewer sits on the first jury: no editor's view of the edition's other juries.
+    "jury notes, second category": "L 404 404 404 404 404 200 404 200 404",
     # Issue 16.1: stored booklets and dossiers go only to whom they were built for, and no
     # longer to a juror who declared a conflict since; reviewers never get the editors' copy.
     # The staff reviewer (a superuser on the committee and the first jury) is a reviewer there.

@@ -175,7 +175,7 @@ def test_public_media_open_private_files_only_through_a_signed_url(
     # A generated document: its owner's download is a redirect to a short-lived signed URL.
     owner, stranger = make_user("owner@example.org"), make_user("stranger@example.org")
     document = GeneratedDocument.objects.create(
-        kind="test.s3",
+        kind="documents.sample",  # a registered kind: unknown kinds are never served
         requested_by=owner,
         status=GeneratedDocument.Status.DONE,
         filename="summary.pdf",

@@ -31,7 +31,13 @@ def test_health_ready_reports_every_check(client):
     response, body = _get(client, "/health/")
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "storage:default", "tasks"}
+    assert set(body["checks"]) == {
+        "database",
+        "cache",
+        "storage:default",
+        "storage:private",
+        "tasks",
+    }
     assert body["checks"]["database"]["status"] == "ok"
     assert response["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response  # no session, nothing to store

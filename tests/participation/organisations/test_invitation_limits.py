@@ -73,4 +73,6 @@ def test_invitation_names_the_inviter_by_display_name(
     organisation = make_organisation(user, name="Welcome Network")
     client.force_login(user)
     invite(client, organisation, "target@example.org", django_capture_on_commit_callbacks)
-    assert "Amina invites you to join Welcome Network" in mail.outbox[0].body
+    # Names are isolated (FSI...PDI) in plain-text emails.
+    body = mail.outbox[0].body
+    assert "\u2068Amina\u2069 invites you to join \u2068Welcome Network\u2069" in body

@@ -207,3 +207,14 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 # killed) and may be built again; the default (30 minutes) suits very long builds.
 if env("DOCUMENTS_STALE_AFTER_SECONDS"):
     PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS = env_int("DOCUMENTS_STALE_AFTER_SECONDS", 1800)
+# Task workers beat every TASKS_HEARTBEAT_SECONDS; one silent for TASKS_WORKER_DEAD_AFTER_SECONDS
+# is dead and the scheduler puts its task back in the queue (participation/operations/workers.py).
+for _name in (
+    "HEARTBEAT_SECONDS",
+    "WORKER_DEAD_AFTER_SECONDS",
+    "MAX_ATTEMPTS",
+    "MAX_RUNTIME_SECONDS",
+    "RECOVERY_INTERVAL_SECONDS",
+):
+    if env(f"TASKS_{_name}"):
+        globals()[f"PARTICIPATION_TASKS_{_name}"] = env_int(f"TASKS_{_name}", 0)

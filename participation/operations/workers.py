@@ -62,14 +62,15 @@ class Heartbeat(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self):
-        while not self.stopping.is_set():
+        # The command beat once before starting this thread: the first beat here is one
+        # interval later.
+        while not self.stopping.wait(self.interval):
             try:
                 close_old_connections()
                 beat(self.worker_id)
             except Exception:  # database away for a moment: try again at the next beat
                 logger.warning("Heartbeat of worker %s not written", self.worker_id, exc_info=True)
                 connection.close()
-            self.stopping.wait(self.interval)
         connection.close()
 
     def stop(self):

@@ -147,3 +147,34 @@ def test_old_heartbeats_are_cleared(queued):
     workers.beat("here", now)
     workers.recover_dead_tasks(now)
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["here"]
+
+
+def test_heartbeat_thread_beats_until_stopped():
+    beats = []
+    with mock.patch.object(workers, "beat", lambda worker_id: beats.append(worker_id)):
+        heartbeat = workers.Heartbeat("w-thread", interval=0.01)
+        heartbeat.start()
+        deadline = timezone.now() + timedelta(seconds=5)
+        while len(beats) < 3 and timezone.now() < deadline:
+            heartbeat.stopping.wait(0.01)
+        heartbeat.stop()
+        heartbeat.join(2)
+    assert not heartbeat.is_alive() and beats[:3] == ["w-thread"] * 3
+
+
+def test_a_failing_heartbeat_is_logged_and_the_thread_goes_on(caplog):
+    calls = []
+
+    def broken(worker_id):
+        calls.append(worker_id)
+        raise RuntimeError("database away")
+
+    with mock.patch.object(workers, "beat", broken):
+        heartbeat = workers.Heartbeat("w-broken", interval=0.01)
+        heartbeat.start()
+        deadline = timezone.now() + timedelta(seconds=5)
+        while len(calls) < 2 and timezone.now() < deadline:
+            heartbeat.stopping.wait(0.01)
+        heartbeat.stop()
+        heartbeat.join(2)
+    assert len(calls) >= 2 and "not written" in caplog.text

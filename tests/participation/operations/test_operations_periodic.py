@@ -51,6 +51,7 @@ def test_registry_has_every_periodic_job_of_core_and_plugins():
         "erase_expertgroup_data": timedelta(days=1),
         "prune_db_task_results": timedelta(days=1),
         "clearsessions": timedelta(days=1),
+        "recover_dead_tasks": timedelta(minutes=1),
     }
 
 

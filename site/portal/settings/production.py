@@ -217,4 +217,7 @@ for _name in (
     "RECOVERY_INTERVAL_SECONDS",
 ):
     if env(f"TASKS_{_name}"):
-        globals()[f"PARTICIPATION_TASKS_{_name}"] = env_int(f"TASKS_{_name}", 0)
+        _value = env_int(f"TASKS_{_name}", 0)
+        if _value < 1:  # 0 would take every running worker for dead
+            raise ImproperlyConfigured(f"TASKS_{_name} must be 1 or more, not {_value}.")
+        globals()[f"PARTICIPATION_TASKS_{_name}"] = _value

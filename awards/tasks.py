@@ -32,7 +32,7 @@ def send_receipt(nomination_id: int) -> None:
     if person is None or not person.email or not nomination.is_submitted:
         return
     # Once per submission, even if the task runs again (its worker died after sending).
-    key = f"awards.receipt:{nomination.pk}:{nomination.submitted_at.isoformat()}"
+    key = f"awards.receipt:{nomination.pk}:{nomination.submitted_at}"
     if already_done(key):
         return
     language = nomination.language or person.preferred_language or settings.LANGUAGE_CODE

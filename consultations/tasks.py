@@ -26,7 +26,7 @@ def send_confirmation(response_id: int) -> None:
     if person is None or not person.email or not response.is_submitted:
         return
     # Once per submission, even if the task runs again (its worker died after sending).
-    key = f"consultations.confirmation:{response.pk}:{response.submitted_at.isoformat()}"
+    key = f"consultations.confirmation:{response.pk}:{response.submitted_at}"
     if already_done(key):
         return
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")

@@ -25,7 +25,7 @@ def send_receipt(application_id: int) -> None:
     if person is None or not person.email or not application.is_submitted:
         return
     # Once per submission, even if the task runs again (its worker died after sending).
-    key = f"expertgroup.receipt:{application.pk}:{application.submitted_at.isoformat()}"
+    key = f"expertgroup.receipt:{application.pk}:{application.submitted_at}"
     if already_done(key):
         return
     language = application.language or person.preferred_language or settings.LANGUAGE_CODE

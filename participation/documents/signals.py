@@ -1,4 +1,6 @@
-"""A generated file goes when the last record pointing at it goes (records can share a file)."""
+"""A generated file goes when the last record pointing at it goes (records can share a file);
+a build whose worker died is queued again, or failed after too many deaths (operations.workers).
+"""
 
 import logging
 

@@ -1,5 +1,7 @@
 """Background work of the award: tasks take ids and call the domain."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -9,6 +11,7 @@ from django_tasks import task
 
 from participation.documents.mail import send_with_pdf
 from participation.i18n import display_page
+from participation.operations.once import already_done, in_this_task, mark_done, once
 
 
 def _absolute(url: str) -> str:
@@ -28,6 +31,10 @@ def send_receipt(nomination_id: int) -> None:
     person = nomination.updated_by or nomination.user
     if person is None or not person.email or not nomination.is_submitted:
         return
+    # Once per submission, even if the task runs again (its worker died after sending).
+    key = f"awards.receipt:{nomination.pk}:{nomination.submitted_at}"
+    if already_done(key):
+        return
     language = nomination.language or person.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         # The edition in that language when translated (the nomination is the original's).
@@ -43,6 +50,7 @@ def send_receipt(nomination_id: int) -> None:
         )
         pdf = receipt_pdf(nomination, edition)
     send_with_pdf(subject, body, [person.email], pdf, f"receipt-{nomination.receipt_number}.pdf")
+    mark_done(key)
 
 
 @task()
@@ -73,7 +81,9 @@ def send_confirmation_request(nomination_id: int) -> None:
             "awards/email/confirm_request.txt",
             {"nomination": nomination, "edition": edition, "url": url, "sender": sender},
         )
-    send_mail(subject, body, None, [nomination.contact_email])
+    once(
+        in_this_task("request"), partial(send_mail, subject, body, None, [nomination.contact_email])
+    )
 
 
 @task()
@@ -101,6 +111,7 @@ def notify_outcome(edition_id: int, what: str) -> int:
                 "awards/email/outcome.txt",
                 {"nomination": nomination, "edition": edition, "url": url, "what": what},
             )
-        send_mail(subject, body, None, [email])
+        # A rerun of this task (its worker died) skips whoever already heard.
+        once(in_this_task(email), partial(send_mail, subject, body, None, [email]))
         sent += 1
     return sent

@@ -1,5 +1,7 @@
 """Background work of consultations: tasks take ids and call the domain."""
 
+from functools import partial
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -8,6 +10,7 @@ from django_tasks import task
 
 from participation.documents.mail import send_with_pdf
 from participation.i18n import display_page
+from participation.operations.once import already_done, in_this_task, mark_done, once
 
 
 @task()
@@ -21,6 +24,10 @@ def send_confirmation(response_id: int) -> None:
     )
     person = response.updated_by
     if person is None or not person.email or not response.is_submitted:
+        return
+    # Once per submission, even if the task runs again (its worker died after sending).
+    key = f"consultations.confirmation:{response.pk}:{response.submitted_at}"
+    if already_done(key):
         return
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
@@ -41,6 +48,7 @@ def send_confirmation(response_id: int) -> None:
         )
         pdf = receipt_pdf(response, consultation)
     send_with_pdf(subject, body, [person.email], pdf, f"receipt-{response.receipt_number}.pdf")
+    mark_done(key)
 
 
 @task()
@@ -72,7 +80,8 @@ def notify_outcome(page_id: int) -> None:
                 "consultations/email/outcome.txt",
                 {"consultation": consultation, "url": base + consultation.url},
             )
-        send_mail(subject, body, None, [email])
+        # A rerun of this task (its worker died) skips whoever already heard.
+        once(in_this_task(email), partial(send_mail, subject, body, None, [email]))
 
 
 @task()

@@ -25,7 +25,11 @@ uploading an attachment first, some pressing twice; mid-rush app node 2 is kille
 whole process group) and started again once the health check has seen it dead. The editor signs
 in through nginx with password and TOTP, downloads every attachment from both nodes, the export
 (CSV) and the summary PDF; while the summary is being built the worker building it is killed
-(SIGKILL) and the document must still come out (rebuilt, from either node).
+(SIGKILL) and the document must still come out, rebuilt without anyone pressing retry (the
+scheduler sees the worker's heartbeat stop and puts its task back in the queue) within
+REBUILT_WITHIN_SECONDS, from either node. During the rush a worker is also killed in the middle
+of a confirmation email (its PDF receipt): that task too must be run again, and every answer
+get exactly one confirmation.
 
 Health: the harness polls each node's ``/health/live/`` directly (as a load balancer's active
 check does: nginx open source has none) and nginx's ``/health/`` (readiness of whichever node
@@ -34,7 +38,8 @@ answers). "Health saw it" is the time from the kill to the first failed poll of 
 It asserts: every acknowledged answer is stored, submitted, exactly once (one per person, one
 receipt, one audit event) and its confirmation email carries the receipt a worker built; no
 attachment or document is missing from either node; no 5xx outside the seconds of the kill; the
-health check saw the dead node; the killed PDF was rebuilt. It prints ONE summary line and exits
+health check saw the dead node; the killed PDF was rebuilt without a retry; the killed
+confirmation was sent once. It prints ONE summary line and exits
 0 only when all of it holds. Hard stop after 6 minutes. `make prodcheck` runs it; .ci/run too.
 """
 
@@ -81,6 +86,13 @@ S3_KEY, S3_SECRET = "prodcheck", "prodcheck-secret"
 BUCKETS = {"public": "prodcheck-media", "private": "prodcheck-private"}
 HARD_STOP_SECONDS = 360
 STALE_AFTER_SECONDS = 12  # a build without progress for this long counts as dead (worker killed)
+# Workers beat every second, are dead after 5 s of silence; the scheduler looks every 3 s.
+TASK_RECOVERY = {
+    "TASKS_HEARTBEAT_SECONDS": "1",
+    "TASKS_WORKER_DEAD_AFTER_SECONDS": "5",
+    "TASKS_RECOVERY_INTERVAL_SECONDS": "3",
+}
+REBUILT_WITHIN_SECONDS = 60  # from a worker's kill to its task done by another, no one helping
 KILL_WINDOW = (-0.5, 5.0)  # seconds around the node's kill in which a 5xx is excused
 UPSTREAM_HEADER = "X-Prodcheck-Upstream"
 
@@ -392,6 +404,7 @@ def production_env(tmp: Path, database_url: str) -> dict:
         AWS_SECRET_ACCESS_KEY=S3_SECRET,
         LOG_FORMAT="json",
         DOCUMENTS_STALE_AFTER_SECONDS=str(STALE_AFTER_SECONDS),
+        **TASK_RECOVERY,
     )
     env.pop("SENTRY_DSN", None)
     return env
@@ -744,8 +757,9 @@ class HealthWatch(threading.Thread):
 
 def summary_with_its_worker_killed(browser, consultation_id, procs, workers, env, tmp, problems):
     """The editor asks for the summary PDF; the worker building it is killed (SIGKILL) in the
-    middle and started again; the editor presses "retry" once the page shows the build dead.
-    The document must come out, the same from both nodes. Returns (ok, how, killed worker)."""
+    middle and started again; nobody presses "retry": the scheduler sees the worker dead and
+    puts the build task back in the queue, and the document must come out within
+    REBUILT_WITHIN_SECONDS, the same from both nodes. Returns (ok, how, killed worker)."""
     from django.db import connection
     from django.urls import reverse
     from django_tasks_db.models import DBTaskResult
@@ -763,7 +777,7 @@ def summary_with_its_worker_killed(browser, consultation_id, procs, workers, env
         return False, "not requested", None
     status_path = urlsplit(reply.location).path
     public_id = status_path.rstrip("/").rsplit("/", 1)[-1]
-    killed, how, state = None, "rebuilt by the system", {}
+    killed, how, state, killed_at, seen_stale = None, "rebuilt by the system", {}, None, False
     until = time.time() + 150
     while time.time() < until:
         polled = browser.get(status_path + "progress.json", label="progress")
@@ -778,15 +792,20 @@ def summary_with_its_worker_killed(browser, consultation_id, procs, workers, env
                 problems.append(f"summary built by an unknown worker {owner!r}")
                 return False, "not built by our workers", None
             procs.kill(killed)
+            killed_at = time.time()
             workers[killed] = start_worker(procs, killed, env, tmp)
             log(f"{killed} killed in the middle of the summary PDF")
-        elif state.get("stale") and killed:
-            token = browser.form_token(status_path)
-            browser.post(status_path + "retry/", {"csrfmiddlewaretoken": token}, label="retry")
-            how = "rebuilt after the editor's retry"
         elif state.get("finished"):
             break
+        elif killed_at and time.time() - killed_at > REBUILT_WITHIN_SECONDS:
+            problems.append(f"summary not rebuilt {REBUILT_WITHIN_SECONDS} s after the kill")
+            return False, "not rebuilt in time", killed
+        seen_stale = seen_stale or bool(state.get("stale"))
         time.sleep(0.1)
+    if killed_at and state.get("status") == "done":
+        how = f"rebuilt without retry in {time.time() - killed_at:.1f}s" + (
+            " (shown dead for a while)" if seen_stale else ""
+        )
     if killed is None:
         problems.append("the summary was built before its worker could be killed")
     if state.get("status") != "done":
@@ -799,6 +818,44 @@ def summary_with_its_worker_killed(browser, consultation_id, procs, workers, env
         return True, how, killed
     problems.append(f"summary download: {[r.status for r in served]} on node1/node2")
     return False, how, killed
+
+
+class ConfirmationKiller(threading.Thread):
+    """During the rush, once confirmations queue up, SIGKILL the worker in the middle of one
+    (building its PDF receipt) and start it again: the task must be put back in the queue and
+    the email sent once, like every other."""
+
+    def __init__(self, procs, workers, env, tmp):
+        super().__init__(daemon=True)
+        self.procs, self.workers, self.env, self.tmp = procs, workers, env, tmp
+        self.stopping = threading.Event()
+        self.killed = None  # (worker name, receipt task id)
+
+    def run(self):
+        from django.db import connection
+        from django_tasks_db.models import DBTaskResult
+
+        path = "consultations.tasks.send_confirmation"
+        while not self.stopping.is_set() and self.killed is None:
+            try:
+                queued = DBTaskResult.objects.filter(task_path=path).count()
+                running = (
+                    DBTaskResult.objects.filter(task_path=path, status="RUNNING")
+                    .values_list("id", "worker_ids")
+                    .first()
+                )
+            finally:
+                connection.close()
+            if queued >= 10 and running and running[1]:
+                owner = running[1][-1]
+                name = next((n for n, wid in self.workers.items() if wid == owner), None)
+                if name is not None:
+                    self.procs.kill(name)
+                    self.workers[name] = start_worker(self.procs, name, self.env, self.tmp)
+                    self.killed = (name, str(running[0]))
+                    log(f"{name} killed while sending a confirmation (task {running[0]})")
+                    return
+            time.sleep(0.05)
 
 
 def rush(args, site, procs, watch, traffic, env, tmp):
@@ -1007,6 +1064,8 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
 
         # --- the rush
         site = {"consultation": consultation, "file_step": file_step, "drafts": drafts}
+        confirmation_killer = ConfirmationKiller(procs, workers, env, tmp)
+        confirmation_killer.start()
         acknowledged, uploads, kill, start = rush(args, site, procs, watch, traffic, env, tmp)
         page_url = consultation.url
         from django.conf import settings as dj
@@ -1021,9 +1080,26 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
 
         drain_until = time.time() + 120
         while backlog() and time.time() < drain_until:
+            if confirmation_killer.killed is None and not confirmation_killer.is_alive():
+                break
+            time.sleep(0.5)
+        confirmation_killer.stopping.set()
+        confirmation_killer.join(5)
+        while backlog() and time.time() < drain_until:
             time.sleep(0.5)
         if backlog():
             problems.append(f"{backlog()} tasks still queued 120 s after the rush")
+        if confirmation_killer.killed is None:
+            problems.append("no worker could be killed while sending confirmations")
+        else:
+            name, task_id = confirmation_killer.killed
+            task = DBTaskResult.objects.get(pk=task_id)
+            connection.close()
+            if task.status != "SUCCESSFUL" or len(task.worker_ids) < 2:
+                problems.append(
+                    f"the confirmation whose worker was killed: {task.status}, "
+                    f"{len(task.worker_ids)} attempt(s)"
+                )
         receipts_by_id = dict(
             Response.objects.filter(
                 pk__in=[d.response_id for d in drafts], status="submitted"
@@ -1143,6 +1219,12 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one scenario, told in order
             problems.append("the scheduler died")
 
         worker_text = f"{killed_worker or 'no worker'} killed mid-PDF, document {rebuilt}"
+        if confirmation_killer.killed:
+            worker_text += (
+                f"; {confirmation_killer.killed[0]} killed mid-confirmation, "
+                f"{sum(mailed.values())} receipt emails for {len(receipts_by_id)} answers "
+                f"({len(unmailed)} not exactly once)"
+            )
         kill_text = (
             f"node2 killed at {kill['at'] - start:.1f}s, health saw it in "
             f"{kill['seen'] - kill['at']:.2f}s"

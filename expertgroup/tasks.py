@@ -1,5 +1,7 @@
 """Background work of the expert call: tasks take ids and call the domain."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -9,6 +11,7 @@ from django_tasks import task
 
 from participation.documents.mail import send_with_pdf
 from participation.i18n import display_page
+from participation.operations.once import already_done, in_this_task, mark_done, once
 
 
 @task()
@@ -20,6 +23,10 @@ def send_receipt(application_id: int) -> None:
     application = Application.objects.select_related("call", "user").get(pk=application_id)
     person = application.user
     if person is None or not person.email or not application.is_submitted:
+        return
+    # Once per submission, even if the task runs again (its worker died after sending).
+    key = f"expertgroup.receipt:{application.pk}:{application.submitted_at}"
+    if already_done(key):
         return
     language = application.language or person.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -40,6 +47,7 @@ def send_receipt(application_id: int) -> None:
         )
         pdf = receipt_pdf(application, page)
     send_with_pdf(subject, body, [person.email], pdf, f"receipt-{application.receipt_number}.pdf")
+    mark_done(key)
 
 
 @task()
@@ -54,7 +62,11 @@ def send_letter(application_id: int, kind: str) -> bool:
         return False
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     subject, body, _language = render_letter(application, kind, base_url=base)
-    send_mail(" ".join(subject.split()), body, None, [person.email])
+    # A rerun of this task (its worker died after sending) does not send the letter again.
+    once(
+        in_this_task("letter"),
+        partial(send_mail, " ".join(subject.split()), body, None, [person.email]),
+    )
     now = timezone.now()
     if kind == LetterTemplate.Kind.INELIGIBLE:
         Screening.objects.filter(application=application).update(notice_sent_at=now)

@@ -1,11 +1,15 @@
 """Background work of monitoring: tasks take ids and call the domain."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
+
+from participation.operations.once import in_this_task, once
 
 
 @task()
@@ -38,6 +42,7 @@ def notify_followers(commitment_id: int) -> int:
                 "monitoring/email/changed.txt",
                 {"commitment": commitment, "update": latest, "url": url},
             )
-        send_mail(subject, body, None, [email])
+        # A rerun of this task (its worker died) skips whoever already heard.
+        once(in_this_task(email), partial(send_mail, subject, body, None, [email]))
         sent += 1
     return sent

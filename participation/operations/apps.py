@@ -7,3 +7,8 @@ class OperationsConfig(AppConfig):
     name = "participation.operations"
     label = "operations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .once import connect_signals
+
+        connect_signals()

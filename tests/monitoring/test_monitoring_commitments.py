@@ -337,3 +337,50 @@ def test_admin_menu_has_the_monitoring_group(admin_client):
     for label in ["Monitoring", "Commitments", "Indicators", "Outcomes to track"]:
         assert label in body, label
     assert "/admin/monitoring/upload/" in body
+
+
+def test_followers_task_run_again_after_its_worker_died_sends_nothing_twice(
+    settings, outcome_item, make_user, make_response
+):
+    """The worker sent the emails and was killed before the queue heard: the task is put back
+    (participation.operations.workers) and its second run skips whoever already heard."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from monitoring.tasks import notify_followers
+    from participation.operations import workers
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    commitment = services.commitment_from_outcome(outcome_item)
+    for address in ("a@example.org", "b@example.org"):
+        person = make_user(address)
+        make_response(person)
+        services.follow(person, commitment)
+    mail.outbox.clear()
+    task = DBTaskResult.objects.get(pk=notify_followers.enqueue(commitment.pk).id)
+
+    def run_worker():
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", batch=True, interval=0, reload=False, verbosity=0)
+
+    run_worker()
+    assert len(mail.outbox) == 2
+    # As if the worker had died after sending, before marking the task done.
+    long_ago = timezone.now() - timedelta(minutes=5)
+    workers.beat("killed", long_ago)
+    task.refresh_from_db()
+    task.claim("killed")
+    DBTaskResult.objects.filter(pk=task.pk).update(started_at=long_ago)
+    assert workers.recover_dead_tasks()["requeued"] == 1
+
+    run_worker()
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL" and len(mail.outbox) == 2
+    # A new update is a new task: everyone hears of it.
+    notify_followers.enqueue(commitment.pk)
+    run_worker()
+    assert len(mail.outbox) == 4

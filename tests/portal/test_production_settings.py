@@ -79,6 +79,8 @@ def test_production_settings_start_when_configured():
         ),
         ({"EMAIL_HOST": ""}, "EMAIL_HOST"),
         ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
+        ({"TASKS_WORKER_DEAD_AFTER_SECONDS": "soon"}, "TASKS_WORKER_DEAD_AFTER_SECONDS"),
+        ({"TASKS_WORKER_DEAD_AFTER_SECONDS": "0"}, "must be 1 or more"),
     ],
 )
 def test_production_settings_stop_with_one_line_naming_the_variable(change, named):
@@ -149,3 +151,15 @@ def test_production_settings_exempt_health_from_the_https_redirect():
     env = {**GOOD, "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}"}
     result = _run([sys.executable, "-c", code], env)
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_production_settings_read_the_task_recovery_variables():
+    env = {**GOOD, "TASKS_WORKER_DEAD_AFTER_SECONDS": "12", "TASKS_MAX_ATTEMPTS": "5"}
+    code = (
+        "from participation.operations import conf; "
+        "print(conf.get('WORKER_DEAD_AFTER_SECONDS'), conf.get('MAX_ATTEMPTS'), "
+        "conf.get('HEARTBEAT_SECONDS'))"
+    )
+    result = _manage("shell", "--verbosity", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["12", "5", "5"]

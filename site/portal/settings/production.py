@@ -249,3 +249,17 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 # killed) and may be built again; the default (30 minutes) suits very long builds.
 if env("DOCUMENTS_STALE_AFTER_SECONDS"):
     PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS = env_int("DOCUMENTS_STALE_AFTER_SECONDS", 1800)
+# Task workers beat every TASKS_HEARTBEAT_SECONDS; one silent for TASKS_WORKER_DEAD_AFTER_SECONDS
+# is dead and the scheduler puts its task back in the queue (participation/operations/workers.py).
+for _name in (
+    "HEARTBEAT_SECONDS",
+    "WORKER_DEAD_AFTER_SECONDS",
+    "MAX_ATTEMPTS",
+    "MAX_RUNTIME_SECONDS",
+    "RECOVERY_INTERVAL_SECONDS",
+):
+    if env(f"TASKS_{_name}"):
+        _value = env_int(f"TASKS_{_name}", 0)
+        if _value < 1:  # 0 would take every running worker for dead
+            raise ImproperlyConfigured(f"TASKS_{_name} must be 1 or more, not {_value}.")
+        globals()[f"PARTICIPATION_TASKS_{_name}"] = _value

@@ -17,3 +17,6 @@ STORAGES = {  # manifest-free static files so templates render without collectst
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# db_worker's heartbeat thread would write outside the test's transaction: in tests only the
+# beat at the worker's start (in the test's thread) is written.
+PARTICIPATION_TASKS_HEARTBEAT_SECONDS = 3600

@@ -313,3 +313,57 @@ def test_request_button_posts_the_parameters(rf, client, user):
     assert '<input type="hidden" name="copies" value="2">' in html
     assert '<input type="hidden" name="next" value="/fr/consultations/housing/">' in html
     assert "csrfmiddlewaretoken" in html
+
+
+def _claimed_by_a_dead_worker(document, worker_ids=("dead-worker",)):
+    """The worker took the build task, marked the document running, and was killed."""
+    from participation.operations import workers
+
+    long_ago = timezone.now() - timedelta(minutes=5)
+    task = DBTaskResult.objects.get(pk=document.task_id)
+    for worker_id in worker_ids:
+        workers.beat(worker_id, long_ago)
+        task.claim(worker_id)
+    DBTaskResult.objects.filter(pk=task.pk).update(started_at=long_ago)
+    GeneratedDocument.objects.filter(pk=document.pk).update(
+        status=Status.RUNNING, progress_done=7, progress_total=40, attempts=len(worker_ids)
+    )
+    return task
+
+
+def test_a_build_whose_worker_died_is_rebuilt_without_retry(settings, user, counting_kind):
+    from participation.operations.workers import recover_dead_tasks
+
+    settings.TASKS = DATABASE_TASKS
+    document = services.request_document("tests.counted", {}, user)
+    task = _claimed_by_a_dead_worker(document)
+
+    assert recover_dead_tasks()["requeued"] == 1
+    document.refresh_from_db()
+    # Queued again, no progress, not stale: the editor sees it coming, no retry button.
+    assert document.status == Status.QUEUED and document.progress_done == 0
+    assert not document.can_retry
+
+    run_worker_once()
+    document.refresh_from_db()
+    task.refresh_from_db()
+    assert document.status == Status.DONE and counting_kind["builds"] == 1
+    assert document.attempts == 2 and task.status == "SUCCESSFUL"
+
+
+def test_a_build_whose_worker_always_dies_fails_and_can_be_retried(settings, user, counting_kind):
+    from participation.operations.workers import recover_dead_tasks
+
+    settings.TASKS = DATABASE_TASKS
+    document = services.request_document("tests.counted", {}, user)
+    _claimed_by_a_dead_worker(document, ("w1", "w2", "w3"))
+
+    assert recover_dead_tasks()["failed"] == 1
+    document.refresh_from_db()
+    assert document.status == Status.FAILED and "worker" in document.error
+    assert "3 attempts" in document.error_detail
+    assert document.can_retry
+    services.retry(document)
+    run_worker_once()
+    document.refresh_from_db()
+    assert document.status == Status.DONE and counting_kind["builds"] == 1

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 
+from participation.files.kinds import FAMILY_CHOICES
+
 from . import conf
-from .files import FAMILY_CHOICES
 
 OPERATORS = [
     ("equals", _("is")),

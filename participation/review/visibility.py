@@ -205,7 +205,7 @@ def may_use_as(user, process, viewer: int | None) -> bool:
     reviewer = active_reviewer(user, process)
     if reviewer is not None:
         return viewer == reviewer.pk
-    return manages(user, process)
+    return rules.can_manage_process(user, process)
 
 
 def may_serve(user, process, document) -> bool:
@@ -214,13 +214,15 @@ def may_serve(user, process, document) -> bool:
     what they may see now (else they ask again and get one without the withdrawn items)."""
     from participation.documents.registry import get
 
-    viewer = document.params.get("viewer")
-    if not may_use_as(user, process, viewer):
+    if process is None:
         return False
-    if viewer is None or active_reviewer(user, process) is None:
-        return True
-    kind = get(document.kind)
-    return document.fingerprint == kind.compute_fingerprint(document.params)
+    viewer = document.params.get("viewer")
+    reviewer = active_reviewer(user, process)
+    if reviewer is None:  # an editor of the process: the editors' copy or any reviewer's
+        return rules.can_manage_process(user, process)
+    if viewer != reviewer.pk:
+        return False
+    return document.fingerprint == get(document.kind).compute_fingerprint(document.params)
 
 
 def reviewer_documents(user) -> list[tuple]:

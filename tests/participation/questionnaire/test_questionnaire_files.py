@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from PIL import Image
 
+from participation.files.kinds import DOCX, JPEG, ODT, PDF, PNG, WEBP, FileRefused, sniff
 from participation.questionnaire.fields import FileAnswer, make_field
-from participation.questionnaire.files import DOCX, JPEG, ODT, PDF, PNG, WEBP, FileRefused, sniff
 from participation.questionnaire.structure import parse
 
 SMALL_PDF = (

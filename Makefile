@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install install-test lint check migrate demo worker clean system-deps bench
-.PHONY: browser-deps loadtest prodcheck prodcheck-deps
+.PHONY: browser-deps loadtest prodcheck prodcheck-deps messages
 # Debian packages the project uses when present: HarfBuzz's subsetter makes PDF font
 # subsetting ~7x faster. Installed when we are root with apt (CI, fresh machines); skipped
 # with a note otherwise, as everything still works without them.
@@ -99,6 +99,11 @@ prodcheck: install-test prodcheck-deps
 # bench/results/bench.txt and bench.json (under 10 minutes; BENCH_ARGS=--quick, --only, --strict).
 bench: install-test
 	$(PY) bench/run_bench.py $(BENCH_ARGS)
+
+# Translation catalogues: extract every string for every interface language, then compile
+# (fill in the new entries of each locale/<lang>/LC_MESSAGES/django.po, then `make messages` again).
+messages: install
+	$(MANAGE) update_catalogues
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media static_collected

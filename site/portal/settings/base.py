@@ -221,6 +221,7 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Core packages that are not apps carry their own catalogues.
 LOCALE_PATHS = [
     PROJECT_DIR / "locale",
+    BASE_DIR / "participation" / "locale",
     BASE_DIR / "participation" / "submissions" / "locale",
     BASE_DIR / "participation" / "calls" / "locale",
 ]

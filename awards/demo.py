@@ -2,8 +2,9 @@
 
 The 2026 edition has run its course: four categories, about 40 nominations in many scripts,
 juries with scores (longlist round), a published shortlist and winners, a closed audience vote.
-The 2027 edition is open, so a newcomer can nominate. Oleksandr is a juror of "Local
-communities"; Samira nominated one of the winners."""
+The 2027 edition is open, so a newcomer can nominate; its "Local communities" jury reads the
+early nominations now. Oleksandr is a juror of "Local communities" in both editions; Samira
+nominated one of the winners."""
 
 import random
 from datetime import timedelta
@@ -121,7 +122,7 @@ def load(home):
         themes,
     )
     _run_past_edition(past, now)
-    _edition(
+    current = _edition(
         index,
         "Integration Award 2027",
         "2027",
@@ -129,6 +130,7 @@ def load(home):
         now + timedelta(days=60),
         themes,
     )
+    _jury_at_work(current, now)
     return index
 
 
@@ -162,6 +164,86 @@ def _edition(index, title, year, opens, closes, themes):
     edition.themes.set(themes)
     edition.save_revision().publish()
     return AwardEditionPage.objects.get(pk=edition.pk)
+
+
+# Nominations that arrived early in the open edition; its "Local communities" jury reads them as
+# they come (the longlist round is open), so the demo's juror can score today.
+EARLY_NOMINEES = [
+    ("Buurthuis De Horizon", "NL"),
+    ("Centro Vecinal Encuentros", "ES"),
+    ("Сусідський центр Разом", "PL"),
+    ("بيت الجيران", "DE"),
+    ("Kvarterscentrum Gemenskap", "SE"),
+    ("Ομάδα Γειτονιάς Πειραιά", "GR"),
+]
+
+
+def _jury_at_work(edition, now):
+    from participation.accounts.models import User
+
+    rng = random.Random(2027)
+    oleksandr = User.objects.filter(email="oleksandr@example.org").first()
+    category = edition.categories.get(sort_order=1)  # Local communities
+    for n, (name, country) in enumerate(EARLY_NOMINEES):
+        submitted_at = now - timedelta(days=2, hours=n * 7)
+        Nomination.objects.create(
+            edition=edition,
+            category=category,
+            kind=Nomination.Kind.SELF if n % 2 else Nomination.Kind.THIRD_PARTY,
+            nominee_name=name,
+            nominee_country=country,
+            contact_name="Demo contact",
+            contact_email=f"early{n}@example.org",
+            project_title=f"{name}: open doors",
+            description=(
+                f"{name} opens its rooms to newcomers every evening: language cafés, homework "
+                "help, and a council where new and old neighbours decide together."
+            ),
+            results=f"{rng.randint(40, 300)} neighbours took part this year.",
+            evidence_links=["https://example.org/report"],
+            publication_consent=True,
+            status=Nomination.Status.SUBMITTED,
+            receipt_number=f"AWD-DEMO-E{n:03d}",
+            submitted_at=submitted_at,
+            confirmed_at=submitted_at,
+            language="en",
+        )
+    process = services.ensure_process(category)
+    process.phases.filter(position=0).update(
+        opens_at=now - timedelta(days=1), closes_at=edition.closes_at + timedelta(days=20)
+    )
+    review.import_items(process)
+    jurors = [
+        _juror(f"jury.2027.{i}@example.org", f"Juror {i + 1} ({category.name})", ["en"])
+        for i in range(2)
+    ]
+    reviewers = [review.add_reviewer(process, user, role="jury") for user in jurors]
+    if oleksandr is not None:
+        review.add_reviewer(process, oleksandr, role="jury")  # declares and scores in the demo
+    phase = process.phases.get(position=0)
+    items = list(review.phase_items(phase))
+    for reviewer in [*reviewers, *process.reviewers.filter(user=oleksandr)]:
+        Assignment.objects.bulk_create(
+            [Assignment(phase=phase, item=i, reviewer=reviewer) for i in items]
+        )
+    for reviewer in reviewers:
+        ConflictDeclaration.objects.bulk_create(
+            [ConflictDeclaration(item=i, reviewer=reviewer, kind="none") for i in items]
+        )
+        Review.objects.bulk_create(
+            [
+                Review(
+                    assignment=a,
+                    scores={
+                        c: rng.randint(2, 5) for c in ("impact", "participation", "sustainability")
+                    },
+                    status=Review.Status.SUBMITTED,
+                    version=1,
+                    submitted_at=now - timedelta(hours=rng.randint(1, 20)),
+                )
+                for a in Assignment.objects.filter(phase=phase, reviewer=reviewer)[:4]
+            ]
+        )
 
 
 def _run_past_edition(edition, now):

@@ -2,7 +2,8 @@
 
 A completed call (about 400 generated applications, screening, a committee of 9 with scores, a
 selection of 24 under quotas with a reserve list, announced members; amina@example.org has an
-application in it) and an open call a newcomer can apply to.
+application in it), an open call a newcomer can apply to, and a small call whose scoring is open
+now (miriam.reviewer@example.org, the demo's committee member, has it all to score).
 """
 
 import random
@@ -35,6 +36,10 @@ APPLICATIONS = 396
 # (the review engine refuses such a reviewer).
 COMMITTEE = 9
 SEATS = 24
+# A second, small call whose scoring is open now; the committee member the demo signs in as.
+UNDER_REVIEW_SLUG = "housing-working-group-2026"
+UNDER_REVIEW_APPLICATIONS = 18
+REVIEWER_EMAIL = "miriam.reviewer@example.org"
 
 # (first names, family names, countries where such applicants live, languages)
 NAME_POOLS = [
@@ -115,6 +120,9 @@ def load(home):
             _completed_call(index, themes, now)
     if not ExpertCallPage.objects.child_of(index).filter(slug="expert-group-2027").exists():
         _open_call(index, themes, now)
+    if not ExpertCallPage.objects.child_of(index).filter(slug=UNDER_REVIEW_SLUG).exists():
+        with transaction.atomic():
+            _call_under_review(index, themes, now)
     _letters()
     return index
 
@@ -202,6 +210,95 @@ def _people(rng, count):
     )
 
 
+def _applications(
+    rng,
+    page,
+    people,
+    theme_list,
+    editor,
+    *,
+    submitted_from,
+    submitted_until,
+    strong=None,
+    notice_at=None,
+):
+    """Submitted applications of ``people`` to ``page`` with expertise, sensitive data and
+    screening (about 5 % ineligible); returns them in order and a hidden merit per position
+    that the demo's scores follow (``strong`` gets a high one)."""
+    span = (submitted_until - submitted_from).total_seconds()
+    applications, merits = [], {}
+    for n, person in enumerate(people):
+        theme = rng.choice(theme_list)
+        is_strong = person == strong
+        applications.append(
+            Application(
+                call=page,
+                user=person,
+                updated_by=person,
+                status=Application.Status.SUBMITTED,
+                receipt_number=new_receipt_number(services.RECEIPT_PREFIX),
+                submitted_at=submitted_until - timedelta(seconds=rng.random() * span),
+                language=person.preferred_language or "en",
+                full_name=person.public_name,
+                profile_type="migrant_organisation" if is_strong else _weighted(rng, PROFILES),
+                languages=list(person.languages_spoken or ["en"]),
+                country=person.country or "DE",
+                motivation=rng.choice(MOTIVATIONS).format(
+                    years=rng.randint(3, 25), theme=theme.name.lower(), country=person.country
+                ),
+                experience="Coordination of a network of community interpreters and mentors.",
+                cv=f"expertgroup/demo/cv-{n:03d}.pdf",
+                public_profile_consent=is_strong or rng.random() < 0.75,
+                version=3,
+            )
+        )
+        merits[n] = 4.2 if is_strong else min(5.0, max(0.5, rng.gauss(2.8, 0.9)))
+    Application.objects.bulk_create(applications, batch_size=500)
+    applications = list(Application.objects.filter(call=page).order_by("pk"))
+    through = Application.expertise.through
+    expertise_rows, sensitive_rows, screening_rows = [], [], []
+    for application in applications:
+        for theme in rng.sample(theme_list, k=rng.randint(1, 3)):
+            expertise_rows.append(through(application_id=application.pk, theme_id=theme.pk))
+        gender = _weighted(rng, GENDERS)
+        sensitive_rows.append(
+            SensitiveDeclaration(
+                application=application,
+                gender=gender,
+                gender_self_described="genderqueer" if gender == "self_described" else "",
+                migrant_background=_weighted(rng, BACKGROUNDS),
+                nationalities=[rng.choice(["SY", "UA", "ER", "AF", "NG", "TR", "MA", "IR"])],
+            )
+        )
+        ineligible = application.user != strong and rng.random() < 0.05
+        results = {
+            key: {"met": True, "reason": ""} for key in ("residence", "background", "experience")
+        }
+        if ineligible:
+            results["experience"] = {"met": False, "reason": "Less than three years of work."}
+        screening_rows.append(
+            Screening(
+                application=application,
+                results=results,
+                eligible=not ineligible,
+                updated_by=editor,
+                notice_sent_at=notice_at if ineligible else None,
+            )
+        )
+    through.objects.bulk_create(expertise_rows, batch_size=1000)
+    SensitiveDeclaration.objects.bulk_create(sensitive_rows, batch_size=500)
+    Screening.objects.bulk_create(screening_rows, batch_size=500)
+    Application.objects.filter(call=page, screening__eligible=False).update(decision="ineligible")
+    return applications, merits
+
+
+def _scores(rng, criteria, merit, bias):
+    return {
+        c.key: int(min(c.scale_max, max(c.scale_min, round(merit + bias + rng.gauss(0, 0.6)))))
+        for c in criteria
+    }
+
+
 def _completed_call(index, themes, now):
     rng = random.Random(2026)
     User = get_user_model()
@@ -220,69 +317,17 @@ def _completed_call(index, themes, now):
     if amina:
         people.append(amina)
     theme_list = list(themes.values())
-    applications, merits = [], {}
-    for n, person in enumerate(people):
-        theme = rng.choice(theme_list)
-        submitted = now - timedelta(days=61 + rng.random() * 55)
-        is_amina = person == amina
-        application = Application(
-            call=page,
-            user=person,
-            updated_by=person,
-            status=Application.Status.SUBMITTED,
-            receipt_number=new_receipt_number(services.RECEIPT_PREFIX),
-            submitted_at=submitted,
-            language=person.preferred_language or "en",
-            full_name=person.public_name,
-            profile_type="migrant_organisation" if is_amina else _weighted(rng, PROFILES),
-            languages=list(person.languages_spoken or ["en"]),
-            country=person.country or "DE",
-            motivation=rng.choice(MOTIVATIONS).format(
-                years=rng.randint(3, 25), theme=theme.name.lower(), country=person.country
-            ),
-            experience="Coordination of a network of community interpreters and mentors.",
-            cv=f"expertgroup/demo/cv-{n:03d}.pdf",
-            public_profile_consent=is_amina or rng.random() < 0.75,
-            version=3,
-        )
-        applications.append(application)
-        merits[n] = 4.2 if is_amina else min(5.0, max(0.5, rng.gauss(2.8, 0.9)))
-    Application.objects.bulk_create(applications, batch_size=500)
-    applications = list(Application.objects.filter(call=page).order_by("pk"))
-    through = Application.expertise.through
-    expertise_rows, sensitive_rows, screening_rows = [], [], []
-    for application in applications:
-        for theme in rng.sample(theme_list, k=rng.randint(1, 3)):
-            expertise_rows.append(through(application_id=application.pk, theme_id=theme.pk))
-        gender = _weighted(rng, GENDERS)
-        sensitive_rows.append(
-            SensitiveDeclaration(
-                application=application,
-                gender=gender,
-                gender_self_described="genderqueer" if gender == "self_described" else "",
-                migrant_background=_weighted(rng, BACKGROUNDS),
-                nationalities=[rng.choice(["SY", "UA", "ER", "AF", "NG", "TR", "MA", "IR"])],
-            )
-        )
-        ineligible = application.user != amina and rng.random() < 0.05
-        results = {
-            key: {"met": True, "reason": ""} for key in ("residence", "background", "experience")
-        }
-        if ineligible:
-            results["experience"] = {"met": False, "reason": "Less than three years of work."}
-        screening_rows.append(
-            Screening(
-                application=application,
-                results=results,
-                eligible=not ineligible,
-                updated_by=editor,
-                notice_sent_at=now - timedelta(days=50) if ineligible else None,
-            )
-        )
-    through.objects.bulk_create(expertise_rows, batch_size=1000)
-    SensitiveDeclaration.objects.bulk_create(sensitive_rows, batch_size=500)
-    Screening.objects.bulk_create(screening_rows, batch_size=500)
-    Application.objects.filter(call=page, screening__eligible=False).update(decision="ineligible")
+    applications, merits = _applications(
+        rng,
+        page,
+        people,
+        theme_list,
+        editor,
+        submitted_from=now - timedelta(days=116),
+        submitted_until=now - timedelta(days=61),
+        strong=amina,
+        notice_at=now - timedelta(days=50),
+    )
 
     # Review: the committee, automatic assignment (3 per application), scores with a leniency
     # per reviewer, then a selection of 24 under quotas.
@@ -304,16 +349,10 @@ def _completed_call(index, themes, now):
     for assignment in Assignment.objects.filter(phase=phase).select_related("item"):
         n = position[int(assignment.item.subject_object_id)]
         bias = leniency.setdefault(assignment.reviewer_id, rng.uniform(-0.6, 0.6))
-        scores = {
-            c.key: int(
-                min(c.scale_max, max(c.scale_min, round(merits[n] + bias + rng.gauss(0, 0.6))))
-            )
-            for c in criteria
-        }
         reviews.append(
             Review(
                 assignment=assignment,
-                scores=scores,
+                scores=_scores(rng, criteria, merits[n], bias),
                 comments="",
                 status=Review.Status.SUBMITTED,
                 version=1,
@@ -341,6 +380,70 @@ def _completed_call(index, themes, now):
         services.sync_decisions(page, editor)
         Application.objects.filter(call=page).exclude(decision="").update(decision_sent_at=now)
         services.announce_members(page, editor)
+
+
+def _call_under_review(index, themes, now):
+    """A small call whose scoring is open now, so the demo's committee member can score today:
+    two members have scored everything, the demo member (REVIEWER_EMAIL) has scored nothing."""
+    rng = random.Random(2027)
+    User = get_user_model()
+    editor = User.objects.filter(email="editor@example.org").first()
+    page = _call(
+        index,
+        themes,
+        UNDER_REVIEW_SLUG,
+        "Call for experts: housing and reception working group 2026",
+        now - timedelta(days=50),
+        now - timedelta(days=10),
+        erase_sensitive_data_on=(now + timedelta(days=200)).date(),
+    )
+    ExpertCallPage.objects.filter(pk=page.pk).update(seats=6)
+    page.refresh_from_db()
+    people = list(reversed(_people(rng, UNDER_REVIEW_APPLICATIONS)))
+    applications, merits = _applications(
+        rng,
+        page,
+        people,
+        list(themes.values()),
+        editor,
+        submitted_from=now - timedelta(days=48),
+        submitted_until=now - timedelta(days=11),
+        notice_at=now - timedelta(days=5),
+    )
+    process = services.ensure_process(page, editor)
+    process.seats = 6
+    process.save(update_fields=["seats"])
+    phase = process.phases.get()
+    Phase.objects.filter(pk=phase.pk).update(
+        opens_at=now - timedelta(days=9), closes_at=now + timedelta(days=21)
+    )
+    phase.refresh_from_db()
+    members = [m for m in _committee(rng, now) if m.email != REVIEWER_EMAIL][:2]
+    members.append(User.objects.get(email=REVIEWER_EMAIL))
+    for member in members:
+        review.add_reviewer(process, member, editor, expertise=["housing"])
+    services.import_eligible(page, editor)
+    review.assign_reviewers(phase, editor, seed=1)
+    criteria = list(process.criteria.all())
+    position = {a.pk: n for n, a in enumerate(applications)}
+    reviews = []
+    for assignment in Assignment.objects.filter(phase=phase).select_related(
+        "item", "reviewer__user"
+    ):
+        if assignment.reviewer.user.email == REVIEWER_EMAIL:
+            continue
+        n = position[int(assignment.item.subject_object_id)]
+        reviews.append(
+            Review(
+                assignment=assignment,
+                scores=_scores(rng, criteria, merits[n], rng.uniform(-0.4, 0.4)),
+                comments="",
+                status=Review.Status.SUBMITTED,
+                version=1,
+                submitted_at=now - timedelta(days=rng.randint(1, 8)),
+            )
+        )
+    Review.objects.bulk_create(reviews, batch_size=1000)
 
 
 def _committee(rng, now):

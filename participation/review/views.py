@@ -66,7 +66,18 @@ def score_rows(review, criteria, phase):
     if not phase.uses_criteria:
         answer = {True: _("Eligible"), False: _("Not eligible"), None: "—"}[review.eligible]
         return [(_("Is it eligible?"), answer)]
-    return [(c.name, review.scores.get(c.key, "—")) for c in criteria]
+    return [(c.name, score_on_scale(review.scores.get(c.key), c)) for c in criteria]
+
+
+def score_on_scale(score, criterion) -> str:
+    """A score with the scale it was given on ("1" alone says nothing to whoever reads it)."""
+    if score is None:
+        return "—"
+    return _("%(score)s on a scale of %(low)s to %(high)s") % {
+        "score": score,
+        "low": criterion.scale_min,
+        "high": criterion.scale_max,
+    }
 
 
 def _item_context(request, access, form=None, conflict_form=None, stored=None):

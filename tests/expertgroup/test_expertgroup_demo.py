@@ -46,18 +46,32 @@ def test_demo_builds_a_completed_call_fast_and_idempotently(
         "ş",
     ):  # Arabic, Cyrillic, Ethiopic, Greek, Han, Turkish
         assert letter in names
-    mine = Application.objects.get(call=done, user=amina)
-    assert mine.is_submitted and mine.receipt_number
+    amina_application = Application.objects.get(call=done, user=amina)
+    assert amina_application.is_submitted and amina_application.receipt_number
     # Editable letters, with a French translation.
     assert LetterTemplate.objects.filter(locale__language_code="fr").count() == 5
 
     demo.load(home_page)  # idempotent
     assert Application.objects.filter(call=done).count() == 396
-    assert ExpertCallPage.objects.count() == 2 and index.get_children().count() == 2
+    assert ExpertCallPage.objects.count() == 3 and index.get_children().count() == 3
+
+    # A call whose scoring is open now: the demo's committee member has everything to score.
+    current = ExpertCallPage.objects.get(slug=demo.UNDER_REVIEW_SLUG)
+    phase = current.review_process.phases.get()
+    assert phase.is_open()
+    mine = Review.objects.filter(
+        assignment__phase=phase, assignment__reviewer__user__email=demo.REVIEWER_EMAIL
+    )
+    assigned = phase.assignments.filter(reviewer__user__email=demo.REVIEWER_EMAIL)
+    assert assigned.count() >= 10 and not mine.exists()
+    assert Review.objects.filter(assignment__phase=phase).count() >= 2 * assigned.count() - 2
 
     client.force_login(amina)
-    response = client.get(done.url + done.reverse_subpage("apply_review", args=[mine.pk]))
-    assert response.status_code == 200 and mine.receipt_number in response.content.decode()
+    response = client.get(
+        done.url + done.reverse_subpage("apply_review", args=[amina_application.pk])
+    )
+    assert response.status_code == 200
+    assert amina_application.receipt_number in response.content.decode()
     members_url = done.url + done.reverse_subpage("members")
     client.get(members_url)
     with django_assert_max_num_queries(25):

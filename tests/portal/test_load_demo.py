@@ -49,12 +49,13 @@ def test_load_demo_in_production_gives_random_passwords_and_a_new_totp_secret_pr
         "amina@example.org",
         "oleksandr@example.org",
         "samira@example.org",
+        "miriam.reviewer@example.org",
     }
     for email, password in printed.items():
         user = User.objects.get(email=email)
         assert not user.check_password(DEMO_PASSWORD)
         assert user.check_password(password)
-    assert len(set(printed.values())) == 4
+    assert len(set(printed.values())) == 5
     editor = User.objects.get(email="editor@example.org")
     secrets = _totp_secrets(editor)
     assert len(secrets) == 1 and secrets[0] != DEMO_TOTP_SECRET

@@ -1,4 +1,5 @@
-"""Print the current TOTP code of the demo editor, so the demo can be tried without a phone."""
+"""Print the current TOTP code of the demo accounts that use two-factor authentication (the editor,
+the juror and the committee member share one secret), so the demo can be tried without a phone."""
 
 import time
 
@@ -11,7 +12,7 @@ from .load_demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
-    help = "Print the current two-factor code of the demo editor (DEBUG only)."
+    help = "Print the current two-factor code of the demo accounts (DEBUG only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:

@@ -33,11 +33,13 @@ DEMO_PASSWORD = "demo-participation-2026"  # noqa: S105 - printed in the README,
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
 PEOPLE = [
-    # email, display name, country, language, languages spoken, staff
-    ("editor@example.org", "Elena Editor", "BE", "en", ["en", "fr", "de"], True),
-    ("amina@example.org", "Amina Yusuf", "DE", "de", ["so", "de", "en", "ar"], False),
-    ("oleksandr@example.org", "Олександр Коваленко", "PL", "uk", ["uk", "pl", "en"], False),
-    ("samira@example.org", "سميرة الحسن", "FR", "ar", ["ar", "fr"], False),
+    # email, display name, country, language, languages spoken, staff, two-factor set up
+    ("editor@example.org", "Elena Editor", "BE", "en", ["en", "fr", "de"], True, True),
+    ("amina@example.org", "Amina Yusuf", "DE", "de", ["so", "de", "en", "ar"], False, False),
+    # A juror (award) and a committee member (expert group) must use two-factor authentication.
+    ("oleksandr@example.org", "Олександр Коваленко", "PL", "uk", ["uk", "pl", "en"], False, True),
+    ("samira@example.org", "سميرة الحسن", "FR", "ar", ["ar", "fr"], False, False),
+    ("miriam.reviewer@example.org", "Miriam Cohen", "BE", "fr", ["fr", "en", "he"], False, True),
 ]
 
 
@@ -67,7 +69,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Sign in as editor@example.org / {DEMO_PASSWORD} (TOTP: manage.py demo_totp)"
             )
-            self.stdout.write(f"or amina@example.org / {DEMO_PASSWORD} (organisation admin).")
+            self.stdout.write(f"or amina@example.org / {DEMO_PASSWORD} (organisation admin);")
+            self.stdout.write(
+                "oleksandr@example.org (award juror) and miriam.reviewer@example.org (committee "
+                "member) can score now at /review/ (TOTP: manage.py demo_totp)."
+            )
             return
         if self.credentials:
             self.stdout.write("Demo accounts (shown once, store them now):")
@@ -172,7 +178,7 @@ class Command(BaseCommand):
                 page.themes.set([themes[s] for s in theme_slugs])
                 page.save_revision().publish()
 
-    def _person(self, email, name, country, language, spoken, staff):
+    def _person(self, email, name, country, language, spoken, staff, two_factor):
         User = get_user_model()
         user, created = User.objects.get_or_create(
             email=email,
@@ -199,13 +205,14 @@ class Command(BaseCommand):
         totp_secret = None
         if staff:
             user.groups.add(Group.objects.get_or_create(name="Editors")[0])
+        if two_factor:
             totp_secret = self._totp(user)
         if (password and not self.public_credentials) or totp_secret:
             self.credentials[email] = (password or "(unchanged)", totp_secret)
         return user
 
     def _totp(self, user):
-        """The editor's TOTP: the README's with DEBUG, a new secret otherwise (returned once)."""
+        """A demo account's TOTP: the README's with DEBUG, else a new secret (returned once)."""
         authenticators = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
         if self.public_credentials:
             if not authenticators.exists():

@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 os.chdir(folder)
                 if not compile_only:
                     nested = [
-                        f"{other[len(root) + 1:]}/*"
+                        f"{other[len(root) + 1 :]}/*"
                         for other in CATALOGUE_ROOTS
                         if other != root and other.startswith(root + "/")
                     ]

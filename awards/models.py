@@ -6,7 +6,6 @@ import re
 import unicodedata
 import uuid
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -34,6 +33,7 @@ from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.review.interface import ReviewField
 from participation.submissions.models import SubmissionBase, SubmissionStatus
+from themes.widgets import ThemeCheckboxes
 
 DEFAULT_CATEGORIES = [
     ("schools", _("Schools")),
@@ -122,7 +122,7 @@ class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
             ],
             heading=_("Nominations"),
         ),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=ThemeCheckboxes),
         FieldPanel("eligibility"),
         FieldPanel("prizes"),
         InlinePanel("categories", heading=_("Categories"), label=_("Category"), min_num=1),

@@ -27,6 +27,7 @@ from participation.fields import MultipleChoiceJSONField
 from participation.i18n import InterfaceLanguageURLMixin
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
+from themes.widgets import ThemeCheckboxes
 
 from .choices import audience_choices, content_language_choices
 
@@ -120,7 +121,7 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
             ],
             heading=_("When"),
         ),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=ThemeCheckboxes),
         FieldPanel("audiences"),
         FieldPanel("accepted_languages", widget=forms.SelectMultiple(attrs={"size": 10})),
         FieldPanel("background"),
@@ -313,7 +314,7 @@ class OutcomeItem(ClusterableModel, Orderable):
     panels = [
         FieldPanel("title"),
         FieldPanel("text"),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=ThemeCheckboxes),
         FieldPanel("question_keys"),
         FieldPanel("receipts"),
     ]

@@ -4,7 +4,6 @@ import os
 import string
 import uuid
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -33,6 +32,7 @@ from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
+from themes.widgets import ThemeCheckboxes
 
 from .choices import gender_choices, migrant_background_choices, profile_choices
 
@@ -122,7 +122,7 @@ class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMix
         FieldRowPanel(
             [FieldPanel("seats"), FieldPanel("reserve_size"), FieldPanel("term_of_office")]
         ),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=ThemeCheckboxes),
         FieldPanel("profiles_sought"),
         FieldPanel("body"),
         InlinePanel(

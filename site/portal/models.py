@@ -1,4 +1,3 @@
-from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -9,6 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from participation.i18n import InterfaceLanguageURLMixin
+from themes.widgets import ThemeCheckboxes
 
 from .blocks import BodyBlock, LinkBlock
 
@@ -40,7 +40,7 @@ class StandardPage(InterfaceLanguageURLMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         FieldPanel("body"),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=ThemeCheckboxes),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 

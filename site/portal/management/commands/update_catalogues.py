@@ -70,7 +70,7 @@ class Command(BaseCommand):
                         domain="django",
                         no_location=True,
                         no_obsolete=True,
-                        ignore_patterns=[*nested, "locale/*", "static/*", "tests/*"],
+                        ignore_patterns=[*nested, "static/*", "tests/*"],
                         verbosity=0,
                     )
                 call_command("compilemessages", locale=languages, verbosity=0)

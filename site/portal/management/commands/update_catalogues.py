@@ -33,6 +33,16 @@ CATALOGUE_ROOTS = [
 ]
 
 
+def drop_creation_date(po: Path):
+    """makemessages stamps every catalogue with the time it ran: a change in every file on every
+    run, which made every branch's catalogues collide. The line says nothing a reader needs."""
+    if po.exists():
+        lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith('"POT-Creation-Date:')]
+        if len(kept) != len(lines):
+            po.write_text("".join(kept), encoding="utf-8")
+
+
 def interface_languages():
     return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -73,6 +83,10 @@ class Command(BaseCommand):
                         ignore_patterns=[*nested, "static/*", "tests/*"],
                         verbosity=0,
                     )
+                    for language in languages:
+                        drop_creation_date(
+                            folder / "locale" / language / "LC_MESSAGES" / "django.po"
+                        )
                 call_command("compilemessages", locale=languages, verbosity=0)
                 self.stdout.write(f"{root}: {', '.join(languages)}")
         finally:

@@ -183,6 +183,11 @@ def start(request, page):
             except SubmissionError as error:
                 messages.error(request, str(error))
             else:
+                if not created and response.is_submitted:
+                    # Already answered (by this person, or by the organisation's administrator):
+                    # show that answer; it can still be changed or withdrawn from there.
+                    messages.info(request, already_answered(response))
+                    return redirect(_url(page, request, "respond_done", response.pk))
                 if not created:
                     messages.info(
                         request, _("You already have a draft: carry on where you left off.")
@@ -194,6 +199,16 @@ def start(request, page):
         {"page": page, "form": form, "existing": existing},
         status=status,
     )
+
+
+def already_answered(response) -> str:
+    values = {"receipt": response.receipt_number}
+    if response.organisation_id:
+        values["organisation"] = response.organisation.name
+        text = _("%(organisation)s has already answered (receipt %(receipt)s). Here is its answer.")
+    else:
+        text = _("You have already answered (receipt %(receipt)s). Here is your answer.")
+    return text % values
 
 
 class NoLongerAllowed(Exception):

@@ -141,6 +141,31 @@ def test_organisation_draft_by_two_members_with_conflict(
     assert Response.objects.get().is_submitted
 
 
+def test_starting_again_after_the_organisation_answered_shows_its_answer(
+    client, consultation, user, make_user, make_organisation
+):
+    colleague = make_user("colleague@example.org", display_name="Colleague Kim")
+    organisation = make_organisation(user, members=[colleague])
+    client.force_login(user)
+    draft = start(client, consultation, organisation)
+    post_step(client, consultation, draft, 0, STEP_ONE)
+    draft.refresh_from_db()
+    post_step(client, consultation, draft, 1, STEP_TWO)
+    client.post(url(consultation, "respond_review", draft.pk), {"publication": "named"})
+    draft.refresh_from_db()
+    assert draft.is_submitted
+
+    other = client.__class__()
+    other.force_login(colleague)
+    data = {"organisation": organisation.pk, "country": "FR", "language": "ar"}
+    response = other.post(url(consultation, "respond_start"), data, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == url(consultation, "respond_done", draft.pk)
+    assert f"{organisation.name} has already answered (receipt {draft.receipt_number})" in html
+    assert "You already have a draft" not in html
+    assert Response.objects.count() == 1
+
+
 def test_removed_member_is_told_and_gets_typed_text_back(
     client, consultation, user, make_user, make_organisation
 ):

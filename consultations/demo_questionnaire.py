@@ -90,7 +90,7 @@ def recognition_questionnaire():
                 "label": "What should change first?",
                 "required": True,
                 "key": "priorities",
-                "help_text": "Choose up to three.",
+                "help_text": "Think of what would have helped you most.",
                 "min_selections": 1,
                 "max_selections": 3,
                 "options": _options(

@@ -141,6 +141,15 @@ def test_organisation_draft_by_two_members_with_conflict(
     assert Response.objects.get().is_submitted
 
 
+def test_a_choice_question_states_its_limits_once(client, consultation, user):
+    client.force_login(user)
+    draft = start(client, consultation)
+    post_step(client, consultation, draft, 0, STEP_ONE)
+    html = client.get(url(consultation, "respond_step", draft.pk, 1)).content.decode()
+    assert html.count("Choose between 1 and 3.") == 1
+    assert "Choose up to" not in html
+
+
 def test_starting_again_after_the_organisation_answered_shows_its_answer(
     client, consultation, user, make_user, make_organisation
 ):

@@ -32,6 +32,7 @@ from participation.questionnaire import engine
 from participation.questionnaire.export import display_value, snapshot
 from participation.questionnaire.structure import parse, parse_stored
 from participation.submissions import services
+from participation.submissions.history import describe
 from participation.submissions.services import EditConflict, SubmissionError
 
 from . import services as consultation_services
@@ -348,11 +349,18 @@ def step(request, page, response, respondent, step):
         "progress": engine.progress(questionnaire, index, response.answers),
         "step_index": index,
         "previous": engine.previous_step(questionnaire, index, response.answers),
-        "history": list(history(response))[-10:] if response.organisation_id else [],
+        "history": _history(response, questionnaire) if response.organisation_id else [],
     }
     return render(
         request, "consultations/respond_step.html", context, status=409 if conflict else 200
     )
+
+
+def _history(response, questionnaire):
+    """The draft's last ten events, newest first, each said in words."""
+    labels = {question.id: str(question.label) for question in questionnaire.questions}
+    events = list(history(response).select_related("actor"))[-10:]
+    return [(event, describe(event, labels)) for event in reversed(events)]
 
 
 def _source_questionnaire(page, questionnaire):

@@ -8,6 +8,7 @@ from wagtail.models import PageViewRestriction
 from consultations.demo_questionnaire import qid
 from consultations.models import ConsultationPage, Response
 from participation.organisations.models import Membership
+from participation.questionnaire.structure import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +140,23 @@ def test_organisation_draft_by_two_members_with_conflict(
     assert Response.objects.get().is_draft
     other.post(url(consultation, "respond_review", draft.pk), {"publication": "named"})
     assert Response.objects.get().is_submitted
+
+
+def test_draft_history_says_which_questions_changed(
+    client, consultation, user, make_user, make_organisation
+):
+    colleague = make_user("colleague@example.org", display_name="Colleague Kim")
+    organisation = make_organisation(user, members=[colleague])
+    client.force_login(colleague)
+    draft = start(client, consultation, organisation)
+    post_step(client, consultation, draft, 0, STEP_ONE)
+    html = client.get(url(consultation, "respond_step", draft.pk, 0)).content.decode()
+    history = html[html.index("Recent changes to this draft") :]
+    labels = {q.id: str(q.label) for q in parse(consultation.questionnaire).questions}
+    assert "changed the answers to “" in history
+    assert labels[APPLIED] in history and labels[OUTCOME] in history
+    assert "started the draft" in history
+    assert "changed 0 answers" not in history and "draft.saved" not in history
 
 
 def test_a_choice_question_states_its_limits_once(client, consultation, user):

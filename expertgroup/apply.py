@@ -265,6 +265,15 @@ def change(request, page, application):
 
 @own_application
 def withdraw(request, page, application):
+    """Asks first (GET): withdrawing cannot be undone; the confirmation page posts here."""
+    if request.method != "POST":
+        if application.status == application.Status.WITHDRAWN:
+            return redirect(_url(page, "apply_start"))
+        return render(
+            request,
+            "expertgroup/apply_withdraw.html",
+            {"page": page, "application": application},
+        )
     return _act(
         request,
         page,

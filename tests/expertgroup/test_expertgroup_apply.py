@@ -235,6 +235,28 @@ def test_apply_change_and_withdraw_before_deadline(client, call, user, make_appl
     assert Application.objects.filter(user=user).count() == 2
 
 
+def test_apply_withdraw_sits_apart_from_saving_and_asks_first(
+    client, call, user, make_application
+):
+    client.force_login(user)
+    client.post(url(call, "apply_start"))
+    draft = Application.objects.get(user=user)
+    html = client.get(url(call, "apply_details", draft.pk)).content.decode()
+    form_end = html.index("</form>", html.index('value="next"'))
+    withdraw_at = html.index(url(call, "apply_withdraw", draft.pk))
+    assert withdraw_at > form_end  # not among the save buttons, and not a button at all
+    assert 'class="apart"' in html[form_end:withdraw_at]
+
+    ask = client.get(url(call, "apply_withdraw", draft.pk))
+    assert ask.status_code == 200
+    assert "Withdraw your application?" in ask.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft  # asking changes nothing
+    client.post(url(call, "apply_withdraw", draft.pk))
+    draft.refresh_from_db()
+    assert draft.status == Application.Status.WITHDRAWN
+
+
 def test_apply_withdrawal_after_selection_refused(client, call, user, make_application):
     application = make_application(user)
     Application.objects.filter(pk=application.pk).update(decision="selected")

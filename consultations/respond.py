@@ -52,6 +52,11 @@ class PublicationForm(forms.Form):
         label=gettext_lazy("My attachments may be published too"), required=False
     )
 
+    def __init__(self, *args, has_attachments=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_attachments:  # nothing to publish: do not ask
+            del self.fields["publish_attachments"]
+
 
 class StartForm(forms.Form):
     country = CountryField(blank=True).formfield(label=gettext_lazy("Country you live in"))
@@ -414,7 +419,11 @@ def review(request, page, response, respondent, questionnaire=None):
     if questionnaire is None or page.pk != response.consultation_id:
         questionnaire = parse(page.questionnaire)
     missing = engine.missing_required(questionnaire, response.answers) if response.is_draft else []
-    publication_form = PublicationForm(request.POST or None)
+    has_attachments = any(
+        question.type == "file_upload" and response.answers.get(question.id)
+        for question in questionnaire.questions
+    )
+    publication_form = PublicationForm(request.POST or None, has_attachments=has_attachments)
     if request.method == "POST" and response.is_submitted:  # a double click: same receipt
         return redirect(_url(page, request, "respond_done", response.pk))
     if request.method == "POST" and response.is_draft:

@@ -57,7 +57,7 @@ def facts_for(response) -> list[ResponseFact]:
     return facts
 
 
-def submit_response(response, user, publication: str, publish_attachments: bool, now=None):
+def submit_response(response, user, publication: str, publish_attachments: bool = False, now=None):
     """Submit with the respondent's publication choice, count its answers, mark the summaries
     stale and queue the confirmation, all in one transaction: the task is a row of the same
     database, so the email goes out if and only if the answer is stored. (Moving the last two

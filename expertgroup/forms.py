@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -136,7 +137,8 @@ class ApplicationForm(DescribedErrorsMixin, forms.Form):
         help_text=_("Shown on the public page of members only if you are selected and agree."),
     )
     public_profile_consent = forms.BooleanField(
-        label=Application._meta.get_field("public_profile_consent").verbose_name, required=False
+        label=capfirst(Application._meta.get_field("public_profile_consent").verbose_name),
+        required=False,
     )
 
     def __init__(self, user, *args, application=None, **kwargs):

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,7 +31,7 @@ class MultipleChoiceJSONField(models.JSONField):
         return forms.TypedMultipleChoiceField(
             choices=self.choices_callable or (),
             required=not self.blank,
-            label=self.verbose_name,
+            label=capfirst(self.verbose_name),
             help_text=self.help_text,
             widget=self.widget or forms.CheckboxSelectMultiple,
         )

@@ -6,6 +6,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 _SEPARATORS = re.compile(r"[,;\n]+")
@@ -64,7 +65,7 @@ class CodeListField(models.JSONField):
     def formfield(self, **kwargs):
         return CodeListFormField(
             required=not self.blank,
-            label=self.verbose_name,
+            label=capfirst(self.verbose_name),
             help_text=self.help_text,
             max_length=MAX_ITEMS * (MAX_LENGTH + 2),
         )

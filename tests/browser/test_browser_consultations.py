@@ -35,6 +35,15 @@ def test_consultation_keyboard_only_individual_answer(new_page, live, mailoutbox
     page.keyboard.press("Enter")
     page.wait_for_url("**/step/0/")
     axe_check(page, "step 1, empty")
+    # The step numbers sit with their own names: each step's box starts with its number (an
+    # outside marker sat against the previous name: "1. Your experience2. Your proposals").
+    steps = page.evaluate(
+        """() => [...document.querySelectorAll('.questionnaire-steps li')].map(li => {
+            const box = li.getBoundingClientRect();
+            return [getComputedStyle(li).listStylePosition, box.width > 0];
+        })"""
+    )
+    assert len(steps) >= 2 and all(steps_ == ["inside", True] for steps_ in steps), steps
 
     # Submitting the step empty: errors, linked and announced, then fixed with the keyboard.
     tab_to(page, "button[value=next]")

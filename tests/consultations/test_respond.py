@@ -38,6 +38,7 @@ def post_step(client, page, response, step, answers, action="next", version=None
 
 
 STEP_ONE = {APPLIED: "yes", OUTCOME: "partial"}
+STEP_ONE_STORED = {APPLIED: True, OUTCOME: {"choice": "partial"}}
 STEP_TWO = {PRIORITIES: ["time", "language"], PROPOSAL: "ترجمة المستندات مجاناً", CONSENT: "on"}
 
 
@@ -59,6 +60,7 @@ def test_answer_as_an_individual_end_to_end(
     assert response.url.endswith("/review/")
     review = client.get(response.url).content.decode()
     assert "Partly recognised" in review and "ترجمة المستندات مجاناً" in review
+    assert 'name="publish_attachments"' not in review  # nothing attached: not asked
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url(consultation, "respond_review", draft.pk), {"publication": "named"}
@@ -157,6 +159,25 @@ def test_draft_history_says_which_questions_changed(
     assert labels[APPLIED] in history and labels[OUTCOME] in history
     assert "started the draft" in history
     assert "changed 0 answers" not in history and "draft.saved" not in history
+
+
+def test_publishing_attachments_is_asked_only_when_there_are_some(client, consultation, user):
+    from consultations.demo_questionnaire import recognition_questionnaire
+
+    page = ConsultationPage.objects.get(pk=consultation.pk)
+    evidence = {"type": "file_upload", "id": "file-q", "value": {"label": "Evidence"}}
+    page.questionnaire = [*recognition_questionnaire(), evidence]
+    page.save_revision().publish()
+    client.force_login(user)
+    draft = start(client, consultation)
+    Response.objects.filter(pk=draft.pk).update(
+        answers={**STEP_ONE_STORED, "file-q": {"name": "evidence.pdf", "size": 10}}
+    )
+    review = client.get(url(consultation, "respond_review", draft.pk)).content.decode()
+    assert 'name="publish_attachments"' in review
+    Response.objects.filter(pk=draft.pk).update(answers=STEP_ONE_STORED)
+    review = client.get(url(consultation, "respond_review", draft.pk)).content.decode()
+    assert 'name="publish_attachments"' not in review
 
 
 def test_a_choice_question_states_its_limits_once(client, consultation, user):

@@ -242,6 +242,7 @@ def test_apply_withdraw_sits_apart_from_saving_and_asks_first(
     client.post(url(call, "apply_start"))
     draft = Application.objects.get(user=user)
     html = client.get(url(call, "apply_details", draft.pk)).content.decode()
+    assert "If I am selected, show my name" in html  # a label starts with a capital
     form_end = html.index("</form>", html.index('value="next"'))
     withdraw_at = html.index(url(call, "apply_withdraw", draft.pk))
     assert withdraw_at > form_end  # not among the save buttons, and not a button at all

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from portal.languages import KNOWN_LANGUAGES
+
 # Each folder whose `locale/` catalogue covers the Python files and templates beneath it; a
 # folder nested in another one is skipped by the outer one.
 CATALOGUE_ROOTS = [
@@ -34,7 +36,8 @@ CATALOGUE_ROOTS = [
 
 
 def interface_languages():
-    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    """Every known language, offered or held back (a held-back one is being reviewed)."""
+    return [code for code in KNOWN_LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 class Command(BaseCommand):

@@ -37,6 +37,10 @@ EXTRA_LANG_INFO = {
     "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
 }
 
+# Languages for which Django, django-allauth and Wagtail ship no catalogue: the libraries'
+# messages readers meet are translated in our own catalogue, portal/library_strings.
+LIBRARY_GAP_LANGUAGES = ("ps", "ti", "so")
+
 
 def offered_languages(value: str | None) -> list[tuple[str, str]]:
     """``LANGUAGES`` for the codes in ``value`` ("en,fr,fa"; empty or unset: every known

@@ -234,6 +234,8 @@ LOCALE_PATHS = [
     BASE_DIR / "participation" / "locale",
     BASE_DIR / "participation" / "submissions" / "locale",
     BASE_DIR / "participation" / "calls" / "locale",
+    # Last: the libraries' own messages in the languages they do not translate (ps, ti, so).
+    PROJECT_DIR / "library_strings" / "locale",
 ]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

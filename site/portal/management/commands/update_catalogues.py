@@ -12,12 +12,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from portal.languages import KNOWN_LANGUAGES
+from portal.languages import KNOWN_LANGUAGES, LIBRARY_GAP_LANGUAGES
 
 # Each folder whose `locale/` catalogue covers the Python files and templates beneath it; a
 # folder nested in another one is skipped by the outer one.
 CATALOGUE_ROOTS = [
     "site/portal",
+    # Django's, allauth's and Wagtail's messages, only for the languages they do not translate.
+    "site/portal/library_strings",
     "participation",
     "participation/accounts",
     "participation/audit",
@@ -33,6 +35,13 @@ CATALOGUE_ROOTS = [
     "awards",
     "monitoring",
 ]
+
+
+def catalogue_languages(root, languages):
+    """The languages ``root`` has catalogues for."""
+    if root == "site/portal/library_strings":
+        return [code for code in languages if code in LIBRARY_GAP_LANGUAGES]
+    return list(languages)
 
 
 def interface_languages():
@@ -58,6 +67,9 @@ class Command(BaseCommand):
         start = os.getcwd()
         try:
             for root in CATALOGUE_ROOTS:
+                root_languages = catalogue_languages(root, languages)
+                if not root_languages:
+                    continue
                 folder = base / root
                 (folder / "locale").mkdir(exist_ok=True)
                 os.chdir(folder)
@@ -69,14 +81,14 @@ class Command(BaseCommand):
                     ]
                     call_command(
                         "makemessages",
-                        locale=languages,
+                        locale=root_languages,
                         domain="django",
                         no_location=True,
                         no_obsolete=True,
                         ignore_patterns=[*nested, "locale/*", "static/*", "tests/*"],
                         verbosity=0,
                     )
-                call_command("compilemessages", locale=languages, verbosity=0)
-                self.stdout.write(f"{root}: {', '.join(languages)}")
+                call_command("compilemessages", locale=root_languages, verbosity=0)
+                self.stdout.write(f"{root}: {', '.join(root_languages)}")
         finally:
             os.chdir(start)

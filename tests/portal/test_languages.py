@@ -183,9 +183,7 @@ def test_persian_and_pashto_pages_are_right_to_left(client, home_page, pashto_ca
 
 
 @pytest.mark.django_db
-def test_the_switcher_lists_every_offered_language_in_its_own_name_and_direction(
-    client, home_page
-):
+def test_the_switcher_lists_every_offered_language_in_its_own_name_and_direction(client, home_page):
     html = client.get("/tr/").content.decode()
     switcher = re.search(r'<nav class="languages".*?</nav>', html, re.S).group(0)
     assert "<details>" in switcher and "<summary>" in switcher

@@ -75,9 +75,7 @@ def library_messages():
             if entry.obsolete or not entry.msgid:
                 continue
             if any(wanted.match(path) for path, _line in entry.occurrences):
-                kept[(entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")] = (
-                    entry.comment
-                )
+                kept[(entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")] = entry.comment
     return sorted(kept.items())
 
 

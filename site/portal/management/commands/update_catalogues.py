@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from portal.languages import KNOWN_LANGUAGES, LIBRARY_GAP_LANGUAGES
 
@@ -75,19 +76,23 @@ class Command(BaseCommand):
                 os.chdir(folder)
                 if not compile_only:
                     nested = [
-                        f"{other[len(root) + 1:]}/*"
+                        f"{other[len(root) + 1 :]}/*"
                         for other in CATALOGUE_ROOTS
                         if other != root and other.startswith(root + "/")
                     ]
-                    call_command(
-                        "makemessages",
-                        locale=root_languages,
-                        domain="django",
-                        no_location=True,
-                        no_obsolete=True,
-                        ignore_patterns=[*nested, "locale/*", "static/*", "tests/*"],
-                        verbosity=0,
-                    )
+                    # Only this root's catalogue: makemessages would otherwise write a file's
+                    # messages into the first LOCALE_PATHS folder above it (participation/locale
+                    # took every core app's messages, each run overwriting the previous one).
+                    with override_settings(LOCALE_PATHS=[folder / "locale"]):
+                        call_command(
+                            "makemessages",
+                            locale=root_languages,
+                            domain="django",
+                            no_location=True,
+                            no_obsolete=True,
+                            ignore_patterns=[*nested, "locale/*", "static/*", "tests/*"],
+                            verbosity=0,
+                        )
                 call_command("compilemessages", locale=root_languages, verbosity=0)
                 self.stdout.write(f"{root}: {', '.join(root_languages)}")
         finally:

@@ -19,7 +19,12 @@ from django.core.management import call_command
 
 from portal.languages import KNOWN_LANGUAGES, LIBRARY_GAP_LANGUAGES
 from portal.management.commands import library_strings
-from portal.management.commands.update_catalogues import CATALOGUE_ROOTS, catalogue_languages
+from portal.management.commands.update_catalogues import (
+    CATALOGUE_ROOTS,
+    catalogue_languages,
+    fill_from,
+    known_translations,
+)
 
 BASE = Path(settings.BASE_DIR)
 OFFERED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -177,6 +182,30 @@ def test_the_check_names_an_untranslated_fuzzy_and_wrongly_pluralised_entry(tmp_
     polib.POFile().save_as_mofile(str(po_path.with_suffix(".mo")))  # a stale, empty .mo
     assert ".mo differs from the .po" in "\n".join(catalogue_problems("fr", po_path))
     assert "'Done'" not in problems
+
+
+def test_a_message_that_moves_to_another_catalogue_keeps_its_translation(tmp_path):
+    old, new = tmp_path / "old.po", tmp_path / "new.po"
+    old.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Withdrawn"\nmsgstr "Retiré"\n\n'
+        '#, fuzzy\nmsgid "Draft"\nmsgstr "Brouillon ?"\n',
+        encoding="utf-8",
+    )
+    new.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Withdrawn"\nmsgstr ""\n\nmsgid "Draft"\nmsgstr ""\n\n'
+        'msgctxt "verb"\nmsgid "Withdrawn"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    assert fill_from(new, known_translations([old])) == 1
+    translations = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(new))}
+    # Only the same message in the same context, and never a fuzzy guess.
+    assert translations == {
+        (None, "Withdrawn"): "Retiré",
+        (None, "Draft"): "",
+        ("verb", "Withdrawn"): "",
+    }
 
 
 # --- Catalogues follow the code: `make messages` would change nothing --------------------

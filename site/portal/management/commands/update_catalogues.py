@@ -8,6 +8,7 @@ translations of strings that left the code out of the catalogue (no obsolete ent
 import os
 from pathlib import Path
 
+import polib
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -50,6 +51,43 @@ def interface_languages():
     return [code for code in KNOWN_LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
+def catalogue_files(base: Path, code: str) -> list[Path]:
+    return [
+        base / root / "locale" / code / "LC_MESSAGES" / "django.po"
+        for root in CATALOGUE_ROOTS
+        if (base / root / "locale" / code / "LC_MESSAGES" / "django.po").exists()
+    ]
+
+
+def known_translations(paths) -> dict:
+    """(context, message, plural) -> a translated, not fuzzy entry, from these catalogues."""
+    known = {}
+    for path in paths:
+        for entry in polib.pofile(str(path)):
+            if entry.msgid and entry.translated() and not entry.obsolete:
+                known.setdefault((entry.msgctxt, entry.msgid, entry.msgid_plural), entry)
+    return known
+
+
+def fill_from(path: Path, known: dict) -> int:
+    """Translate the untranslated entries of a catalogue that another catalogue of the same
+    language already translates (same message, context and plural). Returns how many."""
+    catalogue = polib.pofile(str(path))
+    filled = 0
+    for entry in catalogue.untranslated_entries():
+        if entry.fuzzy:
+            continue
+        source = known.get((entry.msgctxt, entry.msgid, entry.msgid_plural))
+        if source is None or len(source.msgstr_plural) != len(entry.msgstr_plural):
+            continue  # unknown, or another number of plural forms
+        entry.msgstr = source.msgstr
+        entry.msgstr_plural = dict(source.msgstr_plural)
+        filled += 1
+    if filled:
+        catalogue.save()
+    return filled
+
+
 class Command(BaseCommand):
     help = "Extract translatable strings into every catalogue (all interface languages), compile."
 
@@ -65,6 +103,9 @@ class Command(BaseCommand):
     def handle(self, *args, compile_only=False, language=None, **options):
         base = Path(settings.BASE_DIR)
         languages = language or interface_languages()
+        # Translations as they stand, to carry over to a message that moved to another
+        # catalogue (makemessages keeps translations only within one catalogue).
+        known = {code: known_translations(catalogue_files(base, code)) for code in languages}
         start = os.getcwd()
         try:
             for root in CATALOGUE_ROOTS:
@@ -93,6 +134,10 @@ class Command(BaseCommand):
                             ignore_patterns=[*nested, "locale/*", "static/*", "tests/*"],
                             verbosity=0,
                         )
+                    for code in root_languages:
+                        path = folder / "locale" / code / "LC_MESSAGES" / "django.po"
+                        if path.exists():
+                            fill_from(path, known[code])
                 call_command("compilemessages", locale=root_languages, verbosity=0)
                 self.stdout.write(f"{root}: {', '.join(root_languages)}")
         finally:

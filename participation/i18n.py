@@ -13,7 +13,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language, get_language_from_path, override
 
 
-def interface_languages():
+def offered_language_choices():
     """The languages this site offers (settings.LANGUAGES): choices read when used, so a
     language held back by PARTICIPATION_LANGUAGES never needs a migration."""
     return settings.LANGUAGES

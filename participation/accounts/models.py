@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from participation.i18n import interface_languages
+from participation.i18n import offered_language_choices
 
 
 class User(AbstractUser):
@@ -20,7 +20,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=interface_languages,
+        choices=offered_language_choices,
         blank=True,
         help_text=_("The language of the site and of the emails we send you."),
     )

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='user',
             name='preferred_language',
-            field=models.CharField(blank=True, choices=participation.i18n.interface_languages, help_text='The language of the site and of the emails we send you.', max_length=10, verbose_name='preferred language'),
+            field=models.CharField(blank=True, choices=participation.i18n.offered_language_choices, help_text='The language of the site and of the emails we send you.', max_length=10, verbose_name='preferred language'),
         ),
     ]

@@ -13,6 +13,12 @@ from django.urls import translate_url
 from django.utils.translation import get_language, get_language_from_path, override
 
 
+def offered_language_choices():
+    """The languages this site offers (settings.LANGUAGES): choices read when used, so a
+    language held back by PARTICIPATION_LANGUAGES never needs a migration."""
+    return settings.LANGUAGES
+
+
 def keep_interface_language(path: str) -> str:
     """``/consultations/x/`` -> ``/ar/consultations/x/`` while Arabic is active: a link to a
     page of the default language keeps the reader's language. Other paths are returned as they

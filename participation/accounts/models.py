@@ -1,9 +1,10 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from participation.i18n import offered_language_choices
 
 
 class User(AbstractUser):
@@ -19,7 +20,7 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=offered_language_choices,
         blank=True,
         help_text=_("The language of the site and of the emails we send you."),
     )

@@ -173,6 +173,7 @@ def test_arabic_switch_gives_a_right_to_left_layout(new_page, live):
     page = new_page()
     page.goto(world.page.url)
     assert page.evaluate("document.documentElement.dir") == "ltr"
+    page.locator("nav.languages summary").click()  # the switcher is a disclosure
     page.locator('nav.languages a[lang="ar"]').click()
     page.wait_for_load_state()
     assert page.url.startswith(live.url + "/ar/")

@@ -7,6 +7,12 @@ import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.languages import (
+    DEFAULT_LANGUAGE,
+    offered_languages,
+    register_locale_data,
+)
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/portal
 BASE_DIR = PROJECT_DIR.parent.parent  # repository root
 
@@ -207,15 +213,19 @@ MFA_TOTP_ISSUER = "wagtail-participation"
 # Group names whose members must turn on TOTP before they can do anything else (staff always must).
 PARTICIPATION_MFA_REQUIRED_GROUPS = ["Editors", "Moderators", "Selection committee", "Jury"]
 
-# --- Languages: interface in five languages, content translated with Wagtail's own workflow.
-LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", "English"),
-    ("fr", "Français"),
-    ("de", "Deutsch"),
-    ("ar", "العربية"),
-    ("uk", "Українська"),
-]
+# --- Languages: fifteen interface languages (portal/languages.py), content translated with
+# Wagtail's own workflow. PARTICIPATION_LANGUAGES (environment variable, comma-separated codes;
+# default: all) names the languages a site OFFERS, so one can be held back until a native speaker
+# has reviewed it; catalogues are kept for every known language either way.
+LANGUAGE_CODE = DEFAULT_LANGUAGE
+LANGUAGES = offered_languages(os.environ.get("PARTICIPATION_LANGUAGES"))
+PARTICIPATION_LANGUAGES = [code for code, _name in LANGUAGES]
+# Django knows fa and ar are written right to left; Pashto too (and ps, ti, so get their
+# LANG_INFO here, before anything asks for it).
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ps", "ug", "ur"]
+register_locale_data()
+# Date formats for the languages Django has none for (ps, ti, so); the others use Django's.
+FORMAT_MODULE_PATH = ["portal.formats"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Core packages that are not apps carry their own catalogues.
@@ -224,6 +234,8 @@ LOCALE_PATHS = [
     BASE_DIR / "participation" / "locale",
     BASE_DIR / "participation" / "submissions" / "locale",
     BASE_DIR / "participation" / "calls" / "locale",
+    # Last: the libraries' own messages in the languages they do not translate (ps, ti, so).
+    PROJECT_DIR / "library_strings" / "locale",
 ]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

@@ -26,7 +26,7 @@ def language_links(context):
             translations[translation.locale.language_code] = translation
     current = get_language()
     links = []
-    for code, _name in settings.LANGUAGES:
+    for code, name in settings.LANGUAGES:
         if code in translations:
             with override(code):  # pages keep the active language's prefix in their links
                 url = translations[code].get_url(request)
@@ -36,13 +36,19 @@ def language_links(context):
         links.append(
             {
                 "code": code,
-                "name": info["name_local"],
+                "name": name,  # in the language itself (portal/languages.py)
                 "url": url,
                 "current": code == current,
                 "bidi": info["bidi"],
             }
         )
     return links
+
+
+@register.filter
+def current_language_link(links):
+    """The entry of ``language_links`` for the active language (the switcher's summary)."""
+    return next((link for link in links if link["current"]), links[0] if links else None)
 
 
 @register.simple_tag(takes_context=True)

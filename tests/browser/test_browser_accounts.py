@@ -15,6 +15,7 @@ def test_signup_verify_and_sign_in_in_a_browser(new_page, live, mailoutbox):
     page.goto("/accounts/signup/")
     axe_check(page, "sign-up, empty")
     page.locator("input[name=email]").fill("nadia@example.org")
+    page.locator("input[name=display_name]").fill("Nadia")
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill("something else")
     page.locator("form button[type=submit]").last.click()

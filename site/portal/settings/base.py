@@ -157,6 +157,8 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 # --- django-allauth: email only, verified, rate limited, TOTP for those who must.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The name shown to others and the preferred language (stored by the adapter).
+ACCOUNT_SIGNUP_FORM_CLASS = "participation.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

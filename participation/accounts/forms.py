@@ -1,6 +1,6 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 

@@ -26,6 +26,16 @@ def keep_interface_language(path: str) -> str:
         return translate_url(path, active)
 
 
+def under_language(path: str, code: str) -> str:
+    """``path`` under ``code``'s prefix: ``/fr/accounts/`` -> ``/ar/accounts/`` (``/accounts/``
+    for the default language, which has none). Always a path of this site, never a 404 of its
+    own: the same view, or the same page served in ``code`` (portal.views.serve)."""
+    current = get_language_from_path(path)
+    if current and (path == f"/{current}" or path.startswith(f"/{current}/")):
+        path = path[len(current) + 1 :] or "/"
+    return path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
+
+
 class InterfaceLanguageURLMixin:
     """For Wagtail pages: a page of the default language links under the active language's
     prefix (``/ar/consultations/…``) instead of sending the reader back to the default one."""

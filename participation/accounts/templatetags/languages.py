@@ -4,7 +4,7 @@ that screen readers pronounce it right and its direction is right (WCAG 3.1.2)."
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
 
@@ -14,6 +14,16 @@ def content_lang(context):
     request = context.get("request")
     # Set by the view that served the page from another language's tree.
     code = getattr(request, "content_language", None)
+    if code is None:
+        # Wagtail itself serves the default language's page when the reader's language has no
+        # tree at all: the page's own locale tells (looked up once per request).
+        page = context.get("page")
+        code = ""
+        if getattr(page, "locale_id", None):
+            own = page.locale.language_code
+            code = own if own != get_language() else ""
+        if request is not None:
+            request.content_language = code
     if not code:
         return ""
     direction = "rtl" if get_language_info(code)["bidi"] else "ltr"

@@ -28,3 +28,21 @@ def content_lang(context):
         return ""
     direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
     return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+@register.inclusion_tag("accounts/language_offer.html", takes_context=True)
+def language_offer(context):
+    """The offer to make the language being read the language of emails (see services)."""
+    from participation.accounts.services import language_offer as offer
+
+    request = context.get("request")
+    found = offer(request) if request is not None else None
+    if found is None:
+        return {"offer": None}
+    return {
+        "offer": found,
+        "language": get_language_info(found["language"])["name_local"],
+        "preferred": get_language_info(found["preferred"])["name_local"],
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }

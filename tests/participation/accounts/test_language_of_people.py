@@ -134,3 +134,44 @@ def test_organisation_invitation_in_the_invitee_language_or_the_inviter_page(
     assert member.to == ["member@example.org"] and re.search("[\u0600-\u06ff]", member.subject)
     for message in (stranger, member):
         assert "Voices of Integration" in message.body  # signed with the site's name
+
+
+def test_switching_language_offers_to_make_it_the_email_language(client, make_user):
+    person = make_user("s@example.org", display_name="S", preferred_language="en")
+    client.force_login(person)
+    assert "language-offer" not in client.get("/accounts/profile/").content.decode()
+    html = client.get("/fr/accounts/profile/").content.decode()
+    assert 'class="message language-offer"' in html and 'name="answer" value="use"' in html
+    # Only a POST changes anything; back on the page the person was reading.
+    response = client.post(
+        "/fr/accounts/profile/language/",
+        {"language": "fr", "answer": "use", "next": "/fr/search/?q=x"},
+    )
+    assert response.status_code == 302 and response.url == "/fr/search/?q=x"
+    person.refresh_from_db()
+    assert person.preferred_language == "fr"
+    assert "language-offer" not in client.get("/fr/accounts/profile/").content.decode()
+
+
+def test_declining_the_offer_keeps_the_preference_for_the_session(client, make_user):
+    person = make_user("d@example.org", display_name="D", preferred_language="ar")
+    client.force_login(person)
+    response = client.post(
+        "/de/accounts/profile/language/",
+        {"language": "de", "answer": "keep", "next": "https://evil.example/"},
+    )
+    assert response.url == "/de/accounts/profile/"  # never to another site
+    person.refresh_from_db()
+    assert person.preferred_language == "ar"
+    assert "language-offer" not in client.get("/de/accounts/profile/").content.decode()
+    assert "language-offer" in client.get("/uk/accounts/profile/").content.decode()
+
+
+def test_language_offer_refuses_a_language_not_offered(client, make_user):
+    person = make_user("x@example.org", preferred_language="en")
+    client.force_login(person)
+    response = client.post("/accounts/profile/language/", {"language": "xx", "answer": "use"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.preferred_language == "en"
+    assert client.get("/accounts/profile/language/").status_code == 405

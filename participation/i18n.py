@@ -220,10 +220,12 @@ def _account_for(email: str):
 def language_for(person=None, *, email: str = "", fallback: str = "") -> str:
     """The language to write to someone in: ``person``'s preferred language; for an address
     alone, the preference of the account that owns it; else ``fallback`` (the language of the
-    request the message comes from), else the active language, else the default one."""
+    request the message comes from, stored for a task), else the default language. Never the
+    language merely active in the thread: a task run during an editor's French request must
+    not write French to everyone."""
     if person is None and email:
         person = _account_for(email)
-    for code in (getattr(person, "preferred_language", ""), fallback, get_language()):
+    for code in (getattr(person, "preferred_language", ""), fallback):
         chosen = offered_language(code)
         if chosen:
             return chosen

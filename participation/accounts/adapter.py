@@ -39,14 +39,16 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's emails (verification, password reset, security notices) in the language of
         the person they go to, signed with the site's name, not the host the request used."""
         context = {"current_site": current_site(allauth_context.request), **context}
-        with in_language_of(context.get("user"), email=email):
+        # An address without an account: the language of the request (the page they were on).
+        with in_language_of(context.get("user"), email=email, fallback=get_language()):
             return super().send_mail(template_prefix, email, context)
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         """The link opens the pages in the language the email is written in."""
         url = super().get_email_confirmation_url(request, emailconfirmation)
         address = emailconfirmation.email_address
-        return translate_url(url, language_for(address.user, email=address.email))
+        language = language_for(address.user, email=address.email, fallback=get_language())
+        return translate_url(url, language)
 
     def format_email_subject(self, subject):
         return f"[{site_name(allauth_context.request)}] {subject}"

@@ -22,7 +22,7 @@ def _links(html: str) -> dict[str, str]:
 
 @pytest.fixture
 def about(home_page):
-    """"About" in English, translated into French with another slug; not into the others."""
+    """The English "About", translated into French with another slug, not into the others."""
     page = home_page.add_child(instance=StandardPage(title="About", slug="about"))
     page.save_revision().publish()
     french = Locale.objects.get(language_code="fr")

@@ -168,7 +168,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "participation.accounts.adapter.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # unused: the adapter prefixes "[site name] " (Wagtail Site)
 # --- Rate limits. Every limit, allauth's and the project's, is allauth's limiter (the cache:
 # Redis in production) counting per client address as allauth's get_client_ip sees it (see the
 # proxy block below). The project's own actions have their rates here, in one place; they are

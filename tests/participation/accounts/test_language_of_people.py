@@ -175,3 +175,23 @@ def test_language_offer_refuses_a_language_not_offered(client, make_user):
     person.refresh_from_db()
     assert person.preferred_language == "en"
     assert client.get("/accounts/profile/language/").status_code == 405
+
+
+def test_every_email_template_of_ours_ends_with_the_site_signature():
+    """Each email we write names the site (allauth's are covered by the adapter)."""
+    from pathlib import Path
+
+    from django.template.loader import render_to_string
+
+    root = Path(__file__).resolve().parents[3]
+    templates = [
+        path
+        for folder in ("participation", "consultations", "expertgroup", "awards", "monitoring")
+        for path in (root / folder).rglob("templates/*/email/*.txt")
+        if path.name != "signature.txt"
+    ]
+    assert len(templates) >= 9
+    for path in templates:
+        assert '{% include "accounts/email/signature.txt" %}' in path.read_text(), path
+    signed = render_to_string("accounts/email/signature.txt")
+    assert signed.splitlines()[:2] == ["-- ", "Voices of Integration"]

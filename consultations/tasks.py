@@ -30,7 +30,7 @@ def send_confirmation(response_id: int) -> None:
     if already_done(key):
         return
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    with in_language_of(person, fallback=response.language):
+    with in_language_of(person):
         # The page in the person's language when translated (the answer is the original's).
         consultation = display_page(response.consultation)
         url = (
@@ -97,7 +97,7 @@ def send_deadline_reminders() -> int:
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     for response in due_reminders():
         person = response.user
-        with in_language_of(person, fallback=response.language):
+        with in_language_of(person):
             consultation = display_page(response.consultation)
             url = (
                 base

@@ -5,6 +5,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from participation.fields import NameFormField
+from participation.i18n import offered_language
 
 from .languages import language_choices
 
@@ -32,8 +33,6 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from participation.i18n import offered_language
-
         self.fields["preferred_language"].initial = (
             offered_language(get_language()) or settings.LANGUAGE_CODE
         )

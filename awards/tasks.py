@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from participation.documents.mail import send_with_pdf
-from participation.i18n import display_page
+from participation.i18n import display_page, in_language_of
 from participation.operations.once import already_done, in_this_task, mark_done, once
 
 
@@ -35,8 +35,7 @@ def send_receipt(nomination_id: int) -> None:
     key = f"awards.receipt:{nomination.pk}:{nomination.submitted_at}"
     if already_done(key):
         return
-    language = nomination.language or person.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with in_language_of(person, fallback=nomination.language):
         # The edition in that language when translated (the nomination is the original's).
         edition = display_page(nomination.edition)
         show_categories(edition, [nomination])
@@ -68,7 +67,8 @@ def send_confirmation_request(nomination_id: int) -> None:
         return
     # Named by the name they chose and the organisation they act for, never by their address.
     sender = sender_name(nomination.user, nomination.organisation)
-    with translation.override(nomination.language or settings.LANGUAGE_CODE):
+    # The nominee's own account's language if the address has one, else the nominator's.
+    with in_language_of(email=nomination.contact_email, fallback=nomination.language):
         # The link opens the edition in the nominee's language when translated: the token is
         # checked against the original edition whichever translation serves it.
         edition = display_page(nomination.edition)
@@ -96,7 +96,8 @@ def notify_outcome(edition_id: int, what: str) -> int:
     pages = {}  # the edition in each language (its translation, if any), looked up once
     sent = 0
     for email, language, nomination in people_to_notify(original, what):
-        with translation.override(language or settings.LANGUAGE_CODE):
+        # A nominee with an account hears in its language; else in the nomination's.
+        with in_language_of(email=email, fallback=language):
             code = translation.get_language()
             if code not in pages:
                 pages[code] = display_page(original)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from participation.documents.mail import send_with_pdf
-from participation.i18n import display_page
+from participation.i18n import display_page, in_language_of
 from participation.operations.once import already_done, in_this_task, mark_done, once
 
 
@@ -30,7 +30,7 @@ def send_confirmation(response_id: int) -> None:
     if already_done(key):
         return
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+    with in_language_of(person):
         # The page in the person's language when translated (the answer is the original's).
         consultation = display_page(response.consultation)
         url = (
@@ -67,7 +67,7 @@ def notify_outcome(page_id: int) -> None:
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     shown = {}  # language -> the page showing the outcome in it, looked up once
     for email, language in respondents_to_notify(page):
-        with translation.override(language or settings.LANGUAGE_CODE):
+        with in_language_of(fallback=language):
             code = translation.get_language()
             if code not in shown:
                 # The live translation in that language if it shows its (translated) outcome,
@@ -97,7 +97,7 @@ def send_deadline_reminders() -> int:
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     for response in due_reminders():
         person = response.user
-        with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        with in_language_of(person):
             consultation = display_page(response.consultation)
             url = (
                 base

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from wagtail.models import Locale
 
 from participation.audit.services import record
+from participation.i18n import language_for
 from participation.questionnaire import engine
 from participation.questionnaire.export import display_value
 from participation.questionnaire.structure import parse
@@ -578,7 +579,7 @@ def render_letter(application, kind: str, base_url: str = "") -> tuple[str, str,
     """(subject, body, language) of the letter, in the applicant's language when a translation
     exists. Placeholders unknown to the text are left as they are, never an error."""
     person = application.user
-    language = (person.preferred_language if person else "") or application.language or "en"
+    language = language_for(person, fallback=application.language)
     template, used = letter_template(kind, language)
     page = application.call
     with translation.override(used):

@@ -5,12 +5,13 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from participation.documents.mail import send_with_pdf
-from participation.i18n import display_page
+from participation.emails import signature
+from participation.i18n import display_page, in_language_of
 from participation.operations.once import already_done, in_this_task, mark_done, once
 
 
@@ -28,8 +29,7 @@ def send_receipt(application_id: int) -> None:
     key = f"expertgroup.receipt:{application.pk}:{application.submitted_at}"
     if already_done(key):
         return
-    language = application.language or person.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with in_language_of(person, fallback=application.language):
         # The call in that language when translated (the application is the original's).
         page = display_page(application.call)
         url = (
@@ -62,6 +62,7 @@ def send_letter(application_id: int, kind: str) -> bool:
         return False
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     subject, body, _language = render_letter(application, kind, base_url=base)
+    body = body.rstrip() + "\n\n" + signature()
     # A rerun of this task (its worker died after sending) does not send the letter again.
     once(
         in_this_task("letter"),

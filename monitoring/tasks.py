@@ -5,10 +5,10 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from participation.i18n import in_language_of
 from participation.operations.once import in_this_task, once
 
 
@@ -34,7 +34,7 @@ def notify_followers(commitment_id: int) -> int:
         )
     sent = 0
     for email, language in followers(commitment):
-        with translation.override(language or settings.LANGUAGE_CODE):
+        with in_language_of(fallback=language):
             subject = _("A commitment you follow has changed: %(title)s") % {
                 "title": commitment.title
             }

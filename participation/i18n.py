@@ -32,6 +32,16 @@ def keep_interface_language(path: str) -> str:
         return translate_url(path, active)
 
 
+def under_language(path: str, code: str) -> str:
+    """``path`` under ``code``'s prefix: ``/fr/accounts/`` -> ``/ar/accounts/`` (``/accounts/``
+    for the default language, which has none). Always a path of this site, never a 404 of its
+    own: the same view, or the same page served in ``code`` (portal.views.serve)."""
+    current = get_language_from_path(path)
+    if current and (path == f"/{current}" or path.startswith(f"/{current}/")):
+        path = path[len(current) + 1 :] or "/"
+    return path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
+
+
 class InterfaceLanguageURLMixin:
     """For Wagtail pages: a page of the default language links under the active language's
     prefix (``/ar/consultations/…``) instead of sending the reader back to the default one."""
@@ -177,3 +187,57 @@ def in_reader_language(queryset):
     return queryset.filter(
         Q(locale=locale) | (Q(locale_id=default_locale_id()) & ~Q(translation_key__in=translated))
     )
+
+
+# --- Writing to a person in their language --------------------------------------------------------
+#
+# Every email and every document made for one person (allauth's emails, receipts, notices) is
+# written inside ``in_language_of(...)``: the person's preferred language when they have an
+# account, else the language the request that caused it was made in (stored by the caller), else
+# the default language. Only interface languages are used: a stored code that is no longer
+# offered (or "fr-be") falls back to its closest offered variant.
+
+
+def offered_language(code: str | None) -> str:
+    """``code`` as one of settings.LANGUAGES (``fr-be`` -> ``fr``), or "" when none fits."""
+    from django.utils.translation import get_supported_language_variant
+
+    if not code:
+        return ""
+    try:
+        variant = get_supported_language_variant(str(code).strip().lower())
+    except LookupError:
+        return ""
+    return variant if variant in dict(settings.LANGUAGES) else ""
+
+
+def _account_for(email: str):
+    """The account that owns ``email`` (its login address or another address it added)."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    addresses = EmailAddress.objects.filter(email__iexact=email).select_related("user")
+    address = addresses.order_by("-verified", "-primary").first()
+    if address is not None:
+        return address.user
+    return get_user_model().objects.filter(email__iexact=email).first()
+
+
+def language_for(person=None, *, email: str = "", fallback: str = "") -> str:
+    """The language to write to someone in: ``person``'s preferred language; for an address
+    alone, the preference of the account that owns it; else ``fallback`` (the language of the
+    request the message comes from, stored for a task), else the default language. Never the
+    language merely active in the thread: a task run during an editor's French request must
+    not write French to everyone."""
+    if person is None and email:
+        person = _account_for(email)
+    for code in (getattr(person, "preferred_language", ""), fallback):
+        chosen = offered_language(code)
+        if chosen:
+            return chosen
+    return settings.LANGUAGE_CODE
+
+
+def in_language_of(person=None, *, email: str = "", fallback: str = ""):
+    """``with in_language_of(user):`` render subject, body and attachments in their language."""
+    return override(language_for(person, email=email, fallback=fallback))

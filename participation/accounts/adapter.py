@@ -3,12 +3,15 @@ import logging
 
 from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.urls import translate_url
 from django.utils.translation import get_language
+
+from participation.emails import current_site, site_name
+from participation.i18n import in_language_of, language_for, offered_language
 
 logger = logging.getLogger(__name__)
 
@@ -19,12 +22,36 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
-        language = (get_language() or "")[:2]
-        if language in dict(settings.LANGUAGES) and not user.preferred_language:
-            user.preferred_language = language
+        data = getattr(form, "cleaned_data", {})
+        if data.get("display_name"):
+            user.display_name = data["display_name"]
+        # The language chosen on the form, else the one the person was reading in.
+        user.preferred_language = (
+            offered_language(data.get("preferred_language"))
+            or user.preferred_language
+            or offered_language(get_language())
+        )
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (verification, password reset, security notices) in the language of
+        the person they go to, signed with the site's name, not the host the request used."""
+        context = {"current_site": current_site(allauth_context.request), **context}
+        # An address without an account: the language of the request (the page they were on).
+        with in_language_of(context.get("user"), email=email, fallback=get_language()):
+            return super().send_mail(template_prefix, email, context)
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        """The link opens the pages in the language the email is written in."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        address = emailconfirmation.email_address
+        language = language_for(address.user, email=address.email, fallback=get_language())
+        return translate_url(url, language)
+
+    def format_email_subject(self, subject):
+        return f"[{site_name(allauth_context.request)}] {subject}"
 
     def get_login_redirect_url(self, request):
         url = super().get_login_redirect_url(request)

@@ -34,6 +34,11 @@ class User(AbstractUser):
     def __str__(self):
         return self.public_name
 
+    def get_full_name(self) -> str:
+        """First and last name, else the display name: Wagtail's admin names people by this
+        (falling back to the generated username, which nobody chose)."""
+        return super().get_full_name().strip() or self.display_name.strip()
+
     @property
     def chosen_name(self) -> str:
         """The name the person gave (display name, else first and last name), or ""."""
@@ -44,6 +49,14 @@ class User(AbstractUser):
         # Never any part of the email address: it is private, and a name made from it would
         # tell its owner's address to whoever reads the page or the email.
         return self.chosen_name or gettext("Participant %(number)s") % {"number": self.pk}
+
+    @property
+    def colleague_name(self) -> str:
+        """How staff see a person in the admin, its documents and exports (editors, reviewers,
+        applicants alike): the chosen name, else the email address, which staff see there
+        anyway; never "Participant 12", which tells a colleague nothing. Public pages and
+        other participants keep ``public_name``."""
+        return self.chosen_name or self.email or self.public_name
 
 
 def sender_name(user, organisation=None) -> str:

@@ -61,3 +61,48 @@ def delete_account(user) -> None:
     for fn in hooks.get_hooks(BEFORE_ACCOUNT_DELETE_HOOK):
         fn(user)
     user.delete()
+
+
+# --- The language of emails, when the reader switches the interface ---------------------------
+#
+# Switching the interface language is often temporary (showing a page to a colleague, checking a
+# translation), so it never changes silently the language of the emails someone receives. A
+# signed-in person reading in another language than their preferred one is offered, on every page
+# and until they answer, to make it their preference; "keep" is remembered for the session.
+
+LANGUAGE_OFFER_DECLINED = "language_offer_declined"  # in the session: codes declined
+
+
+def language_offer(request) -> dict | None:
+    """{"language": code, "preferred": code} when the offer should be shown, else None."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    from participation.i18n import offered_language
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    active = offered_language(get_language())
+    preferred = offered_language(user.preferred_language) or settings.LANGUAGE_CODE
+    if not active or active == preferred:
+        return None
+    if active in request.session.get(LANGUAGE_OFFER_DECLINED, []):
+        return None
+    return {"language": active, "preferred": preferred}
+
+
+def answer_language_offer(request, language: str, accept: bool) -> bool:
+    """Make ``language`` the person's preferred language, or remember they declined it for this
+    session. False for a language that is not offered (nothing changes)."""
+    from participation.i18n import offered_language
+
+    if offered_language(language) != language:
+        return False
+    if accept:
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    else:
+        declined = request.session.get(LANGUAGE_OFFER_DECLINED, [])
+        request.session[LANGUAGE_OFFER_DECLINED] = sorted({*declined, language})
+    return True

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,7 +17,7 @@ from participation.middleware import SaveFailed, saving
 
 from .forms import DeleteAccountForm, ProfileForm
 from .languages import language_name
-from .services import delete_account, deletion_blockers, personal_data
+from .services import answer_language_offer, delete_account, deletion_blockers, personal_data
 
 
 @login_required
@@ -71,3 +73,25 @@ def delete(request):
     return render(
         request, "accounts/delete.html", {"form": form, "blockers": blockers}, status=status
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def language_offer(request):
+    """The answer to "use this language for emails too?" (a form on every page, no script)."""
+    language = request.POST.get("language", "")
+    accept = request.POST.get("answer") == "use"
+    if not answer_language_offer(request, language, accept):
+        messages.error(request, _("That language is not offered."))
+    elif accept:
+        messages.success(
+            request,
+            _("Emails will now reach you in %(language)s.")
+            % {"language": get_language_info(language)["name_local"]},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("accounts:profile")
+    return redirect(target)

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from participation.i18n import in_language_of
 from participation.text import isolate_text
 
 from .models import Invitation, Membership, Organisation
@@ -87,15 +88,17 @@ def invite(organisation, by, email: str, role: str = Membership.Role.MEMBER) -> 
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=days),
     )
-    transaction.on_commit(lambda: send_invitation_email(invitation))
+    # Written in the invitee's language if the address has an account, else in the language
+    # the inviter is using now.
+    language = translation.get_language()
+    transaction.on_commit(lambda: send_invitation_email(invitation, language))
     return invitation
 
 
-def send_invitation_email(invitation: Invitation) -> None:
+def send_invitation_email(invitation: Invitation, language: str = "") -> None:
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     context = {"invitation": invitation, "url": base + invitation.get_absolute_url()}
-    language = getattr(invitation.invited_by, "preferred_language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with in_language_of(email=invitation.email, fallback=language):
         subject = _("You are invited to join %(name)s") % {
             "name": isolate_text(invitation.organisation.name)
         }

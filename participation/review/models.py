@@ -332,7 +332,7 @@ class Reviewer(models.Model):
 
     @property
     def name(self) -> str:
-        return self.user.public_name if self.user_id else str(_("Former reviewer"))
+        return self.user.colleague_name if self.user_id else str(_("Former reviewer"))
 
     def match_tags(self) -> frozenset[str]:
         return frozenset(self.expertise) | frozenset(f"lang:{code}" for code in self.languages)

@@ -189,7 +189,7 @@ def add_reviewer(
     reviewer = Reviewer.objects.select_for_update().filter(process=process, user=user).first()
     if reviewer is not None and reviewer.active:
         raise ReviewError(
-            _("%(name)s is already a reviewer of this process.") % {"name": user.public_name}
+            _("%(name)s is already a reviewer of this process.") % {"name": user.colleague_name}
         )
     if reviewer is None:
         reviewer = Reviewer(process=process, user=user)
@@ -204,7 +204,7 @@ def add_reviewer(
         "reviewer.added",
         reviewer=reviewer.pk,
         user=user.pk,
-        name=user.public_name,
+        name=user.colleague_name,
         role=role,
     )
     return reviewer

@@ -153,7 +153,7 @@ def refuse_reviewer_who_sees_special_category(process: ReviewProcess, user):
                 "(permission “%(permission)s”), and reviewers never see those data. Take that "
                 "permission away from them first, or choose another reviewer."
             )
-            % {"name": user.public_name, "permission": permission}
+            % {"name": user.colleague_name, "permission": permission}
         )
 
 

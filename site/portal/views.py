@@ -48,9 +48,10 @@ def search(request):
 
 
 def serve(request, path):
-    """Wagtail's page serving, plus: a page that has no translation in the reader's interface
-    language is served from the default language's tree under the reader's prefix (see
-    participation.i18n), instead of a 404."""
+    """Wagtail's page serving, plus: a path with no page in the reader's language is looked up
+    in the default language's tree, then in the other languages' trees (a page written in one
+    language only, reached from the language switcher), and served under the reader's prefix
+    with the interface in their language (see participation.i18n), instead of a 404."""
     try:
         return wagtail_views.serve(request, path)
     except Http404:
@@ -58,13 +59,37 @@ def serve(request, path):
         # (an answer that is not yours) stands.
         if getattr(request, "_wagtail_route_for_request", True) is not None:
             raise
-        if get_language() == settings.LANGUAGE_CODE:
-            raise
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
     components = [component for component in path.split("/") if component]
-    request._wagtail_route_for_request = site.root_page.specific.route(request, components)
+    route = _route_in_other_languages(request, site, components)
+    if route is None:
+        raise Http404
+    request._wagtail_route_for_request = route
     # Editors' text keeps its own language in the markup ({% content_lang %}).
-    request.content_language = settings.LANGUAGE_CODE
+    request.content_language = route.page.locale.language_code
     return wagtail_views.serve(request, path)
+
+
+def _route_in_other_languages(request, site, components):
+    """The page at ``components`` in the default language's tree, else in another language's
+    (in the order of settings.LANGUAGES), skipping the reader's, which Wagtail tried."""
+    active = get_language()
+    order = [code for code, _name in settings.LANGUAGES]
+    translations = site.root_page.get_translations().select_related("locale")
+    roots = [site.root_page] + sorted(
+        translations,
+        key=lambda root: (
+            order.index(root.locale.language_code)
+            if root.locale.language_code in order
+            else len(order)
+        ),
+    )
+    roots = [root for root in roots if root.locale.language_code != active]
+    for root in roots:
+        try:
+            return root.specific.route(request, components)
+        except Http404:
+            continue
+    return None

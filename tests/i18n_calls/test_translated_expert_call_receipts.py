@@ -138,8 +138,10 @@ def test_receipt_falls_back_to_the_preferred_language_then_the_original(
     type(user).objects.filter(pk=user.pk).update(preferred_language="fr")
     _send_receipt_again(application)
     assert FRENCH_QUESTION in _pdf_text(_receipt_email(user).attachments[0][1])
-    # A language without a translation of the call: the original's labels.
-    Application.objects.filter(pk=application.pk).update(language="de")
+    # The person's preferred language wins over the one the application was made in; one
+    # without a translation of the call gives the original's labels.
+    Application.objects.filter(pk=application.pk).update(language="fr")
+    type(user).objects.filter(pk=user.pk).update(preferred_language="de")
     _send_receipt_again(application)
     message = _receipt_email(user)
     attached = _pdf_text(message.attachments[0][1])

@@ -28,7 +28,16 @@ GET_PATHS = [
 ]
 
 POST_FORMS = [
-    ("account_signup", {"email": "{junk}", "password1": "{junk}", "password2": "{junk}"}),
+    (
+        "account_signup",
+        {
+            "email": "{junk}",
+            "password1": "{junk}",
+            "password2": "{junk}",
+            "display_name": "{junk}",
+            "preferred_language": "{junk}",
+        },
+    ),
     ("account_login", {"login": "{junk}", "password": "{junk}"}),
     ("account_reset_password", {"email": "{junk}"}),
     (

@@ -73,7 +73,11 @@ def _post(world, role, url, data):
 
 FORMS = {
     # name: (role, url(world), field names)
-    "sign-up": (None, lambda w: reverse("account_signup"), ["email", "password1", "password2"]),
+    "sign-up": (
+        None,
+        lambda w: reverse("account_signup"),
+        ["email", "password1", "password2", "display_name", "preferred_language"],
+    ),
     "sign-in": (None, lambda w: reverse("account_login"), ["login", "password", "remember"]),
     "password reset": (None, lambda w: reverse("account_reset_password"), ["email"]),
     "profile": (

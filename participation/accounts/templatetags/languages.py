@@ -4,7 +4,7 @@ that screen readers pronounce it right and its direction is right (WCAG 3.1.2)."
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
 
@@ -14,7 +14,35 @@ def content_lang(context):
     request = context.get("request")
     # Set by the view that served the page from another language's tree.
     code = getattr(request, "content_language", None)
+    if code is None:
+        # Wagtail itself serves the default language's page when the reader's language has no
+        # tree at all: the page's own locale tells (looked up once per request).
+        page = context.get("page")
+        code = ""
+        if getattr(page, "locale_id", None):
+            own = page.locale.language_code
+            code = own if own != get_language() else ""
+        if request is not None:
+            request.content_language = code
     if not code:
         return ""
     direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
     return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+@register.inclusion_tag("accounts/language_offer.html", takes_context=True)
+def language_offer(context):
+    """The offer to make the language being read the language of emails (see services)."""
+    from participation.accounts.services import language_offer as offer
+
+    request = context.get("request")
+    found = offer(request) if request is not None else None
+    if found is None:
+        return {"offer": None}
+    return {
+        "offer": found,
+        "language": get_language_info(found["language"])["name_local"],
+        "preferred": get_language_info(found["preferred"])["name_local"],
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -22,3 +22,18 @@ def bdi(value):
 @register.filter
 def isolate(value):
     return isolate_text(value)
+
+
+@register.simple_tag
+def site_name():
+    """The site's name, for emails written in background tasks (no request)."""
+    from participation.emails import site_name as name
+
+    return name()
+
+
+@register.simple_tag
+def site_url():
+    from participation.emails import site_url as url
+
+    return url()

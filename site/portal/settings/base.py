@@ -163,6 +163,8 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 # --- django-allauth: email only, verified, rate limited, TOTP for those who must.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The name shown to others and the preferred language (stored by the adapter).
+ACCOUNT_SIGNUP_FORM_CLASS = "participation.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -172,7 +174,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "participation.accounts.adapter.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # unused: the adapter prefixes "[site name] " (Wagtail Site)
 # --- Rate limits. Every limit, allauth's and the project's, is allauth's limiter (the cache:
 # Redis in production) counting per client address as allauth's get_client_ip sees it (see the
 # proxy block below). The project's own actions have their rates here, in one place; they are

@@ -1,37 +1,52 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale, Page
 
-from participation.i18n import keep_interface_language
+from participation.i18n import keep_interface_language, under_language
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """One link per interface language, pointing at this page in that language.
+    """One link per interface language, keeping the reader on the same page (no JavaScript).
 
-    A Wagtail page links to its translation when one is live; anything else keeps its path
-    under the other language's prefix.
+    A Wagtail page links to its live translation in that language; without one, to the page in
+    the default language (else the page itself) under that language's prefix, which
+    ``portal.views.serve`` shows with the interface in that language and the content marked
+    with its own. A sub-page of a page (a step of a form) keeps its tail. Any other view keeps
+    its path and query string under the other prefix.
     """
     request = context.get("request")
     if request is None:
         return []
     page = context.get("page")
-    translations = {}
+    query = request.META.get("QUERY_STRING", "")
+    suffix = f"?{query}" if query else ""
+    translations, tail, fallback = {}, "", None
     if isinstance(page, Page):
         for translation in page.get_translations(inclusive=True).live().select_related("locale"):
             translations[translation.locale.language_code] = translation
+        fallback = translations.get(settings.LANGUAGE_CODE) or page
+        here = _path(page.get_url(request))
+        if here is not None:  # compared without language prefixes
+            here = under_language(here, settings.LANGUAGE_CODE)
+            path = under_language(request.path, settings.LANGUAGE_CODE)
+            if path.startswith(here):
+                tail = path[len(here) :]  # a routable page's sub-page (respond/3/)
     current = get_language()
     links = []
     for code, name in settings.LANGUAGES:
-        if code in translations:
-            with override(code):  # pages keep the active language's prefix in their links
-                url = translations[code].get_url(request)
-        else:
-            url = translate_url(request.get_full_path(), code)
+        url = None
+        if fallback is not None:
+            target = _path((translations.get(code) or fallback).get_url(request))
+            if target is not None:
+                url = under_language(target + tail, code) + suffix
+        if url is None:
+            url = under_language(request.path, code) + suffix
         info = get_language_info(code)
         links.append(
             {
@@ -49,6 +64,11 @@ def language_links(context):
 def current_language_link(links):
     """The entry of ``language_links`` for the active language (the switcher's summary)."""
     return next((link for link in links if link["current"]), links[0] if links else None)
+
+
+def _path(url):
+    """The path of a page's URL (relative, or absolute for another host), or None."""
+    return urlsplit(url).path if url else None
 
 
 @register.simple_tag(takes_context=True)

@@ -62,3 +62,21 @@ def test_adding_addresses_has_a_daily_cap(client, make_user):
             )
         statuses.append(response.status_code)
     assert statuses == [302] * 30 + [429]
+
+
+def test_staff_see_colleagues_by_name_or_address_never_participant_n(make_user):
+    from wagtail.admin.utils import get_user_display_name
+
+    from participation.review.models import Reviewer
+
+    editor = make_user("e.editor@example.org", is_staff=True)
+    named = make_user("n@example.org", display_name="Nadia")
+    # In the admin (its own pages, ours, reviewer lists): a name staff can recognise.
+    assert editor.colleague_name == "e.editor@example.org"
+    assert named.colleague_name == "Nadia"
+    assert Reviewer(user=editor).name == "e.editor@example.org"
+    # Wagtail's admin names people by get_full_name: the display name counts.
+    assert get_user_display_name(named) == "Nadia"
+    assert named.get_full_name() == "Nadia"
+    # On public pages the same people stay pseudonymous.
+    assert editor.public_name == f"Participant {editor.pk}"

@@ -10,7 +10,13 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = {"email": "newcomer@example.org", "password1": PASSWORD, "password2": PASSWORD}
+SIGNUP = {
+    "email": "newcomer@example.org",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+    "display_name": "Newcomer",
+    "preferred_language": "en",
+}
 
 
 def _confirmation_link(message) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 # Each folder whose `locale/` catalogue covers the Python files and templates beneath it; a
 # folder nested in another one is skipped by the outer one.
@@ -60,20 +61,27 @@ class Command(BaseCommand):
                 os.chdir(folder)
                 if not compile_only:
                     nested = [
-                        f"{other[len(root) + 1:]}/*"
+                        f"{other[len(root) + 1 :]}/*"
                         for other in CATALOGUE_ROOTS
                         if other != root and other.startswith(root + "/")
                     ]
-                    call_command(
-                        "makemessages",
-                        locale=languages,
-                        domain="django",
-                        no_location=True,
-                        no_obsolete=True,
-                        ignore_patterns=[*nested, "locale/*", "static/*", "tests/*"],
-                        verbosity=0,
-                    )
+                    # makemessages puts a file's strings into the first of LOCALE_PATHS whose
+                    # parent folder holds it: participation/locale would swallow (and wipe)
+                    # submissions' and calls' catalogues. Only this folder's locale/ counts.
+                    with override_settings(LOCALE_PATHS=[]):
+                        self._extract(languages, nested)
                 call_command("compilemessages", locale=languages, verbosity=0)
                 self.stdout.write(f"{root}: {', '.join(languages)}")
         finally:
             os.chdir(start)
+
+    def _extract(self, languages, nested):
+        call_command(
+            "makemessages",
+            locale=languages,
+            domain="django",
+            no_location=True,
+            no_obsolete=True,
+            ignore_patterns=[*nested, "locale/*", "static/*", "tests/*"],
+            verbosity=0,
+        )

@@ -23,9 +23,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
-SKIPPED_TAGS = {"script", "style", "template"}
+# Scripts, and identifiers people type or read as such (open-data column names in <code>).
+SKIPPED_TAGS = {"script", "style", "template", "code", "kbd", "samp"}
 # Attributes people read or hear: tooltips, image text, screen-reader labels, placeholders.
 READ_ATTRIBUTES = {"title", "alt", "aria-label", "placeholder", "aria-description"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
@@ -157,8 +159,8 @@ def editors_text():
     for category in AwardCategory.objects.all():
         texts |= {category.name, category.description, category.prize, *category.criteria_list}
     for model in (ConsultationPage, ExpertCallPage):
-        for raw in model.objects.values_list("questionnaire", flat=True):
-            texts |= set(_strings(raw))
+        for page in model.objects.all():
+            texts |= set(_strings(list(page.questionnaire.raw_data)))
     return {normalise(text) for text in texts if text}
 
 
@@ -382,3 +384,31 @@ def test_every_page_shows_the_interface_in_the_readers_language(demo_site, db, l
     report = "\n".join(f"{where}: {strings}" for where, strings in sorted(results.items()))
     assert not results, f"English shown on {len(results)} of {pages} pages in {language}:\n{report}"
     assert time.monotonic() - started < 60
+
+
+def test_check_finds_an_english_string_and_leaves_content_scripts_and_code_alone():
+    with translation.override("fr"):
+        sign_in, search = translation.gettext("Sign in"), translation.gettext("Search")
+    assert sign_in != "Sign in" and search != "Search"  # the French catalogue has them
+    shown = '<p>Sign in</p><input type="submit" value="Sign in"><img alt="Search" src="x">'
+    elsewhere = (
+        f"<p>{sign_in}</p><h1 lang='en'>Search</h1><script>var a = 'Sign in';</script>"
+        "<code>Sign in</code>"
+    )
+    page = f'<html lang="fr"><head><title>{search} · Participation</title></head><body>{{}}</body>'
+    # "Search" is also this page's own English content (lang="en"): content, not interface.
+    assert untranslated(page.format(shown + elsewhere), "fr") == ["Sign in"]
+    # Only the translated, foreign, scripted and code copies: nothing to report.
+    assert untranslated(page.format(elsewhere), "fr") == []
+    assert untranslated(page.format(shown), "fr") == ["Search", "Sign in"]
+
+
+def test_crawler_catches_an_untranslated_string_on_a_real_page(demo_site, db, monkeypatch):
+    """A menu label forgotten in English (as a template without {% translate %} would show it)
+    fails the crawl."""
+    from portal.templatetags import portal_tags
+
+    monkeypatch.setattr(portal_tags, "link_text", lambda link: {"label": "Sign in", "lang": ""})
+    results, pages = crawl(Client(), "uk", [(None, "/")])
+    assert pages == 1
+    assert results == {"public /uk/": ["Sign in"]}

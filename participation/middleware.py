@@ -27,7 +27,9 @@ class RejectNulCharactersMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or self._has_nul(request.GET) or self._has_nul(request.POST):
-            return HttpResponseBadRequest("Invalid characters in the request.")
+            return HttpResponseBadRequest(
+                _("Invalid characters in the request."), content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)
 
     @staticmethod

@@ -10,7 +10,7 @@ from wagtail.search import index
 from participation.i18n import InterfaceLanguageURLMixin
 from themes.widgets import ThemeCheckboxes
 
-from .blocks import BodyBlock, LinkBlock
+from .blocks import BodyBlock, LinkBlock, SiteTextBlock
 
 
 class HomePage(InterfaceLanguageURLMixin, Page):
@@ -59,8 +59,30 @@ class NavigationSettings(BaseSiteSetting):
         [("link", LinkBlock())], blank=True, use_json_field=True, verbose_name=_("footer links")
     )
     footer_text = RichTextField(_("footer text"), blank=True, features=["bold", "italic", "link"])
+    translations = StreamField(
+        [("language", SiteTextBlock())],
+        blank=True,
+        use_json_field=True,
+        verbose_name=_("site name and footer text in other languages"),
+        help_text=_(
+            "The site name (in the header and the browser tab) is the Wagtail site's name in the "
+            "default language."
+        ),
+    )
 
-    panels = [FieldPanel("primary_links"), FieldPanel("footer_links"), FieldPanel("footer_text")]
+    panels = [
+        FieldPanel("primary_links"),
+        FieldPanel("footer_links"),
+        FieldPanel("footer_text"),
+        FieldPanel("translations"),
+    ]
 
     class Meta:
         verbose_name = _("navigation")
+
+    def in_language(self, language: str) -> dict:
+        """This language's site name and footer text, where editors gave them."""
+        for block in self.translations:
+            if block.value["language"] == language:
+                return block.value
+        return {}

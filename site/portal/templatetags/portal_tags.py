@@ -2,8 +2,9 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
-from django.utils.translation import get_language, get_language_info
-from wagtail.models import Locale, Page
+from django.utils.translation import get_language, get_language_info, pgettext
+from wagtail.models import Locale, Page, Site
+from wagtail.rich_text import RichText
 
 from participation.i18n import keep_interface_language, under_language
 
@@ -71,6 +72,72 @@ def _path(url):
     return urlsplit(url).path if url else None
 
 
+def _shown_in(language: str) -> dict:
+    """``lang``/``dir`` for text shown in ``language`` when it is not the reader's (a fallback
+    to the default language), so that it is read out and laid out as what it is."""
+    if not language or language == get_language():
+        return {"lang": "", "dir": ""}
+    return {"lang": language, "dir": "rtl" if get_language_info(language)["bidi"] else "ltr"}
+
+
+def link_text(link) -> dict:
+    """A LinkBlock value's label in the reader's language: the label given for that language,
+    else the title of the page's live translation, else the label, else the page's title; with
+    the language of what is shown."""
+    active = get_language()
+    for item in link.get("translated_labels") or []:
+        if item["language"] == active and item["label"]:
+            return {"label": item["label"], **_shown_in(active)}
+    page = link.get("page")
+    shown = page.localized if page else None
+    if shown is not None and shown.locale.language_code == active:
+        return {"label": shown.title, **_shown_in(active)}
+    if link.get("label"):
+        return {"label": link["label"], **_shown_in(settings.LANGUAGE_CODE)}
+    if shown is not None:
+        return {"label": shown.title, **_shown_in(shown.locale.language_code)}
+    return {"label": link.get("url", ""), **_shown_in(active)}
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, link) -> dict:
+    """What a menu or footer link shows: ``href``, ``label``, and ``lang``/``dir`` when the
+    label is a fallback in another language."""
+    return {"href": link_href(context, link), **link_text(link)}
+
+
+@register.simple_tag(takes_context=True)
+def site_texts(context) -> dict:
+    """The site's name and footer text in the reader's language (Settings > Navigation), else
+    the default language's, with ``lang``/``dir`` when that fallback is shown. Once per
+    request."""
+    request = context.get("request")
+    cached = getattr(request, "_site_texts", None)
+    if cached is not None and cached["language"] == get_language():
+        return cached
+    from portal.models import NavigationSettings
+
+    site = Site.find_for_request(request) if request is not None else None
+    nav = NavigationSettings.for_site(site) if site is not None else None
+    given = nav.in_language(get_language()) if nav is not None else {}
+    texts = {"language": get_language()}
+    if given.get("site_name"):
+        texts.update(name=given["site_name"], name_shown=_shown_in(get_language()))
+    elif site is not None and site.site_name:
+        texts.update(name=site.site_name, name_shown=_shown_in(settings.LANGUAGE_CODE))
+    else:
+        texts.update(name=pgettext("site name", "Participation"), name_shown=_shown_in(""))
+    if given.get("footer_text") and given["footer_text"].source.strip():
+        texts.update(footer_text=given["footer_text"], footer_shown=_shown_in(get_language()))
+    elif nav is not None and nav.footer_text:
+        texts.update(
+            footer_text=RichText(nav.footer_text), footer_shown=_shown_in(settings.LANGUAGE_CODE)
+        )
+    if request is not None:
+        request._site_texts = texts
+    return texts
+
+
 @register.simple_tag(takes_context=True)
 def link_href(context, link):
     """The URL of a LinkBlock value, following the page into the reader's language."""
@@ -82,8 +149,7 @@ def link_href(context, link):
 
 @register.simple_tag
 def link_label(link):
-    page = link.get("page")
-    return link.get("label") or (page.localized.title if page else link.get("url", ""))
+    return link_text(link)["label"]
 
 
 @register.simple_tag

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop, override, pgettext
 from wagtail.models import Locale, Page, Site
 
 from awards import demo as awards_demo
@@ -24,6 +25,7 @@ from consultations import demo as consultations_demo
 from expertgroup import demo as expertgroup_demo
 from monitoring import demo as monitoring_demo
 from participation.organisations.models import Membership, Organisation
+from portal.blocks import other_languages
 from portal.demo_translations import HOME, THEME_NAMES
 from portal.models import HomePage, NavigationSettings, StandardPage
 from themes.models import Theme
@@ -41,6 +43,21 @@ PEOPLE = [
     ("samira@example.org", "سميرة الحسن", "FR", "ar", ["ar", "fr"], False, False),
     ("miriam.reviewer@example.org", "Miriam Cohen", "BE", "fr", ["fr", "en", "he"], False, True),
 ]
+
+
+# The demo's menu, footer and site name in every interface language come from the catalogues:
+# the demo pages are not translated, so the menu carries a label per language (as an editor
+# would enter in Settings > Navigation).
+NAVIGATION_TEXTS = [
+    gettext_noop("Consultations"),
+    gettext_noop("Migrant Expert Group"),
+    gettext_noop("Integration award"),
+    gettext_noop("Progress board"),
+    gettext_noop("About this platform"),
+    gettext_noop("Privacy and your data"),
+    gettext_noop("Accessibility"),
+]
+FOOTER_TEXT = gettext_noop("Built for the EU Action Plan on Integration and Inclusion 2021-2027.")
 
 
 class Command(BaseCommand):
@@ -281,18 +298,57 @@ class Command(BaseCommand):
                 ("link", {"page": privacy, "url": "", "label": ""}),
                 ("link", {"page": accessibility, "url": "", "label": ""}),
             ]
-            nav.footer_text = (
-                "<p>Built for the EU Action Plan on Integration and Inclusion 2021-2027.</p>"
-            )
+            nav.footer_text = f"<p>{FOOTER_TEXT}</p>"
         # Sections come first, in order; a section added since the last run is linked too.
         linked = {block.value["page"].pk for block in nav.primary_links if block.value["page"]}
         missing = [page for page in section_pages if page.pk not in linked]
+        changed = not nav.pk
         if missing:
             others = [(block.block_type, block.value) for block in nav.primary_links]
             nav.primary_links = [
                 *[("link", {"page": page, "url": "", "label": ""}) for page in missing],
                 *others,
             ]
+            changed = True
+        changed |= self._navigation_languages(nav)
+        if changed:
             nav.save()
-        elif not nav.pk:
-            nav.save()
+
+    def _navigation_languages(self, nav) -> bool:
+        """Labels, site name and footer text in every interface language the catalogues have
+        them in, added where missing. Returns whether anything was added."""
+        changed = False
+        for field in ("primary_links", "footer_links"):
+            links = []
+            for block in getattr(nav, field):
+                value = dict(block.value)
+                labels = [dict(item) for item in value.get("translated_labels") or []]
+                known = {item["language"] for item in labels}
+                english = value["label"] or (value["page"].title if value["page"] else "")
+                for code, _name in other_languages():
+                    with override(code):
+                        label = gettext(english) if english else ""
+                    if code not in known and label and label != english:
+                        labels.append({"language": code, "label": label})
+                        changed = True
+                value["translated_labels"] = labels
+                links.append((block.block_type, value))
+            setattr(nav, field, links)
+        given = {block.value["language"] for block in nav.translations}
+        texts = [(block.block_type, block.value) for block in nav.translations]
+        for code, _name in other_languages():
+            if code in given:
+                continue
+            with override(code):
+                name, footer = pgettext("site name", "Participation"), gettext(FOOTER_TEXT)
+            if footer == FOOTER_TEXT:
+                continue  # not in this language's catalogue yet
+            texts.append(
+                (
+                    "language",
+                    {"language": code, "site_name": name, "footer_text": f"<p>{footer}</p>"},
+                )
+            )
+            changed = True
+        nav.translations = texts
+        return changed

@@ -3,8 +3,9 @@ into the reader's language is shown in it (see participation.i18n and portal.vie
 that screen readers pronounce it right and its direction is right (WCAG 3.1.2)."""
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
 
@@ -18,3 +19,25 @@ def content_lang(context):
         return ""
     direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
     return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+def lang_attrs(code: str | None) -> str:
+    """' lang="en" dir="ltr"' for text in ``code`` shown to a reader of another language, else
+    "" (the page's own lang and dir apply)."""
+    if not code:
+        return ""
+    active = (get_language() or settings.LANGUAGE_CODE).lower()
+    if code.lower() == active:
+        return ""
+    try:
+        direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return format_html(' lang="{}"', code)
+    return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+@register.simple_tag
+def text_lang(code=None):
+    """``<div{% text_lang %}>`` around editors' text that is not translated (site settings such
+    as the footer, written in the default language): its own lang and dir in an Arabic page."""
+    return lang_attrs(code or settings.LANGUAGE_CODE)

@@ -85,9 +85,7 @@ def directed_paragraphs_html(value):
         if all(line_dir == direction for line_dir, _ in lines):
             inner = format_html_join(mark_safe("<br>"), "{}", ((line,) for _, line in lines))
         else:
-            inner = format_html_join(
-                "", '<span class="user-line" dir="{}">{}</span>', lines
-            )
+            inner = format_html_join("", '<span class="user-line" dir="{}">{}</span>', lines)
         yield direction, inner
 
 

@@ -1,10 +1,12 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
 from wagtail.models import Locale, Page
 
-from participation.i18n import keep_interface_language
+from participation.accounts.templatetags.languages import lang_attrs
+from participation.i18n import default_locale_id, keep_interface_language
 
 register = template.Library()
 
@@ -45,19 +47,42 @@ def language_links(context):
     return links
 
 
+def _localized(page):
+    """``page.localized`` (a query each time it is read), once per page object and render."""
+    if "_localized_once" not in page.__dict__:
+        page.__dict__["_localized_once"] = page.localized
+    return page.__dict__["_localized_once"]
+
+
 @register.simple_tag(takes_context=True)
 def link_href(context, link):
     """The URL of a LinkBlock value, following the page into the reader's language."""
     page = link.get("page")
     if page:  # a plain Page here: keep the reader's language as the page classes do
-        return keep_interface_language(page.localized.get_url(context.get("request")))
+        return keep_interface_language(_localized(page).get_url(context.get("request")))
     return link.get("url") or ""
 
 
 @register.simple_tag
 def link_label(link):
     page = link.get("page")
-    return link.get("label") or (page.localized.title if page else link.get("url", ""))
+    return link.get("label") or (_localized(page).title if page else link.get("url", ""))
+
+
+@register.simple_tag
+def link_lang(link):
+    """The lang and dir of a link's label when it is not in the reader's language: a label
+    typed by editors is in the default language; a page's title is in its translation's
+    language, or in the default language when the page is not translated. A bare URL is
+    isolated left to right."""
+    page = link.get("page")
+    if link.get("label") or not page:
+        if not link.get("label"):
+            return mark_safe(' dir="ltr"')  # the URL itself
+        return lang_attrs(settings.LANGUAGE_CODE)
+    if _localized(page).locale_id == default_locale_id():
+        return lang_attrs(settings.LANGUAGE_CODE)
+    return ""
 
 
 @register.simple_tag

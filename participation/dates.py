@@ -32,7 +32,7 @@ def babel_locale(language: str) -> Locale:
             return Locale.parse(code)
         except (ValueError, UnknownLocaleError):
             continue
-    return Locale("en")
+    return Locale("en", "GB")
 
 
 @lru_cache(maxsize=256)

@@ -16,9 +16,16 @@ def content_lang(context):
     # Set by the view that served the page from another language's tree.
     code = getattr(request, "content_language", None)
     if not code:
-        return ""
-    direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
-    return format_html(' lang="{}" dir="{}"', code, direction)
+        # A page of the default language reached otherwise (routed directly under the
+        # reader's prefix): its editors' text is in the default language all the same.
+        from participation.i18n import default_locale_id
+
+        page = context.get("page")
+        locale_id = getattr(page, "locale_id", None)
+        if locale_id is None or locale_id != default_locale_id():
+            return ""
+        code = settings.LANGUAGE_CODE
+    return lang_attrs(code)
 
 
 def lang_attrs(code: str | None) -> str:

@@ -68,6 +68,8 @@ def test_arabic_receipt_page_isolates_identifiers_and_gives_each_line_its_direct
     assert arabic_moment in html and "توقيت وسط أوروبا" in arabic_moment
     assert '<span class="user-line" dir="ltr">We want documents translated for free.</span>' in html
     assert '<span class="user-line" dir="rtl">نريد ترجمة المستندات مجاناً.</span>' in html
+    # Question labels are the editors' English: marked so, their "?" at their end.
+    assert '<dt lang="en" dir="ltr">' in html
     # The email is in the recipient's language, with the same Arabic moment.
     [email] = mail.outbox
     assert arabic_moment in email.body

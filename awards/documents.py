@@ -34,7 +34,9 @@ def _id(params, name) -> int:
 def receipt_pdf(nomination, page=None) -> bytes:
     """``page``: the edition in the reader's language (a translation of the one the nomination
     belongs to), for its title and category names; by default the nomination's own."""
+    from participation.dates import format_moment
     from participation.documents.pdf import render_pdf
+    from participation.documents.templatetags.documents_tags import receipt_identifier
 
     from .services import show_categories
 
@@ -42,10 +44,10 @@ def receipt_pdf(nomination, page=None) -> bytes:
     show_categories(edition, [nomination])
     files = list(nomination.files.all())
     facts = [
-        (_("Receipt number"), nomination.receipt_number),
+        (_("Receipt number"), receipt_identifier(nomination.receipt_number)),
         (_("Award"), edition.title),
         (_("Category"), nomination.shown_category.name),
-        (_("Submitted"), nomination.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
+        (_("Submitted"), format_moment(nomination.submitted_at, nomination.edition)),
         (
             _("Nominated by"),
             nomination.organisation.name if nomination.organisation else _("Myself"),

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participation.audit.services import record
+from participation.dates import format_moment
 from participation.files.checks import UploadRefused, check_upload
 from participation.files.kinds import kinds_of
 from participation.i18n import submissions_page
@@ -634,7 +635,7 @@ def cast_vote(edition, user, nomination_id) -> AudienceVote:
                 "Only accounts created before %(date)s can vote for the audience prize, so that "
                 "no one decides it with many new accounts."
             )
-            % {"date": formats.date_format(timezone.localtime(cutoff), "DATETIME_FORMAT")}
+            % {"date": format_moment(cutoff, edition)}
         )
     try:
         with transaction.atomic():

@@ -12,6 +12,7 @@ from django_tasks import task
 from participation.documents.mail import send_with_pdf
 from participation.i18n import display_page, in_language_of
 from participation.operations.once import already_done, in_this_task, mark_done, once
+from participation.text import isolate_ltr_text
 
 
 def _absolute(url: str) -> str:
@@ -42,7 +43,7 @@ def send_receipt(nomination_id: int) -> None:
         url = _absolute(edition.route_url("nominate_done", nomination.pk))
         subject = _("Your nomination for “%(title)s” — receipt %(receipt)s") % {
             "title": edition.title,
-            "receipt": nomination.receipt_number,
+            "receipt": isolate_ltr_text(nomination.receipt_number),
         }
         body = render_to_string(
             "awards/email/receipt.txt", {"nomination": nomination, "edition": edition, "url": url}

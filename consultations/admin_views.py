@@ -12,6 +12,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from participation import pages_access
+from participation.listings import IsolatedColumnsMixin
 from participation.questionnaire.export import display_value
 
 from .models import Response
@@ -107,7 +108,10 @@ def responses_for(user):
     )
 
 
-class ResponseIndexView(IndexView):
+class ResponseIndexView(IsolatedColumnsMixin, IndexView):
+    ltr_columns = ("receipt_number",)
+    name_columns = ("organisation",)
+
     def get_base_queryset(self):
         return responses_for(self.request.user)
 

@@ -45,14 +45,16 @@ def _answer_rows(questionnaire, answers):
 def receipt_pdf(response, page=None) -> bytes:
     """``page``: the consultation in the reader's language (a translation of the page the
     answer belongs to), for its title and question labels; by default the answer's own."""
+    from participation.dates import format_moment
     from participation.documents.pdf import render_pdf
+    from participation.documents.templatetags.documents_tags import receipt_identifier
 
     consultation = page or response.consultation
     questionnaire = parse(consultation.questionnaire)
     facts = [
-        (_("Receipt number"), response.receipt_number),
+        (_("Receipt number"), receipt_identifier(response.receipt_number)),
         (_("Consultation"), consultation.title),
-        (_("Submitted"), response.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
+        (_("Submitted"), format_moment(response.submitted_at, response.consultation)),
         (_("On behalf of"), response.organisation.name if response.organisation else _("Myself")),
         (_("Publication"), response.get_publication_display()),
     ]

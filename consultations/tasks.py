@@ -11,6 +11,7 @@ from django_tasks import task
 from participation.documents.mail import send_with_pdf
 from participation.i18n import display_page, in_language_of
 from participation.operations.once import already_done, in_this_task, mark_done, once
+from participation.text import isolate_ltr_text
 
 
 @task()
@@ -40,7 +41,7 @@ def send_confirmation(response_id: int) -> None:
         )
         subject = _("Your answer to “%(title)s” — receipt %(receipt)s") % {
             "title": consultation.title,
-            "receipt": response.receipt_number,
+            "receipt": isolate_ltr_text(response.receipt_number),
         }
         body = render_to_string(
             "consultations/email/confirmation.txt",

@@ -21,15 +21,17 @@ def receipt_pdf(application, page=None) -> bytes:
     repeated: the receipt travels by email. ``page``: the call in the reader's language (a
     translation of the call the application belongs to), for its title and question labels;
     by default the application's own."""
+    from participation.dates import format_moment
     from participation.documents.pdf import render_pdf
+    from participation.documents.templatetags.documents_tags import receipt_identifier
 
     from .services import answer_rows
 
     page = page or application.call
     facts = [
-        (_("Receipt number"), application.receipt_number),
+        (_("Receipt number"), receipt_identifier(application.receipt_number)),
         (pgettext("expert call", "Call"), page.title),
-        (_("Submitted"), application.submitted_at.strftime("%Y-%m-%d %H:%M UTC")),
+        (_("Submitted"), format_moment(application.submitted_at, application.call)),
         (_("Name"), application.full_name),
         (
             _("On behalf of"),

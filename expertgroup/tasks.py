@@ -13,6 +13,7 @@ from participation.documents.mail import send_with_pdf
 from participation.emails import signature
 from participation.i18n import display_page, in_language_of
 from participation.operations.once import already_done, in_this_task, mark_done, once
+from participation.text import isolate_ltr_text
 
 
 @task()
@@ -39,7 +40,7 @@ def send_receipt(application_id: int) -> None:
         )
         subject = _("Your application to “%(title)s” — receipt %(receipt)s") % {
             "title": page.title,
-            "receipt": application.receipt_number,
+            "receipt": isolate_ltr_text(application.receipt_number),
         }
         body = render_to_string(
             "expertgroup/email/receipt.txt",

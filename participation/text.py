@@ -58,3 +58,74 @@ def isolate_text(value) -> str:
     """For plain text (emails, subjects, spreadsheets are left alone): FSI name PDI."""
     text = strip_bidi_controls(str(value if value is not None else ""))
     return f"{FSI}{text}{PDI}" if text else ""
+
+
+# --- Direction of free text, line by line ---------------------------------------------------------
+#
+# People answer in several scripts, often one sentence per line. HTML's dir="auto" picks one
+# direction per element, and WeasyPrint does not implement it at all, so an English line after
+# an Arabic one came out right-aligned with its full stop on the left. The direction is chosen
+# here, in Python, for every paragraph and every line; pages and PDFs write it in dir="...".
+
+LRI = "\u2066"
+_SCAN = 2000  # a line's first strong letter is near its start; do not walk a megabyte for it
+
+
+def strong_direction(text: str) -> str | None:
+    """ "rtl" or "ltr" from the first letter with a strong direction (the Unicode rule P2 that
+    dir="auto" follows), None when there is none (digits, punctuation, spaces only)."""
+    for char in text[:_SCAN]:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
+
+
+def _lines(value) -> list[str]:
+    text = strip_bidi_controls(str(value if value is not None else ""))
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def directed_paragraphs(value, default: str = "ltr") -> list[tuple[str, list[tuple[str, str]]]]:
+    """Free text as ``[(paragraph_dir, [(line_dir, line), ...]), ...]``.
+
+    Paragraphs are separated by blank lines; a paragraph takes the direction of its first strong
+    letter (else ``default``, the document's); each line takes its own first strong letter's, and
+    a line of digits or punctuation only takes its paragraph's. Scoped bidi controls (embeddings,
+    overrides, isolates) are dropped: every line is isolated by its own element anyway, and an
+    unclosed one would otherwise reorder what follows."""
+    paragraphs, current = [], []
+    for line in _lines(value) + [""]:
+        if line.strip():
+            current.append(line)
+            continue
+        if current:
+            first = next(filter(None, map(strong_direction, current)), None)
+            direction = first or default
+            paragraphs.append(
+                (direction, [(strong_direction(line) or direction, line) for line in current])
+            )
+            current = []
+    return paragraphs
+
+
+def isolate_ltr_text(value) -> str:
+    """For plain text (emails, PDFs' facts): LRI identifier PDI. A receipt number, a date in
+    digits, an email address or a URL stays in one piece, left to right, in an Arabic sentence
+    ("C-AWD-2026-5JMB" no longer comes out as "-AWD-2026 / 5JMB-C")."""
+    text = strip_bidi_controls(str(value if value is not None else ""))
+    return f"{LRI}{text}{PDI}" if text else ""
+
+
+def ltr_html(value, *, marks: bool = False):
+    """An identifier in HTML: ``<bdi dir="ltr">``. With ``marks`` the text inside is also
+    wrapped in LRI...PDI, for WeasyPrint, which ignores ``unicode-bidi`` and so does not isolate
+    a ``bdi`` (PDFs); pages leave them out, so a receipt number copied from a page is clean."""
+    from django.utils.html import format_html
+
+    text = strip_bidi_controls(str(value if value is not None else ""))
+    if not text:
+        return ""
+    return format_html('<bdi dir="ltr">{}</bdi>', isolate_ltr_text(text) if marks else text)

@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from participation.listings import IsolatedColumnsMixin
 from participation.text import clean_name
 
 from .models import Organisation
@@ -25,8 +27,13 @@ class OrganisationAdminForm(WagtailAdminModelForm):
         return super().save(commit)
 
 
+class OrganisationIndexView(IsolatedColumnsMixin, IndexView):
+    name_columns = ("name",)
+
+
 class OrganisationViewSet(ModelViewSet):
     model = Organisation
+    index_view_class = OrganisationIndexView
     icon = "group"
     menu_label = _("Organisations")
     menu_order = 250

@@ -74,3 +74,24 @@ def test_editors_text_is_marked_with_its_own_language(client, arabic_home, consu
     assert '<p class="lead" lang="en" dir="ltr">' in html
     # In its own language nothing is added.
     assert f"<h1>{consultation.title}</h1>" in client.get(path).content.decode()
+
+
+def test_menu_and_footer_text_keep_their_own_language_in_arabic(client, arabic_home, home_page):
+    about = home_page.add_child(instance=StandardPage(title="About the platform", slug="about"))
+    about.save_revision().publish()
+    nav = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
+    nav.primary_links = [("link", {"page": about, "url": "", "label": ""})]
+    nav.footer_links = [
+        ("link", {"page": None, "url": "https://example.org/legal", "label": "Legal notice"}),
+        ("link", {"page": None, "url": "https://example.org/x", "label": ""}),
+    ]
+    nav.footer_text = "<p>Run by a public body.</p>"
+    nav.save()
+    html = client.get("/ar/").content.decode()
+    assert 'href="/ar/about/" lang="en" dir="ltr">About the platform</a>' in html
+    assert 'href="https://example.org/legal" lang="en" dir="ltr">Legal notice</a>' in html
+    assert 'href="https://example.org/x" dir="ltr">https://example.org/x</a>' in html
+    assert '<div class="footer-text" lang="en" dir="ltr">' in html
+    # In the editors' own language nothing is added.
+    html = client.get("/").content.decode()
+    assert '<div class="footer-text">' in html and 'lang="en" dir="ltr">Legal' not in html

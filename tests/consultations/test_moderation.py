@@ -87,3 +87,15 @@ def test_campaigns_are_grouped_and_counted_in_the_summary(
     assert heard["campaigns"] == [{"campaign": campaigns.pop(), "n": 6}]
     html = client.get(consultation.url + "what-we-heard/").content.decode()
     assert "campaign" in html.lower()
+
+
+def test_responses_listing_isolates_receipt_numbers_and_organisation_names(
+    client, editor, answer, make_user, make_organisation
+):
+    person = make_user("c@example.org")
+    organisation = make_organisation(person, name="شبكة أصوات المهاجرين")
+    done = answer(person, {PROPOSAL: "x"}, organisation=organisation)
+    client.force_login(editor)
+    html = client.get("/admin/consultations/responses/").content.decode()
+    assert f'<bdi dir="ltr">{done.receipt_number}</bdi>' in html
+    assert "<bdi>شبكة أصوات المهاجرين</bdi>" in html

@@ -3,6 +3,7 @@ into the reader's language is shown in it (see participation.i18n and portal.vie
 that screen readers pronounce it right and its direction is right (WCAG 3.1.2)."""
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 
@@ -25,8 +26,30 @@ def content_lang(context):
         if request is not None:
             request.content_language = code
     if not code:
+        # A page of the default language reached otherwise (routed directly under the
+        # reader's prefix): its editors' text is in the default language all the same.
+        from participation.i18n import default_locale_id
+
+        page = context.get("page")
+        locale_id = getattr(page, "locale_id", None)
+        if locale_id is None or locale_id != default_locale_id():
+            return ""
+        code = settings.LANGUAGE_CODE
+    return lang_attrs(code)
+
+
+def lang_attrs(code: str | None) -> str:
+    """' lang="en" dir="ltr"' for text in ``code`` shown to a reader of another language, else
+    "" (the page's own lang and dir apply)."""
+    if not code:
         return ""
-    direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+    active = (get_language() or settings.LANGUAGE_CODE).lower()
+    if code.lower() == active:
+        return ""
+    try:
+        direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return format_html(' lang="{}"', code)
     return format_html(' lang="{}" dir="{}"', code, direction)
 
 
@@ -46,3 +69,10 @@ def language_offer(context):
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def text_lang(code=None):
+    """``<div{% text_lang %}>`` around editors' text that is not translated (site settings such
+    as the footer, written in the default language): its own lang and dir in an Arabic page."""
+    return lang_attrs(code or settings.LANGUAGE_CODE)

@@ -1,12 +1,13 @@
 """Names shown to others, isolated from the text around them (issue: bidi controls in names).
 
 ``{% load names %}`` then ``{{ person.public_name|bdi }}`` in HTML (pages, admin, PDFs) and
-``{{ person.public_name|isolate }}`` in plain-text emails."""
+``{{ person.public_name|isolate }}`` in plain-text emails; identifiers (receipt numbers, email
+addresses, URLs) with ``|ltr`` in HTML and ``|isolate_ltr`` in plain text."""
 
 from django import template
 from django.utils.html import format_html
 
-from participation.text import isolate_text, strip_bidi_controls
+from participation.text import isolate_ltr_text, isolate_text, ltr_html, strip_bidi_controls
 
 register = template.Library()
 
@@ -37,3 +38,17 @@ def site_url():
     from participation.emails import site_url as url
 
     return url()
+
+
+@register.filter
+def ltr(value):
+    """An identifier (receipt number, email address, URL, number with a unit) kept in one piece,
+    left to right, wherever it stands: ``<bdi dir="ltr">``. In an Arabic sentence
+    "C-AWD-2026-5JMB" stays as typed instead of breaking at its hyphens."""
+    return ltr_html(value)
+
+
+@register.filter
+def isolate_ltr(value):
+    """For plain-text emails: LRI identifier PDI (see ``ltr``)."""
+    return isolate_ltr_text(value)

@@ -1,15 +1,15 @@
 """Template helpers for print templates and pages showing documents and charts."""
 
 import re
-import unicodedata
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
+
+from participation.text import directed_paragraphs, ltr_html, strip_bidi_controls, strong_direction
 
 register = template.Library()
-PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 # A run of this many characters with no break opportunity gets some (zero-width spaces every
 # BREAK_EVERY characters): WeasyPrint breaks one huge "word" in quadratic time (a 200,000
 # character word took minutes; with break opportunities it takes as long as ordinary text).
@@ -31,13 +31,7 @@ def text_direction_of(value) -> str:
 
     WeasyPrint does not implement dir="auto", so templates write the result in dir="...".
     """
-    for char in str(value or "")[:2000]:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
+    return strong_direction(str(value or "")) or "ltr"
 
 
 @register.filter
@@ -59,8 +53,9 @@ def w3c_datetime(value) -> str:
 @register.simple_tag
 def user_text(value, tag="div", lang=""):
     """Text someone typed: escaped, line breaks kept, long words wrapped, and each paragraph
-    in its own direction (an Arabic paragraph right to left, the English one after it left to
-    right), as HTML's dir="auto" would do per paragraph.
+    and each line in its own direction (an Arabic line right to left, the English line after
+    it left to right), computed here because WeasyPrint has no dir="auto" (``directed_paragraphs``).
+    Pages use it too, so that a page and its PDF agree.
 
     {% user_text answer %} or {% user_text answer "dd" lang=response.language %}
     """
@@ -68,21 +63,46 @@ def user_text(value, tag="div", lang=""):
     value = break_long_runs("" if value is None else str(value))
     lang_attr = format_html(' lang="{}"', lang) if lang else ""
     if tag == "span":
+        value = strip_bidi_controls(value)
         return format_html(
             '<span class="user-text" dir="{}"{}>{}</span>',
             text_direction_of(value),
             lang_attr,
             value,
         )
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = BLANK_LINES_RE.sub("\n\n", text)  # thousands of empty lines: one paragraph break
-    paragraphs = [p.strip("\n") for p in PARAGRAPH_RE.split(text) if p.strip()] or [""]
+    value = BLANK_LINES_RE.sub("\n\n", value)  # thousands of empty lines: one paragraph break
     inner = format_html_join(
-        "",
-        '<p class="user-text" dir="{}">{}</p>',
-        ((text_direction_of(p), p) for p in paragraphs),
-    )
+        "", '<p class="user-text" dir="{}">{}</p>', directed_paragraphs_html(value)
+    ) or format_html('<p class="user-text" dir="ltr"></p>')
     return format_html('<{} class="user-text-block"{}>{}</{}>', tag, lang_attr, inner, tag)
+
+
+def directed_paragraphs_html(value):
+    """(dir, inner HTML) per paragraph. A paragraph whose lines all go its way keeps them apart
+    with <br>; otherwise every line is a block of its own with its own dir (an English line
+    after an Arabic one starts on the left and ends with its full stop on the right)."""
+    for direction, lines in directed_paragraphs(value):
+        if all(line_dir == direction for line_dir, _ in lines):
+            inner = format_html_join(mark_safe("<br>"), "{}", ((line,) for _, line in lines))
+        else:
+            inner = format_html_join("", '<span class="user-line" dir="{}">{}</span>', lines)
+        yield direction, inner
+
+
+@register.simple_tag
+def receipt_fact(value):
+    """A fact of a receipt in a <dd>: HTML made by the builder (an identifier isolated left to
+    right, ``receipt_identifier``) as it is, anything else as text people typed (names, titles:
+    each line in its own direction)."""
+    if isinstance(value, SafeData):
+        return format_html("<dd>{}</dd>", value)
+    return user_text(value, "dd")
+
+
+def receipt_identifier(value):
+    """A receipt number, a date or an email address in a receipt: one piece, left to right,
+    also in a PDF (``participation.text.ltr_html`` with marks)."""
+    return ltr_html(value, marks=True)
 
 
 @register.simple_tag(takes_context=True)

@@ -89,7 +89,7 @@ def link_text(link) -> dict:
         if item["language"] == active and item["label"]:
             return {"label": item["label"], **_shown_in(active)}
     page = link.get("page")
-    shown = page.localized if page else None
+    shown = _localized(page) if page else None
     if shown is not None and shown.locale.language_code == active:
         return {"label": shown.title, **_shown_in(active)}
     if link.get("label"):
@@ -138,12 +138,19 @@ def site_texts(context) -> dict:
     return texts
 
 
+def _localized(page):
+    """``page.localized`` (a query each time it is read), once per page object and render."""
+    if "_localized_once" not in page.__dict__:
+        page.__dict__["_localized_once"] = page.localized
+    return page.__dict__["_localized_once"]
+
+
 @register.simple_tag(takes_context=True)
 def link_href(context, link):
     """The URL of a LinkBlock value, following the page into the reader's language."""
     page = link.get("page")
     if page:  # a plain Page here: keep the reader's language as the page classes do
-        return keep_interface_language(page.localized.get_url(context.get("request")))
+        return keep_interface_language(_localized(page).get_url(context.get("request")))
     return link.get("url") or ""
 
 

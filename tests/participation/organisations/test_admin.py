@@ -41,3 +41,10 @@ def test_non_staff_cannot_reach_the_organisation_admin(client, user):
     response = client.get("/admin/organisations/")
     assert response.status_code == 302
     assert Organisation.objects.count() == 0
+
+
+def test_organisation_names_are_isolated_in_the_listing(client, editor, user, make_organisation):
+    make_organisation(user, name="Voix \u202eمهاجرين", verified=False)
+    client.force_login(editor)
+    html = client.get("/admin/organisations/").content.decode()
+    assert "<bdi>Voix مهاجرين</bdi>" in html

@@ -140,10 +140,14 @@ FAMILIES = (
         package="fonts-noto-cjk",
     ),
     Family(
-        "Noto Sans CJK TC", (), ("zh-Hant", "zh-TW", "zh-HK", "zh-MO"), system="Noto Sans CJK TC"
+        "Noto Sans CJK TC",
+        (),
+        ("zh-Hant", "zh-TW", "zh-HK", "zh-MO"),
+        system="Noto Sans CJK TC",
+        package="fonts-noto-cjk",
     ),
-    Family("Noto Sans CJK JP", (), ("ja",), system="Noto Sans CJK JP"),
-    Family("Noto Sans CJK KR", (), ("ko",), system="Noto Sans CJK KR"),
+    Family("Noto Sans CJK JP", (), ("ja",), system="Noto Sans CJK JP", package="fonts-noto-cjk"),
+    Family("Noto Sans CJK KR", (), ("ko",), system="Noto Sans CJK KR", package="fonts-noto-cjk"),
 )
 
 # Characters that draw nothing (controls, format characters such as ZWJ/ZWNJ and bidi marks,
@@ -236,7 +240,7 @@ def _family_coverage(family: Family) -> frozenset[int]:
     if family.files:
         # Bold and regular files of a family cover the same letters: reading one is enough.
         return frozenset(_cmap(FONTS_DIR / family.files[400]))
-    located = system_font_file(family.system) if family.package else None
+    located = system_font_file(family.system)
     return frozenset(_cmap(*located)) if located is not None else frozenset()
 
 
@@ -250,7 +254,13 @@ def bundled_coverage() -> frozenset[int]:
 def system_coverage() -> frozenset[int]:
     """What the system fonts we ask for (CJK) draw: read only when a text needs them, as
     reading a 20 MB collection takes seconds."""
-    return frozenset().union(*(_family_coverage(f) for f in FAMILIES if f.package))
+    # The CJK faces share one character set: the first one found stands for all.
+    for family in FAMILIES:
+        if family.package:
+            found = _family_coverage(family)
+            if found:
+                return found
+    return frozenset()
 
 
 def coverage() -> dict[str, frozenset[int]]:

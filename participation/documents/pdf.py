@@ -108,6 +108,7 @@ def clear_image_cache() -> None:
 def warm_up() -> None:
     """Load fonts and the stylesheet now rather than on the first render."""
     _get_engine()
+    fonts.bundled_coverage()
 
 
 def default_base_url() -> str:

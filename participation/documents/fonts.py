@@ -316,6 +316,7 @@ _SCRIPT_RANGES = (
     (0x2D30, 0x2D7F, "Tifinagh"),
     (0x2D80, 0x2DDF, "Ethiopic"),
     (0x2E80, 0x2FDF, "Chinese (Han)"),
+    (0x3000, 0x303F, "CJK punctuation"),
     (0x3040, 0x30FF, "Japanese (kana)"),
     (0x3100, 0x312F, "Bopomofo"),
     (0x3130, 0x318F, "Korean (Hangul)"),
@@ -329,6 +330,7 @@ _SCRIPT_RANGES = (
     (0xFB1D, 0xFB4F, "Hebrew"),
     (0xFB50, 0xFDFF, "Arabic"),
     (0xFE70, 0xFEFF, "Arabic"),
+    (0xFF00, 0xFFEF, "CJK punctuation"),
     (0x1E900, 0x1E95F, "Adlam"),
     (0x1F000, 0x1FAFF, "Emoji and pictographs"),
     (0x20000, 0x3FFFF, "Chinese (Han)"),
@@ -350,6 +352,9 @@ def script_name(char: str) -> str:
     return "Symbols" if unicodedata.category(char).startswith("S") else "Other"
 
 
+CJK_SCRIPTS = {"Chinese (Han)", "Japanese (kana)", "Korean (Hangul)", "CJK punctuation"}
+
+
 @dataclass
 class MissingGlyphs:
     """Letters of one script that none of our fonts has, and where they were found."""
@@ -362,7 +367,7 @@ class MissingGlyphs:
         codes = ", ".join(f"U+{ord(c):04X}" for c in self.chars[:10])
         sample = " / ".join(repr(excerpt) for excerpt in self.excerpts)
         hint = ""
-        if self.script in {"Chinese (Han)", "Japanese (kana)", "Korean (Hangul)"}:
+        if self.script in CJK_SCRIPTS:
             hint = " (install the fonts-noto-cjk package: make system-deps)"
         return f"{self.script}: {codes} in {sample}{hint}"
 

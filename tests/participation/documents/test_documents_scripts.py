@@ -92,13 +92,16 @@ def specimen(django_db_blocker):
     records = []
     handler = logging.Handler(logging.WARNING)
     handler.emit = records.append
-    logger = logging.getLogger("participation.documents")
-    logger.addHandler(handler)
+    # Ours, and WeasyPrint's own ".notdef glyph rendered for Unicode string unsupported by fonts".
+    loggers = [logging.getLogger("participation.documents"), logging.getLogger("weasyprint")]
+    for logger in loggers:
+        logger.addHandler(handler)
     try:
         with django_db_blocker.unblock(), fonts.collect_missing_glyphs() as missing:
             content = services.build_now("documents.specimen", {"copies": "1"}).content
     finally:
-        logger.removeHandler(handler)
+        for logger in loggers:
+            logger.removeHandler(handler)
     return {"content": content, "missing": missing, "records": records}
 
 
@@ -155,6 +158,7 @@ def test_specimen_draws_every_glyph_with_our_fonts(specimen, pdfcheck):
 def test_specimen_logs_no_missing_glyph(specimen):
     assert specimen["missing"] == []
     assert not [r for r in specimen["records"] if r.levelno >= logging.ERROR]
+    assert not [r for r in specimen["records"] if "notdef" in r.getMessage()]
 
 
 def test_each_language_is_drawn_with_the_font_of_its_script(specimen, pdfcheck):
@@ -196,6 +200,8 @@ def test_a_letter_no_font_has_is_an_error_naming_the_script_and_text(caplog, pdf
     message = errors[0].getMessage()
     assert "Ol Chiki" in message and "Receipt R-1" in message and "ᱥᱟᱱᱛᱟᱲᱤ" in message
     assert "U+1C65" in message
+    # WeasyPrint's own warning agrees: the box is drawn, which our check said beforehand.
+    assert ".notdef glyph rendered" in caplog.text or pdfcheck.notdef(rendered.content)
 
 
 def test_a_receipt_with_unknown_letters_still_reaches_the_person(caplog):
@@ -302,3 +308,22 @@ def test_right_to_left_bookmarks_and_contents_keep_the_reading_order(pdfcheck):
     assert len(listed) >= 2
     assert listed == [title for title in contents if title in outline]
     assert outline[0] == "ملخص"  # the cover's title, then the body in reading order
+
+
+def test_every_pdf_template_inherits_lang_dir_and_the_print_stylesheet():
+    """Receipts of the three calls (documents/receipt.html), summaries, booklets, dossiers,
+    reports: each extends print_base (lang, dir) and sets no physical left/right of its own."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    templates = [
+        path
+        for path in root.glob("*/**/templates/**/*.html")
+        if ".venv" not in path.parts and "print_base.html" in path.read_text()
+    ]
+    names = {path.name for path in templates}
+    assert {"receipt.html", "summary_print.html", "dossier.html", "jury_booklet.html"} <= names
+    physical = re.compile(r"(margin|padding|border)-(left|right)|text-align:\s*(left|right)|float:")
+    for path in [*templates, pdf.PRINT_CSS]:
+        assert not physical.search(path.read_text()), path

@@ -227,10 +227,8 @@ def test_specimen_on_a_machine_without_any_system_font(tmp_path, pdfcheck):
     content, missing = _specimen_with_fontconfig(tmp_path, [])
     assert missing == {"Chinese (Han)", "Japanese (kana)", "Korean (Hangul)", "CJK punctuation"}
     assert content.startswith(b"%PDF")
-    assert {"Participation-Naskh", "Participation-Ethiopic"} <= pdfcheck.embedded(content)
-    text = pdfcheck.text(content)
-    for word in WORDS.values():
-        assert word in text
+    embedded = pdfcheck.embedded(content)
+    assert {"Participation-Naskh", "Participation-Tamil", "Participation-Myanmar"} <= embedded
 
 
 def _has(program):

@@ -184,8 +184,8 @@ def test_each_language_is_drawn_with_the_font_of_its_script(specimen, pdfcheck):
 OL_CHIKI = "ᱥᱟᱱᱛᱟᱲᱤ ᱯᱟᱹᱨᱥᱤ"  # Santali in Ol Chiki: no font of ours has it
 
 
-def test_a_letter_no_font_has_is_an_error_naming_the_script_and_text(caplog, pdfcheck):
-    with caplog.at_level(logging.ERROR, logger="participation.documents"):
+def test_a_letter_no_font_has_is_an_error_naming_the_script_and_text(caplog):
+    with caplog.at_level(logging.WARNING):
         rendered = pdf.render_pdf_document(
             "documents/receipt.html",
             {"facts": [("Name", "Sita")], "answers": [("Your answer", f"Johar! {OL_CHIKI}")]},
@@ -200,8 +200,8 @@ def test_a_letter_no_font_has_is_an_error_naming_the_script_and_text(caplog, pdf
     message = errors[0].getMessage()
     assert "Ol Chiki" in message and "Receipt R-1" in message and "ᱥᱟᱱᱛᱟᱲᱤ" in message
     assert "U+1C65" in message
-    # WeasyPrint's own warning agrees: the box is drawn, which our check said beforehand.
-    assert ".notdef glyph rendered" in caplog.text or pdfcheck.notdef(rendered.content)
+    # WeasyPrint's own warning agrees: a box is drawn, which our check said beforehand.
+    assert ".notdef glyph rendered" in caplog.text
 
 
 def test_a_receipt_with_unknown_letters_still_reaches_the_person(caplog):
@@ -317,10 +317,11 @@ def test_every_pdf_template_inherits_lang_dir_and_the_print_stylesheet():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[3]
+    bases = ('"documents/print_base.html"', '"documents/summary.html"')
     templates = [
         path
         for path in root.glob("*/**/templates/**/*.html")
-        if ".venv" not in path.parts and "print_base.html" in path.read_text()
+        if ".venv" not in path.parts and any(base in path.read_text() for base in bases)
     ]
     names = {path.name for path in templates}
     assert {"receipt.html", "summary_print.html", "dossier.html", "jury_booklet.html"} <= names

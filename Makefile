@@ -9,10 +9,11 @@ PORT ?= 8000
 
 .PHONY: run test install install-test lint check migrate demo worker clean system-deps bench
 .PHONY: browser-deps loadtest prodcheck prodcheck-deps messages
-# Debian packages the project uses when present: HarfBuzz's subsetter makes PDF font
-# subsetting ~7x faster. Installed when we are root with apt (CI, fresh machines); skipped
-# with a note otherwise, as everything still works without them.
-SYSTEM_PACKAGES ?= libharfbuzz-subset0
+# Debian packages the project uses: HarfBuzz's subsetter makes PDF font subsetting ~7x
+# faster; fonts-noto-cjk prints Chinese, Japanese and Korean in PDFs (16 MB a weight, too big to
+# bundle like the other scripts' fonts; without it CJK letters are reported as missing, by
+# script). Installed when we are root with apt (CI, fresh machines); a note otherwise.
+SYSTEM_PACKAGES ?= libharfbuzz-subset0 fonts-noto-cjk
 
 # Debian's Chromium for the browser tests (tests/browser: Playwright drives it; never
 # `playwright install`). Installed when we are root with apt, like system-deps.
@@ -38,7 +39,7 @@ system-deps:
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing)) >/dev/null; \
-	else echo "Note: optional system packages not installed:$$missing (PDFs are slower without them)"; fi
+	else echo "Note: system packages not installed:$$missing (PDFs are slower without libharfbuzz-subset0; Chinese, Japanese and Korean print as boxes without fonts-noto-cjk)"; fi
 
 # Re-install only when the dependency list changes.
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python

@@ -8,4 +8,6 @@ Public API (import from the submodules; this package imports nothing at load tim
 - ``registry.DocumentKind`` and ``registry.register`` for plugins' document kinds
 - ``services.request_document``: queue (or reuse) a background document
 - ``mail.send_with_pdf``: an email with a PDF attached (receipts)
+- ``fonts``: the font of each script (``FAMILIES``), ``missing_glyphs`` (letters no font of ours
+  has, by script) and ``collect_missing_glyphs()`` to gather them around renders
 """

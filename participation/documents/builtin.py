@@ -1,7 +1,9 @@
 """Built-in document kinds, so the engine can be tried and tested without any plugin.
 
-- ``documents.specimen``: every script the platform prints (Latin with diacritics, Greek,
-  Cyrillic, Arabic, Persian, Tigrinya, Amharic, Turkish, Somali), a multilingual chart and a table.
+- ``documents.specimen``: one sentence in every script the platform prints (Latin with
+  diacritics, Greek, Cyrillic, Armenian, Georgian, Arabic for Arabic, Persian, Pashto, Sorani and
+  Urdu, Hebrew, Ethiopic, Devanagari, Bengali, Gurmukhi, Tamil, Sinhala, Thai, Myanmar, Chinese,
+  Japanese, Korean), a multilingual chart and a table.
   Any signed-in person may ask for it.
 - ``documents.sample``: a summary of ``count`` made-up submissions (cover, contents with page
   numbers, charts, every answer), the shape of a real consultation summary. Staff only. The
@@ -58,6 +60,53 @@ SPECIMEN = [
     ("fa", "فارسی", "هر کس حق دارد که در اداره امور عمومی کشور خود شرکت جوید. گفتگو، پژوهش، ۱۴۰۳."),
     ("ti", "ትግርኛ", "ነፍሲ ወከፍ ሰብ ኣብ ምምሕዳር ሃገሩ ናይ ምስታፍ መሰል ኣለዎ።"),
     ("am", "አማርኛ", "ማንኛውም ሰው በአገሩ አስተዳደር የመሳተፍ መብት አለው።"),
+]
+
+# The other scripts the platform prints, one sentence each (art. 1 UDHR where possible). Kept
+# apart from SPECIMEN so the made-up sample submissions stay as they are for a given seed.
+MORE_SCRIPTS = [
+    ("ru", "Русский", "Все люди рождаются свободными и равными в своём достоинстве и правах."),
+    (
+        "hy",
+        "Հայերեն",
+        "Բոլոր մարդիկ ծնվում են ազատ ու հավասար իրենց արժանապատվությամբ ու իրավունքներով։",
+    ),
+    (
+        "ka",
+        "ქართული",
+        "ყველა ადამიანი იბადება თავისუფალი და თანასწორი თავისი ღირსებითა და უფლებებით.",
+    ),
+    ("ps", "پښتو", "ټول انسانان آزاد پیدا شوي دي او د حيثيت او حقوقو له پلوه سره برابر دي."),
+    ("ckb", "کوردیی ناوەندی", "هەموو مرۆڤێک بە ئازادی و یەکسانی لە ڕێز و مافەکاندا لەدایک دەبن."),
+    ("ur", "اردو", "تمام انسان آزاد اور حقوق و عزت کے اعتبار سے برابر پیدا ہوئے ہیں۔"),
+    ("he", "עברית", "כל בני האדם נולדו בני חורין ושווים בערכם ובזכויותיהם."),
+    (
+        "hi",
+        "हिन्दी",
+        "सभी मनुष्यों को गौरव और अधिकारों के मामले में जन्मजात स्वतन्त्रता और समानता प्राप्त है।",
+    ),
+    ("bn", "বাংলা", "সমস্ত মানুষ স্বাধীনভাবে সমান মর্যাদা এবং অধিকার নিয়ে জন্মগ্রহণ করে।"),
+    ("pa", "ਪੰਜਾਬੀ", "ਸਾਰਾ ਮਨੁੱਖੀ ਪਰਿਵਾਰ ਆਪਣੀ ਮਹਿਮਾ, ਸ਼ਾਨ ਅਤੇ ਹੱਕਾਂ ਦੇ ਪੱਖੋਂ ਜਨਮ ਤੋਂ ਹੀ ਆਜ਼ਾਦ ਹੈ।"),
+    (
+        "ta",
+        "தமிழ்",
+        "மனிதப் பிறவியினர் சகலரும் சுதந்திரமாகவே பிறக்கின்றனர்; அவர்கள் மதிப்பிலும், உரிமைகளிலும் சமமானவர்கள்.",
+    ),
+    ("si", "සිංහල", "සියලු මනුෂ්‍යයෝ නිදහස්ව උපත ලබා ඇත. ගරුත්වයෙන් හා අයිතිවාසිකම්වලින් සමාන වෙති."),
+    ("th", "ไทย", "มนุษย์ทั้งหลายเกิดมามีอิสระและเสมอภาคกันในเกียรติศักดิ์และสิทธิ"),
+    (
+        "my",
+        "မြန်မာ",
+        "လူတိုင်းသည် တူညီ လွတ်လပ်သော ဂုဏ်သိက္ခာဖြင့် လည်းကောင်း၊ "
+        "တူညီလွတ်လပ်သော အခွင့်အရေးများဖြင့် လည်းကောင်း၊ မွေးဖွားလာသူများ ဖြစ်သည်။",
+    ),
+    ("zh", "中文", "人人生而自由，在尊严和权利上一律平等。"),
+    (
+        "ja",
+        "日本語",
+        "すべての人間は、生まれながらにして自由であり、かつ、尊厳と権利とについて平等である。",
+    ),
+    ("ko", "한국어", "모든 인간은 태어날 때부터 자유로우며 그 존엄과 권리에 있어 동등하다."),
 ]
 
 THEMES = ["Education and training", "Employment and skills", "Health", "Housing"]
@@ -117,7 +166,7 @@ def build_specimen(params, progress):
     copies = params.get("copies", 1)
     sections = []
     for copy in range(1, copies + 1):
-        sections.append({"id": f"copy-{copy}", "number": copy, "texts": SPECIMEN})
+        sections.append({"id": f"copy-{copy}", "number": copy, "texts": SPECIMEN + MORE_SCRIPTS})
         progress(copy, copies)
     toc = [
         {"id": s["id"], "title": _("Scripts, part %(n)s") % {"n": s["number"]}, "level": 1}

@@ -24,6 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .fonts import font_stack
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print.
 PALETTE = (
     "#0072B2",
@@ -35,10 +37,8 @@ PALETTE = (
     "#F0E442",
     "#000000",
 )
-FONT_FAMILY = (
-    '"Participation Sans", "Participation Naskh", "Participation Ethiopic", '
-    '"Noto Sans", "Segoe UI", Roboto, Arial, sans-serif'
-)
+# In a PDF our fonts for every script; on a web page the visitor's.
+FONT_FAMILY = font_stack() + ', "Noto Sans", "Segoe UI", Roboto, Arial, sans-serif'
 _ID_RE = re.compile(r'\bid="([^"]+)"')
 
 

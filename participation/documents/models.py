@@ -60,6 +60,9 @@ class GeneratedDocument(models.Model):
     size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     error_detail = models.TextField(_("error detail"), blank=True)
+    # A document built despite a problem people should know of (letters no font has, printed
+    # as boxes): shown with the download.
+    warnings = models.TextField(_("warnings"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     task_id = models.CharField(max_length=64, blank=True)
     reused_from = models.ForeignKey(

@@ -24,13 +24,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import get_language_info
 
-from . import conf
+from . import conf, fonts
 from .fetcher import LocalOnlyURLFetcher
 
 logger = logging.getLogger("participation.documents")
 
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "documents" / "print.css"
-FONTS_DIR = Path(__file__).resolve().parent / "static" / "documents" / "fonts"
+FONTS_DIR = fonts.FONTS_DIR
 RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "prs", "dv", "yi", "sd", "ug"}
 
 _lock = threading.RLock()
@@ -68,6 +68,13 @@ class _Engine:
 
         svgtext.install()
         self.font_config = FontConfiguration()
+        # The fonts first (generated from one table, see fonts.py), then the print stylesheet.
+        self.font_stylesheet = CSS(
+            string=fonts.font_css(),
+            base_url=fonts.FONTS_DIR.as_uri() + "/",
+            font_config=self.font_config,
+            url_fetcher=LocalOnlyURLFetcher(),
+        )
         self.stylesheet = CSS(
             filename=str(PRINT_CSS),
             font_config=self.font_config,
@@ -101,6 +108,7 @@ def clear_image_cache() -> None:
 def warm_up() -> None:
     """Load fonts and the stylesheet now rather than on the first render."""
     _get_engine()
+    fonts.bundled_coverage()
 
 
 def default_base_url() -> str:
@@ -126,6 +134,8 @@ class RenderedPDF:
     fetched: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    # Letters no font of ours has (printed as boxes): also logged at ERROR and collected.
+    missing_glyphs: list = field(default_factory=list)
 
 
 class _PageProgress(logging.Handler):
@@ -178,12 +188,26 @@ def html_to_pdf(
     stylesheets: Iterable = (),
     pdf_variant: str | None = "default",
     created: datetime | None = None,
+    title: str = "",
 ) -> RenderedPDF:
-    """Lay out HTML with the shared fonts, stylesheet and cache; only local files are read."""
+    """Lay out HTML with the shared fonts, stylesheet and cache; only local files are read.
+
+    Letters that none of our fonts has do not stop the render (a receipt must still reach the
+    person): they are logged at ERROR, naming the script and the text, returned in
+    ``missing_glyphs`` and added to the current ``fonts.collect_missing_glyphs()``.
+    """
     from weasyprint import HTML
     from weasyprint.logger import PROGRESS_LOGGER
 
     start = time.perf_counter()
+    missing = fonts.missing_glyphs_in_html(html)
+    if missing:
+        logger.error(
+            "PDF %r: no font of the platform has these letters, they print as boxes: %s",
+            title,
+            "; ".join(problem.describe() for problem in missing),
+        )
+        fonts.report_missing_glyphs(missing)
     base_url = base_url or default_base_url()
     fetcher = LocalOnlyURLFetcher(base_url)
     variant = conf.get("PDF_VARIANT") if pdf_variant == "default" else pdf_variant
@@ -201,7 +225,7 @@ def html_to_pdf(
         try:
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
                 font_config=engine.font_config,
-                stylesheets=[engine.stylesheet, *stylesheets],
+                stylesheets=[engine.font_stylesheet, engine.stylesheet, *stylesheets],
                 cache=engine.image_cache,
                 **options,
             )
@@ -219,6 +243,7 @@ def html_to_pdf(
         fetched=list(fetcher.fetched),
         refused=list(fetcher.refused),
         seconds=time.perf_counter() - start,
+        missing_glyphs=missing,
     )
 
 
@@ -248,7 +273,12 @@ def render_pdf_document(
     )
     base_url = request.build_absolute_uri("/") if request is not None else None
     return html_to_pdf(
-        html, base_url=base_url, on_page=on_page, pdf_variant=pdf_variant, created=created
+        html,
+        base_url=base_url,
+        on_page=on_page,
+        pdf_variant=pdf_variant,
+        created=created,
+        title=title,
     )
 
 

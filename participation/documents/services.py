@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import conf, registry
+from . import conf, fonts, registry
 from .models import GeneratedDocument
 from .registry import BuiltFile, DocumentBuildError, UnknownKind
 
@@ -140,6 +140,7 @@ def _copy_result(document: GeneratedDocument, source: GeneratedDocument) -> None
     document.progress_total = source.progress_total
     document.progress_unit = source.progress_unit
     document.error = document.error_detail = ""
+    document.warnings = source.warnings
     document.finished_at = now
     document.started_at = document.started_at or now
 
@@ -206,6 +207,7 @@ def retry(document: GeneratedDocument) -> GeneratedDocument:
         status=Status.QUEUED,
         error="",
         error_detail="",
+        warnings="",
         progress_done=0,
         progress_total=None,
         started_at=None,
@@ -283,7 +285,8 @@ def run_build(document_id: int) -> dict:
             document.save()
             return {"document": document_id, "status": Status.DONE, "reused": source.pk}
         progress = Progress(document.pk, unit=kind.progress_unit)
-        built = kind.build(dict(document.params), progress)
+        with fonts.collect_missing_glyphs() as missing:
+            built = kind.build(dict(document.params), progress)
         _store(document, built)
     except DocumentBuildError as error:
         _fail(document.pk, str(error) or _("The document could not be built."))
@@ -310,6 +313,7 @@ def run_build(document_id: int) -> dict:
         status=Status.DONE,
         error="",
         error_detail="",
+        warnings=_missing_glyphs_warning(missing),
         progress_done=progress.total if progress.total else progress.done,
         progress_total=progress.total,
         progress_unit=progress.unit[:20],
@@ -317,6 +321,19 @@ def run_build(document_id: int) -> dict:
         updated_at=timezone.now(),
     )
     return {"document": document_id, "status": Status.DONE, "size": document.size}
+
+
+def _missing_glyphs_warning(missing) -> str:
+    if not missing:
+        return ""
+    return (
+        _(
+            "Some letters are printed as empty boxes: none of the platform's fonts has them. "
+            "Tell the site's administrators which script is missing:"
+        )
+        + "\n"
+        + fonts.describe_all(missing)
+    )[:4000]
 
 
 def build_now(kind_name: str, params: dict, *, echo=None) -> BuiltFile:

@@ -13,14 +13,13 @@ from participation.documents import builtin, pdf, services
 pytestmark = pytest.mark.django_db
 
 REPO = Path(__file__).resolve().parents[3]
-OUR_FONTS = {
-    "Participation-Sans",
-    "Participation-Sans-Bold",
-    "Participation-Naskh",
-    "Participation-Naskh-Bold",
-    "Participation-Ethiopic",
-    "Participation-Ethiopic-Bold",
-}
+
+
+def ours(name: str) -> bool:
+    """A font of ours: bundled (Participation-*) or the CJK faces of fonts-noto-cjk."""
+    return name.startswith("Participation-") or name.startswith("Noto-Sans-CJK-")
+
+
 # One word per script, checked in the extracted text (Arabic words extract in logical order).
 WORDS = {
     "tr": "İstanbul",
@@ -52,7 +51,7 @@ def test_specimen_embeds_only_the_bundled_fonts(specimen_pdf, pdfcheck):
     names = pdfcheck.embedded(specimen_pdf)
     used = {name.lstrip("/").split("+", 1)[-1] for name in pdfcheck.fonts(specimen_pdf)}
     assert used == names, "a font is used that is not embedded"
-    assert names <= OUR_FONTS, "a font that is not bundled with the app was used"
+    assert all(ours(name) for name in names), "a font that is not bundled with the app was used"
     assert {"Participation-Sans", "Participation-Naskh", "Participation-Ethiopic"} <= names
 
 
@@ -62,11 +61,12 @@ def test_specimen_draws_no_missing_glyph_box(specimen_pdf, pdfcheck):
 
 def test_each_script_is_drawn_with_its_own_font(specimen_pdf, pdfcheck):
     expected = {
-        "ARABIC": "Participation-Naskh",
-        "ETHIOPIC": "Participation-Ethiopic",
-        "CYRILLIC": "Participation-Sans",
-        "GREEK": "Participation-Sans",
-        "LATIN": "Participation-Sans",
+        "ARABIC": ("Participation-Naskh", "Participation-Nastaliq"),  # Nastaliq for Urdu
+        "ETHIOPIC": ("Participation-Ethiopic",),
+        "CYRILLIC": ("Participation-Sans",),
+        "GREEK": ("Participation-Sans",),
+        # Japanese, Chinese and Korean faces draw the Latin letters within their texts too.
+        "LATIN": ("Participation-Sans", "Noto-Sans-CJK-"),
     }
     seen = set()
     for text, font in pdfcheck.runs(specimen_pdf):
@@ -157,12 +157,14 @@ def test_render_pdf_returns_pdf_bytes():
     assert content.startswith(b"%PDF-1.7")
 
 
-def test_specimen_on_a_machine_without_any_system_font(tmp_path, pdfcheck):
-    """A fresh machine: fontconfig knows no font at all, the bundled ones must do."""
+def _specimen_with_fontconfig(tmp_path, font_dirs):
+    """Build the specimen in a process whose fontconfig sees only ``font_dirs`` (besides the
+    fonts the app loads itself). Returns (PDF bytes, scripts reported missing)."""
+    dirs = "".join(f"<dir>{d}</dir>" for d in font_dirs)
     conf = tmp_path / "fonts.conf"
     conf.write_text(
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">'
-        f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+        f"<fontconfig>{dirs}<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
     )
     output = tmp_path / "specimen.pdf"
     script = textwrap.dedent(
@@ -173,27 +175,60 @@ def test_specimen_on_a_machine_without_any_system_font(tmp_path, pdfcheck):
         warnings.simplefilter("ignore")
         import django
         django.setup()
-        from participation.documents import services
-        built = services.build_now("documents.specimen", {{}})
+        from participation.documents import fonts, services
+        with fonts.collect_missing_glyphs() as missing:
+            built = services.build_now("documents.specimen", {{}})
         open({str(output)!r}, "wb").write(built.content)
+        print("\\n".join(sorted({{problem.script for problem in missing}})))
         """
     )
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     env.pop("DATABASE_URL", None)
-    listing = (
-        subprocess.run(["fc-list"], env=env, capture_output=True, text=True, check=False)
-        if _has("fc-list")
-        else None
+    if _has("fc-list"):
+        listing = subprocess.run(
+            ["fc-list", "--format", "%{file}\\n"], env=env, capture_output=True, text=True
+        )
+        for line in listing.stdout.split():
+            assert any(line.startswith(str(d)) for d in font_dirs), line
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        check=True,
+        timeout=300,
+        capture_output=True,
+        text=True,
     )
-    if listing is not None:
-        assert listing.stdout.strip() == "", "the test fontconfig must see no system font"
-    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
-    content = output.read_bytes()
+    return output.read_bytes(), set(done.stdout.split("\n")) - {""}
+
+
+def test_specimen_on_a_fresh_machine_with_the_cjk_package(tmp_path, pdfcheck):
+    """A fresh machine after `make system-deps`: fontconfig knows only fonts-noto-cjk's files;
+    the bundled fonts must do for every other script."""
+    from participation.documents import fonts
+
+    located = fonts.system_font_file("Noto Sans CJK SC")
+    if located is None:
+        pytest.fail("fonts-noto-cjk is not installed: run `make system-deps`")
+    content, missing = _specimen_with_fontconfig(tmp_path, [located[0].parent])
+    assert missing == set()
     assert pdfcheck.notdef(content) == []
-    assert {"Participation-Naskh", "Participation-Ethiopic"} <= pdfcheck.embedded(content)
+    assert all(ours(name) for name in pdfcheck.embedded(content))
+    assert {"Participation-Naskh", "Participation-Tamil", "Noto-Sans-CJK-JP"} <= pdfcheck.embedded(
+        content
+    )
     text = pdfcheck.text(content)
     for word in WORDS.values():
         assert word in text
+
+
+def test_specimen_on_a_machine_without_any_system_font(tmp_path, pdfcheck):
+    """No system font at all: every bundled script still prints; only CJK (not bundled) is
+    reported, by script, and the PDF is made."""
+    content, missing = _specimen_with_fontconfig(tmp_path, [])
+    assert missing == {"Chinese (Han)", "Japanese (kana)", "Korean (Hangul)", "CJK punctuation"}
+    assert content.startswith(b"%PDF")
+    embedded = pdfcheck.embedded(content)
+    assert {"Participation-Naskh", "Participation-Tamil", "Participation-Myanmar"} <= embedded
 
 
 def _has(program):

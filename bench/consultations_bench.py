@@ -19,7 +19,8 @@ and the ``generate_bench_data`` command that makes the data).
    summary cached) and cold (median, cache cleared before each request), and its query count,
    which must not grow. Baseline: a StandardPage (portal.models) on the same database, same
    client, same cache treatment. Target: under 0.5 s warm at 100,000. Growth rows: the time
-   at 10x over the time at 1x.
+   at 10x over the time at 1x. Its HTML size at the largest size beside the StandardPage's
+   (what a phone downloads and parses); target: under 100 KB.
 3. CSV and XLSX export of all the responses at each size (participation.documents.spreadsheets
    over consultations.documents.response_rows/response_columns), each in a fresh process:
    rows/s and growth of the peak resident set size (VmHWM) after a warm-up; baseline: the csv
@@ -82,6 +83,7 @@ DEFAULT_POSTGRES_URL = os.environ.get(
 )
 CLIENTS = 4  # concurrent virtual users driving the two gunicorn workers
 
+PAGE_KB_LIMIT = 100  # HTML of a public page, for a phone
 TARGET_WARM_S = 0.5
 TARGET_SUBMIT_RATIO = 0.7
 TARGET_EXPORT_MB = 50.0
@@ -281,12 +283,15 @@ def measure_page(client, url: str, cold_repeat: int, warm_repeat: int) -> dict:
     """Median times (s) cold (cache cleared before each request) and warm, and query counts."""
     from django.core.cache import cache
 
+    size = {}
+
     def get():
         start = time.perf_counter()
         response = client.get(url)
         elapsed = time.perf_counter() - start
         if response.status_code != 200:
             raise RuntimeError(f"GET {url}: {response.status_code}")
+        size["bytes"] = len(response.content)
         return elapsed
 
     cold = []
@@ -305,6 +310,7 @@ def measure_page(client, url: str, cold_repeat: int, warm_repeat: int) -> dict:
         "warm": statistics.median(warm),
         "cold_queries": len(cold_queries),
         "warm_queries": len(warm_queries),
+        "kb": round(size["bytes"] / 1000, 1),  # the HTML a phone downloads and parses
     }
 
 
@@ -995,6 +1001,16 @@ def run(
                     target=("<", TARGET_WARM_S) if size == last else None,
                 )
             )
+        ours, base = pages[last]
+        table.append(
+            make_row(
+                f"what we heard, HTML size, {last:,} responses (baseline: StandardPage)",
+                ours["kb"],
+                base["kb"],
+                "KB",
+                target=("<", PAGE_KB_LIMIT),
+            )
+        )
         for size in sizes:
             ours, base = pages[size]
             table.append(

@@ -16,6 +16,8 @@ Measures, through Django's test client in this process:
 2. the same board cold (chart cache cleared before each request), for information.
 3. its query count with 1/10 of the commitments and values and with all of them: must not grow.
 4. the board of one theme, warm.
+5. the HTML size of both boards (what a phone downloads and parses) beside the StandardPage's;
+   target: under 100 KB each.
 
 ``rows()`` returns the table (keys measure, ours, baseline, unit, ratio, target, ok); run as a
 script it prints it, writes bench/results/monitoring-<database>.txt and exits 1 if a target is
@@ -43,6 +45,7 @@ SITE = ROOT / "site"
 RESULTS = BENCH / "results"
 PG_NAME = "wp_bench_monitoring"
 TARGET_WARM_S = 0.3
+PAGE_KB_LIMIT = 100  # HTML of a public page, for a phone
 YEARS = 10
 COUNTRIES = 30
 INDICATORS = 20
@@ -274,6 +277,15 @@ def rows(postgres: bool = False, server_url: str = "", keep: bool = False) -> li
         theme_warm = _timed(client, theme_url, 15)
         client.get(pages["standard"].url)
         baseline = _timed(client, pages["standard"].url, 15)
+        # The HTML a phone downloads and parses (charts drawn, warm cache).
+        kb = {
+            name: round(len(client.get(url).content) / 1000, 1)
+            for name, url in (
+                ("board", board),
+                ("theme", theme_url),
+                ("standard", pages["standard"].url),
+            )
+        }
         size = f"{INDICATORS} indicators x {COUNTRIES} countries x {YEARS} years"
         return [
             {
@@ -303,6 +315,24 @@ def rows(postgres: bool = False, server_url: str = "", keep: bool = False) -> li
                 "ratio": round(theme_warm / baseline, 1) if baseline else None,
                 "target": "under 0.3 s warm",
                 "ok": theme_warm < TARGET_WARM_S,
+            },
+            {
+                "measure": "all-themes board, HTML size (baseline: a StandardPage)",
+                "ours": kb["board"],
+                "baseline": kb["standard"],
+                "unit": "KB",
+                "ratio": round(kb["board"] / kb["standard"], 1) if kb["standard"] else None,
+                "target": f"under {PAGE_KB_LIMIT} KB",
+                "ok": kb["board"] < PAGE_KB_LIMIT,
+            },
+            {
+                "measure": "one theme's board, HTML size (baseline: a StandardPage)",
+                "ours": kb["theme"],
+                "baseline": kb["standard"],
+                "unit": "KB",
+                "ratio": round(kb["theme"] / kb["standard"], 1) if kb["standard"] else None,
+                "target": f"under {PAGE_KB_LIMIT} KB",
+                "ok": kb["theme"] < PAGE_KB_LIMIT,
             },
             {
                 "measure": "all-themes board queries, 1/10 of the data vs all of it",

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, Panel
@@ -108,12 +109,44 @@ def responses_for(user):
     )
 
 
+def export_header_buttons(consultation, user) -> list:
+    """ "CSV" and "XLSX" header buttons exporting a consultation's answers (a translation's are
+    its original's), for editors of that consultation; none for anyone else."""
+    from django.urls import reverse
+    from wagtail.admin.widgets import HeaderButton
+
+    if not pages_access.can_edit(user, consultation.submissions_page()):
+        return []
+    return [
+        HeaderButton(
+            _("Export %(fmt)s") % {"fmt": fmt.upper()},
+            url=reverse("consultations_export", args=[consultation.pk, fmt]),
+            icon_name="download",
+            priority=n,
+        )
+        for n, fmt in enumerate(["csv", "xlsx"])
+    ]
+
+
 class ResponseIndexView(IsolatedColumnsMixin, IndexView):
     ltr_columns = ("receipt_number",)
     name_columns = ("organisation",)
 
     def get_base_queryset(self):
         return responses_for(self.request.user)
+
+    @cached_property
+    def header_buttons(self):
+        """The exports of the consultation the listing is filtered to (one, editable)."""
+        from .models import ConsultationPage
+
+        buttons = list(super().header_buttons)
+        chosen = self.request.GET.getlist("consultation")
+        if len(chosen) == 1 and chosen[0].isdigit():
+            consultation = ConsultationPage.objects.filter(pk=int(chosen[0])).first()
+            if consultation is not None:
+                buttons += export_header_buttons(consultation, self.request.user)
+        return buttons
 
 
 class OwnConsultationOnly:
@@ -206,10 +239,14 @@ def export_responses(request, page_id, fmt):
         columns = response_columns(consultation)
         filename = f"responses-{consultation.slug}"
         if fmt == "csv":
-            return csv_response(response_rows(consultation), columns, f"{filename}.csv")
+            return csv_response(response_rows(consultation), columns, f"{filename}.csv", keys=True)
         if fmt == "xlsx":
             return xlsx_response(
-                response_rows(consultation), columns, f"{filename}.xlsx", sheet_title=_("Responses")
+                response_rows(consultation),
+                columns,
+                f"{filename}.xlsx",
+                sheet_title=_("Responses"),
+                keys=True,
             )
         raise Http404
 

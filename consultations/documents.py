@@ -201,12 +201,24 @@ def response_columns(consultation) -> list[Column]:
         Column("campaign", _("Campaign")),
     ]
     columns = question_columns(questionnaire, list(merged), snapshots)
-    return fixed + [_answer_column(column) for column in columns]
+    taken = {column.key for column in fixed}
+    answers = []
+    for column in columns:
+        answers.append(_answer_column(column, _question_key(column, taken)))
+        taken.add(answers[-1].key)
+    return fixed + answers
 
 
-def _answer_column(column) -> Column:
+def _question_key(column, taken) -> str:
+    """A question's key for scripts: the editor's key, or its block id when it has none or
+    the key is already used (keys repeat across removed questions; ids never change)."""
+    key = column.key if column.key and column.key not in taken else column.id
+    return key if key not in taken else f"{key}-{column.id}"
+
+
+def _answer_column(column, key) -> Column:
     show = displayer(column.source)  # labels prepared once for the whole export
-    return Column(f"q:{column.id}", column.header, lambda r: show(r.answers.get(column.id)))
+    return Column(key, column.header, lambda r: show(r.answers.get(column.id)), kind=column.type)
 
 
 def response_rows(consultation):

@@ -87,6 +87,18 @@ def export_urls():
     ]
 
 
+@hooks.register("register_page_header_visible_buttons")
+def visible_export_buttons(page, user):
+    """CSV and XLSX as plain buttons in the consultation's admin header (participation.documents
+    draws them): the exports editors use most are not hidden in the "..." menu."""
+    from .admin_views import export_header_buttons
+
+    specific = page.specific_deferred
+    if not isinstance(specific, ConsultationPage):
+        return []
+    return export_header_buttons(specific, user)
+
+
 @hooks.register("register_page_header_buttons")
 def export_buttons(page, user, view_name=None, next_url=None):
     from django.urls import reverse

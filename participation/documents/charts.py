@@ -73,6 +73,46 @@ def _number(value) -> str:
     return formats.number_format(int(value), use_l10n=True, force_grouping=True)
 
 
+_ROOT_ID_RE = re.compile(r'<svg[^>]*?\bid="(chart-[0-9a-f-]{36})"')
+# What only pygal's tooltip script reads (no script is sent): per point, its value and position.
+_TOOLTIP_DESC_RE = re.compile(r'<desc class="(?:value|x[^"]*|y[^"]*|x_label|label)">[^<]*</desc>')
+_LONG_DECIMAL_RE = re.compile(r"(\d\.\d)\d+")
+_SCRIPT_ONLY = (
+    # The tooltip box, the empty layer of printed values and each guide's hover title.
+    (re.compile(r'<g [^>]*class="plot tooltip-overlay">.*?</g></g>', re.S), ""),
+    (re.compile(r'<g [^>]*class="plot text-overlay">(?:<g class="[^"]*" />)*</g>'), ""),
+    (re.compile(r"(</text>)<title>[^<]*</title>"), r"\1"),
+    (re.compile(r" reactive| tooltip-trigger"), ""),
+    (re.compile(r' class=""'), ""),
+)
+# CSS rules for hover, tooltips and transitions: nothing to apply without the script.
+_CSS_RULE_RE = re.compile(r"[^{}]+\{[^{}]*\}")
+_DEAD_CSS = (".tooltip", ".reactive", "transition", ".activate-serie", ":hover", ".text-overlay")
+
+
+def _compact(svg: str, uid: str) -> str:
+    """pygal's SVG without what no reader of a page or PDF uses: the tooltip data of every
+    point, the CSS of hover and tooltips, coordinates to 15 decimals, and the 36-character id
+    repeated in every CSS rule (the chart's short uid instead). A chart weighs about half."""
+    match = _ROOT_ID_RE.search(svg)
+    if match:
+        svg = svg.replace(match.group(1), uid)
+    svg = _TOOLTIP_DESC_RE.sub("", svg)
+    svg = _LONG_DECIMAL_RE.sub(r"\1", svg)
+    for pattern, replacement in _SCRIPT_ONLY:
+        svg = pattern.sub(replacement, svg)
+    style_start = svg.find("<style")
+    if style_start != -1:
+        body_start = svg.index(">", style_start) + 1
+        body_end = svg.index("</style>", body_start)
+        css = _CSS_RULE_RE.sub(
+            lambda rule: "" if any(dead in rule.group(0) for dead in _DEAD_CSS) else rule.group(0),
+            svg[body_start:body_end].replace("\n", ""),
+        )
+        svg = svg[:body_start] + css + svg[body_end:]
+    return svg
+
+
 @dataclass
 class Chart:
     """A bar chart: ``.svg`` for the eye, ``.table`` as its text alternative."""
@@ -135,6 +175,7 @@ class Chart:
             legend_at_bottom_columns=min(max(len(series), 1), 4),
             print_values=False,
             margin=12,
+            max_scale=6,  # a few round ticks: readable on a phone, and lighter
             spacing=14,
             x_label_rotation=0,
             truncate_label=28,
@@ -149,6 +190,8 @@ class Chart:
         return mark_safe(self._accessible(svg))  # noqa: S308 - built by pygal's XML writer
 
     def _accessible(self, svg: str) -> str:
+        svg = _compact(svg, self.uid)
+
         # Ids unique per chart (pygal repeats "activate-serie-0" in every chart of a page).
         def unique(match):
             name = match.group(1)

@@ -189,8 +189,12 @@ def html_to_pdf(
     pdf_variant: str | None = "default",
     created: datetime | None = None,
     title: str = "",
+    on_write: Callable[[int], None] | None = None,
 ) -> RenderedPDF:
     """Lay out HTML with the shared fonts, stylesheet and cache; only local files are read.
+    ``on_page(n)`` follows the layout; ``on_write(pages)`` is called once it is over and the
+    file is being written. When ``on_page`` is a ``Progress.pages``, its ``writing`` is the
+    default ``on_write``, so every build's status says when it writes the file.
 
     Letters that none of our fonts has do not stop the render (a receipt must still reach the
     person): they are logged at ERROR, naming the script and the text, returned in
@@ -212,6 +216,8 @@ def html_to_pdf(
     fetcher = LocalOnlyURLFetcher(base_url)
     variant = conf.get("PDF_VARIANT") if pdf_variant == "default" else pdf_variant
     options = {"pdf_variant": variant} if variant else {}
+    if on_write is None:
+        on_write = getattr(getattr(on_page, "__self__", None), "writing", None)
     with _lock:
         engine = _get_engine()
         engine.image_cache.trim(conf.get("IMAGE_CACHE_MAX_BYTES"))
@@ -231,6 +237,8 @@ def html_to_pdf(
             )
             if created is not None:
                 document.metadata.created = created.isoformat(timespec="seconds")
+            if on_write is not None:
+                on_write(len(document.pages))
             content = document.write_pdf(cache=engine.image_cache, **options)
         finally:
             if handler is not None:

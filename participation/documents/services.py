@@ -42,17 +42,27 @@ class Progress:
 
     def __call__(self, done: int, total: int | None = None, unit: str | None = None):
         self.done, self.total = int(done), (None if total is None else int(total))
+        new_stage = bool(unit) and unit != self.unit
         if unit:
             self.unit = unit
         now = time.monotonic()
         finished_stage = self.total is not None and self.done >= self.total
-        if finished_stage or now - self._last_write >= self.interval or self.writes == 0:
+        if (
+            new_stage
+            or finished_stage
+            or now - self._last_write >= self.interval
+            or self.writes == 0
+        ):
             self._last_write = now
             self.flush()
 
     def pages(self, page: int):
         """For ``render_pdf_document(..., on_page=progress.pages)``: pages laid out so far."""
         self(page, None, "pages")
+
+    def writing(self, pages: int):
+        """The layout is over; the PDF file of ``pages`` pages is being written."""
+        self(pages, None, "writing")
 
     def flush(self):
         self.writes += 1
@@ -316,7 +326,8 @@ def run_build(document_id: int) -> dict:
         warnings=_missing_glyphs_warning(missing),
         progress_done=progress.total if progress.total else progress.done,
         progress_total=progress.total,
-        progress_unit=progress.unit[:20],
+        # A finished PDF counts its pages (the "writing" stage is over).
+        progress_unit=("pages" if progress.unit == "writing" else progress.unit)[:20],
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )

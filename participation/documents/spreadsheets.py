@@ -9,7 +9,10 @@
     return csv_response(Response.objects.filter(...), columns, "responses.csv")
     return xlsx_response(Response.objects.filter(...), columns, "responses.xlsx")
 
-Columns come out in the order given, always. Querysets are read with ``.iterator()`` in chunks,
+Columns come out in the order given, always. For people and scripts at once (``keys=True``):
+the CSV has the readable headers on row 1 and the stable keys on row 2, each written
+``key:<key>`` so a reader sees what the row is; the XLSX keeps one header row and adds a sheet
+"Columns" (header, key, question type). Querysets are read with ``.iterator()`` in chunks,
 so memory stays flat however many rows there are. Text that a spreadsheet program would run as
 a formula (starting with = + - @, a tab or a carriage return) is prefixed with a single quote in
 both formats. Numbers, dates and booleans keep their type.
@@ -29,6 +32,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PREFIX_CHARS = frozenset(FORMULA_PREFIXES)
@@ -44,6 +48,7 @@ class Column:
     key: str
     header: Any
     value: str | Callable[[Any], Any] | None = None
+    kind: str = ""  # what the column holds (a question type), listed on the XLSX "Columns" sheet
 
     def __post_init__(self):
         getter = self.value if self.value is not None else self.key
@@ -143,21 +148,37 @@ class _Echo:
         return value
 
 
-def iter_csv(rows: Iterable, columns: list[Column], *, bom: bool = True) -> Iterator[str]:
-    """The CSV, line by line: header first, then one line per row, as it is read."""
+KEY_PREFIX = "key:"
+
+
+def key_cell(column: Column) -> str:
+    """Row 2 of a CSV with keys: "key:receipt_number". Keys start with a letter, so the prefix
+    also keeps them from reading as formulas; a script strips it (``removeprefix("key:")``)."""
+    return KEY_PREFIX + column.key
+
+
+def iter_csv(
+    rows: Iterable, columns: list[Column], *, bom: bool = True, keys: bool = False
+) -> Iterator[str]:
+    """The CSV, line by line: header first (then the keys if ``keys``), then one line per
+    row, as it is read."""
     writer = csv.writer(_Echo())
     if bom:  # lets Excel read UTF-8 (Arabic, Cyrillic, Ethiopic) without asking
         yield "\ufeff"
     yield writer.writerow([neutralise(_text(column.header)) for column in columns])
+    if keys:
+        yield writer.writerow([neutralise(key_cell(column)) for column in columns])
     getters = [column.get for column in columns]
     writerow, cell = writer.writerow, csv_cell
     for row in iter_rows(rows):
         yield writerow([cell(get(row)) for get in getters])
 
 
-def csv_response(rows, columns, filename: str, *, bom: bool = True) -> StreamingHttpResponse:
+def csv_response(
+    rows, columns, filename: str, *, bom: bool = True, keys: bool = False
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        iter_csv(rows, columns, bom=bom), content_type="text/csv; charset=utf-8"
+        iter_csv(rows, columns, bom=bom, keys=keys), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
@@ -169,9 +190,12 @@ def _sheet_title(title: str) -> str:
     return title[:31]
 
 
-def write_xlsx(rows, columns, target, *, sheet_title: str = "Data", progress=None) -> int:
+def write_xlsx(
+    rows, columns, target, *, sheet_title: str = "Data", progress=None, keys: bool = False
+) -> int:
     """Write an XLSX file (a path or a binary file object) in openpyxl's write-only mode.
-    Returns the number of data rows; calls ``progress(done)`` every 1000 rows if given."""
+    Returns the number of data rows; calls ``progress(done)`` every 1000 rows if given.
+    With ``keys``, a second sheet "Columns" lists each column's header, key and kind."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -192,14 +216,33 @@ def write_xlsx(rows, columns, target, *, sheet_title: str = "Data", progress=Non
         count += 1
         if progress is not None and count % 1000 == 0:
             progress(count)
+    if keys:
+        _columns_sheet(workbook, columns, bold)
     workbook.save(target)
     return count
 
 
-def xlsx_response(rows, columns, filename: str, *, sheet_title: str = "Data") -> FileResponse:
+def _columns_sheet(workbook, columns, bold):
+    from openpyxl.cell import WriteOnlyCell
+
+    sheet = workbook.create_sheet(_sheet_title(_("Columns")))
+    header = []
+    for title in (_("Header"), _("Key"), _("Question type")):
+        cell = WriteOnlyCell(sheet, value=xlsx_cell(title))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    sheet.freeze_panes = "A2"
+    for column in columns:
+        sheet.append([xlsx_cell(_text(column.header)), xlsx_cell(column.key), column.kind or None])
+
+
+def xlsx_response(
+    rows, columns, filename: str, *, sheet_title: str = "Data", keys: bool = False
+) -> FileResponse:
     """An XLSX download, built in a temporary file (not in memory) and streamed from it."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    write_xlsx(rows, columns, handle, sheet_title=sheet_title)
+    write_xlsx(rows, columns, handle, sheet_title=sheet_title, keys=keys)
     handle.seek(0)
     response = FileResponse(
         handle,

@@ -21,26 +21,42 @@ RESERVED_FIELDS = {"csrfmiddlewaretoken", "next"}
 
 
 def progress_label(document: GeneratedDocument) -> str:
-    done, total, unit = document.progress_done, document.progress_total, document.progress_unit
-    if document.status == GeneratedDocument.Status.QUEUED:
-        return _("Waiting for its turn…")
+    """One sentence saying what the build is doing now, with counts only when they are known:
+    queued, gathering items (n of N), laying out page n, writing the file, done or failed.
+    The status page shows it and its script replaces it as the build goes on."""
+    done, total, unit = document.progress_done or 0, document.progress_total, document.progress_unit
+    Status = GeneratedDocument.Status
+    if document.status == Status.QUEUED:
+        return _("Queued: waiting for its turn…")
+    if document.status == Status.FAILED:
+        return _("The document could not be built.")
+    if document.status == Status.DONE:
+        if unit in ("pages", "writing") and done:
+            return ngettext("Done: %(done)s page.", "Done: %(done)s pages.", done) % {"done": done}
+        return _("Done.")
+    if unit == "writing":
+        if done:
+            return ngettext(
+                "Writing the file (%(done)s page)…", "Writing the file (%(done)s pages)…", done
+            ) % {"done": done}
+        return _("Writing the file…")
     if unit == "pages":
+        if not done:
+            return _("Laying out the pages…")
         if total:
-            return ngettext("%(done)s of %(total)s page", "%(done)s of %(total)s pages", total) % {
-                "done": done,
-                "total": total,
-            }
-        return ngettext("%(done)s page laid out", "%(done)s pages laid out", done) % {"done": done}
+            return _("Laying out page %(done)s of %(total)s…") % {"done": done, "total": total}
+        return _("Laying out page %(done)s…") % {"done": done}
     if total:
-        return ngettext("%(done)s of %(total)s item", "%(done)s of %(total)s items", total) % {
-            "done": done,
-            "total": total,
-        }
-    return (
-        _("Started…")
-        if not done
-        else ngettext("%(done)s item", "%(done)s items", done) % {"done": done}
-    )
+        return ngettext(
+            "Gathering the content: %(done)s of %(total)s item…",
+            "Gathering the content: %(done)s of %(total)s items…",
+            total,
+        ) % {"done": done, "total": total}
+    if done:
+        return ngettext(
+            "Gathering the content: %(done)s item…", "Gathering the content: %(done)s items…", done
+        ) % {"done": done}
+    return _("Started…")
 
 
 def _document_for(request, public_id) -> GeneratedDocument:

@@ -71,8 +71,8 @@ class Column:
 
     @property
     def header(self) -> str:
-        """A readable header: the editor's key if there is one, otherwise the label."""
-        return self.key or self.label
+        """The header people read: the question as asked (its key is for scripts)."""
+        return self.label
 
 
 def _seen_ids(answers_seen) -> list[str]:

@@ -35,9 +35,60 @@ def test_csv_export_one_row_per_response_with_escaped_formulas(
     header = rows[0]
     assert header[:3] == ["Receipt", "Submitted", "Respondent type"]
     assert "Your proposal in your own words" in header or "proposal" in header
-    assert len(rows) == 3
+    assert len(rows) == 4  # header, keys, two answers
     flat = "\n".join(",".join(r) for r in rows)
     assert "'=HYPERLINK" in flat and "مرحبا" in flat and "Shorter waiting times" in flat
+
+
+def test_csv_export_headers_are_the_questions_with_keys_on_row_two(
+    client, editor, consultation, answer, make_user
+):
+    from participation.questionnaire.structure import parse
+
+    answer(make_user("a@example.org"), {APPLIED: True, PROPOSAL: "Shorter queues"})
+    client.force_login(editor)
+    response = client.get(f"/admin/consultations/{consultation.pk}/responses.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    header, keys, data = rows
+    questions = parse(consultation.questionnaire).questions
+    # Row 1: what a person reads, the fixed columns' names and then each question as asked.
+    assert header[:2] == ["Receipt", "Submitted"]
+    assert header[-len(questions) :] == [str(q.label) for q in questions]
+    assert "discrimination" not in header and "story" not in header
+    # Row 2: a key per column, marked as such; a script strips "key:".
+    assert all(cell.startswith("key:") for cell in keys)
+    stripped = [cell.removeprefix("key:") for cell in keys]
+    assert stripped[:2] == ["receipt_number", "submitted_at"]
+    assert stripped[-len(questions) :] == [q.key or q.id for q in questions]
+    assert len(set(stripped)) == len(stripped)
+    by_key = dict(zip(stripped, data, strict=True))
+    assert by_key["proposal"] == "Shorter queues" and by_key["receipt_number"]
+
+
+def test_xlsx_export_has_question_headers_and_a_columns_sheet(
+    client, editor, consultation, answer, make_user
+):
+    from openpyxl import load_workbook
+
+    from participation.questionnaire.structure import parse
+
+    answer(make_user("a@example.org"), {APPLIED: True, PROPOSAL: "=1+1"})
+    client.force_login(editor)
+    response = client.get(f"/admin/consultations/{consultation.pk}/responses.xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert workbook.sheetnames == ["Responses", "Columns"]
+    rows = [[c for c in row] for row in workbook["Responses"].iter_rows(values_only=True)]
+    assert len(rows) == 2  # one header row, one answer
+    questions = parse(consultation.questionnaire).questions
+    assert list(rows[0][-len(questions) :]) == [str(q.label) for q in questions]
+    assert "'=1+1" in rows[1]  # formulas still neutralised
+    listing = list(workbook["Columns"].iter_rows(values_only=True))
+    assert listing[0] == ("Header", "Key", "Question type")
+    assert listing[1][:2] == ("Receipt", "receipt_number")
+    proposal = next(row for row in listing if row[1] == "proposal")
+    label = next(str(q.label) for q in questions if q.key == "proposal")
+    assert proposal == (label, "proposal", "long_text")
+    assert len(listing) == 1 + len(rows[0])
 
 
 def test_xlsx_export_and_staff_only(client, editor, user, consultation, answer):
@@ -92,3 +143,46 @@ def test_what_we_heard_page_shows_charts_with_text_alternatives(client, consulta
     answer(user, {APPLIED: True, PRIORITIES: {"choices": ["time"]}})
     html = client.get(consultation.url + "what-we-heard/").content.decode()
     assert "<svg" in html and 'role="img"' in html
+
+
+def _header(html: str) -> str:
+    """The admin header's visible actions: the part before the "..." menu's dropdown."""
+    start = html.index('class="w-slim-header')
+    header = html[start : html.index("</header>", start)]
+    return header.split('data-controller="w-dropdown"')[0]
+
+
+def test_export_buttons_are_visible_in_the_consultation_admin_header(
+    client, editor, consultation, make_user
+):
+    from django.urls import reverse
+
+    client.force_login(editor)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[consultation.pk])).content.decode()
+    header = _header(html)
+    for fmt in ("csv", "xlsx"):
+        url = reverse("consultations_export", args=[consultation.pk, fmt])
+        assert f'href="{url}"' in header
+    assert "Export CSV" in header and "Export XLSX" in header
+    # Someone who may not edit the consultation sees no export button.
+    other = make_user("staff@example.org", is_staff=True)
+    from participation import pages_access
+
+    assert not pages_access.can_edit(other, consultation)
+    from participation.documents.templatetags.documents_admin import visible_header_buttons
+
+    assert visible_header_buttons(consultation, other) == []
+    assert len(visible_header_buttons(consultation, editor)) == 2
+
+
+def test_export_buttons_are_visible_on_the_responses_listing_of_one_consultation(
+    client, editor, consultation
+):
+    from django.urls import reverse
+
+    client.force_login(editor)
+    url = reverse("consultations_export", args=[consultation.pk, "xlsx"])
+    listing = client.get("/admin/consultations/responses/", {"consultation": consultation.pk})
+    assert f'href="{url}"' in _header(listing.content.decode())
+    # All consultations at once: there is no single export to offer.
+    assert f'href="{url}"' not in client.get("/admin/consultations/responses/").content.decode()

@@ -142,7 +142,8 @@ def test_status_page_shows_progress_and_refreshes_itself(client, user):
     )
     client.force_login(user)
     html = client.get(document.get_absolute_url()).content.decode()
-    assert "12 of 40 items" in html
+    assert "Gathering the content: 12 of 40 items…" in html
+    assert "Queued" not in html  # the state and the count come as one true sentence
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
     assert 'max="40" value="12"' in html
     assert "documents/status.js" in html
@@ -156,12 +157,66 @@ def test_status_page_shows_progress_and_refreshes_itself(client, user):
         "total": 40,
         "unit": "items",
         "percent": 30,
-        "label": "12 of 40 items",
+        "label": "Gathering the content: 12 of 40 items…",
         "download_url": None,
     }
     # Not ready: the download link sends back to the status page.
     response = client.get(document.download_url)
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "status, done, total, unit, label",
+    [
+        ("queued", 0, None, "pages", "Queued: waiting for its turn…"),
+        ("queued", 19, None, "pages", "Queued: waiting for its turn…"),  # never "Queued: 19 pages"
+        ("running", 0, None, "items", "Started…"),
+        ("running", 3, None, "items", "Gathering the content: 3 items…"),
+        ("running", 12, 40, "items", "Gathering the content: 12 of 40 items…"),
+        ("running", 0, None, "pages", "Laying out the pages…"),
+        ("running", 19, None, "pages", "Laying out page 19…"),
+        ("running", 19, 30, "pages", "Laying out page 19 of 30…"),
+        ("running", 0, None, "writing", "Writing the file…"),
+        ("running", 31, None, "writing", "Writing the file (31 pages)…"),
+        ("done", 31, None, "pages", "Done: 31 pages."),
+        ("done", 1, None, "pages", "Done: 1 page."),
+        ("done", 40, 40, "items", "Done."),
+        ("failed", 19, None, "pages", "The document could not be built."),
+    ],
+)
+def test_progress_label_says_what_the_build_is_doing(status, done, total, unit, label):
+    from participation.documents.views import progress_label
+
+    document = GeneratedDocument(
+        status=status, progress_done=done, progress_total=total, progress_unit=unit
+    )
+    assert progress_label(document) == label
+
+
+def test_a_pdf_build_reports_layout_then_writing_then_done(settings, user, temporary_kind):
+    from participation.documents.pdf import html_to_pdf
+
+    settings.PARTICIPATION_DOCUMENTS_PROGRESS_INTERVAL = 3600  # only stage changes are written
+    seen = []
+
+    def build(params, progress):
+        original = progress.flush
+
+        def flush():
+            original()
+            document = GeneratedDocument.objects.get(kind="tests.stages")
+            seen.append((document.progress_unit, document.progress_done))
+
+        progress.flush = flush
+        html = "<p style='break-after: page'>a</p><p style='break-after: page'>b</p><p>c</p>"
+        rendered = html_to_pdf(html, on_page=progress.pages)
+        return BuiltFile("s.pdf", "application/pdf", rendered.content)
+
+    temporary_kind(name="tests.stages", build=build, can_request=lambda u, p: True)
+    document = services.request_document("tests.stages", {}, user)
+    assert seen[0] == ("pages", 1) and ("writing", 3) in seen
+    assert seen.index(("writing", 3)) == len(seen) - 1  # written once the layout is over
+    assert (document.status, document.progress_unit, document.progress_done) == ("done", "pages", 3)
 
 
 def test_progress_is_written_while_building(settings, user, temporary_kind):

@@ -104,3 +104,38 @@ def test_svg_text_shaping_is_installed_for_weasyprint():
     assert hasattr(svg_module.text, "original")
     assert svgtext.needs_shaping("التعليم") and svgtext.needs_shaping("पानी")
     assert not svgtext.needs_shaping("Освіта ትምህርቲ Health")
+
+
+def test_svg_leaves_out_what_only_pygal_tooltips_used():
+    from participation.documents.charts import line_chart
+
+    line = line_chart("Over time", ["2019", "2020", "2021"], {"Mean": [38.123456, 40.5, 41.25]})
+    svg = str(line.svg)
+    assert "tooltip" not in svg and '<desc class="value">' not in svg
+    assert not re.search(r"\d\.\d{2,}", svg)  # coordinates to one decimal
+    assert not re.search(r'id="chart-[0-9a-f]{8}-', svg)  # pygal's long id is gone everywhere
+    assert svg.count("<circle") == 3 and "2021" in svg  # every point and label is still drawn
+
+
+CHARTS_TEMPLATE = "{% load documents_tags %}{% for c in charts %}{% chart_svg c %}{% endfor %}"
+
+
+def test_charts_of_one_web_page_share_one_stylesheet_with_the_nonce():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.csp_nonce = "abc123"
+    template = engines["django"].from_string(CHARTS_TEMPLATE)
+    charts = [chart(), chart(), chart(stacked=True)]
+    html = template.render({"charts": charts, "request": request})
+    styles = re.findall(r"<style[^>]*>(.*?)</style>", html, re.S)
+    # Each distinct stylesheet once (the two plain bar charts share theirs).
+    assert 1 <= len(styles) < 3 and len(set(styles)) == len(styles)
+    assert html.count('<style nonce="abc123"') == len(styles)
+    assert all(".pygal-chart .color-0" in css and "#chart-" not in css for css in styles)
+    assert html.count('class="pygal-chart"') == 3
+    # A PDF (no request): every chart keeps its own stylesheet.
+    alone = template.render({"charts": charts})
+    assert alone.count("<style") == 3
+    printed = template.render({"charts": charts, "request": request, "document_title": "S"})
+    assert printed.count("<style") == 3

@@ -117,3 +117,29 @@ def test_querysets_are_read_in_chunks(django_assert_max_num_queries):
             spreadsheets.iter_csv(queryset, [Column("file", "File", "filename")], bom=False)
         )
     assert lines[1] == "'=f0\r\n" and len(lines) == 51
+
+
+def test_csv_with_keys_has_the_headers_then_the_marked_keys():
+    table = read_csv(csv_response(rows(), COLUMNS, "answers.csv", keys=True))
+    assert table[0] == ["Number", "Name", "Answer", "When", "Score", "Organisation"]
+    assert table[1] == ["key:" + column.key for column in COLUMNS]
+    assert [row[2] for row in table[2:]] == ["'" + value for value in DANGEROUS]
+    # Without keys (open data, review exports) nothing changes.
+    assert read_csv(csv_response(rows(), COLUMNS, "answers.csv"))[1][0] == "1"
+
+
+def test_xlsx_with_keys_lists_the_columns_on_a_second_sheet(tmp_path):
+    path = tmp_path / "answers.xlsx"
+    columns = [*COLUMNS[:2], Column("q1", "=Your view?", lambda row: "x", kind="long_text")]
+    write_xlsx(rows(), columns, path, sheet_title="Answers", keys=True)
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Answers", "Columns"]
+    assert [c.value for c in workbook["Answers"][1]] == ["Number", "Name", "'=Your view?"]
+    assert workbook["Answers"]["A2"].value == 1  # data right under the one header row
+    listing = [[c.value for c in row] for row in workbook["Columns"].iter_rows()]
+    assert listing == [
+        ["Header", "Key", "Question type"],
+        ["Number", "number", None],
+        ["Name", "name", None],
+        ["'=Your view?", "q1", "long_text"],
+    ]

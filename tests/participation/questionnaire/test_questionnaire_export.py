@@ -51,7 +51,8 @@ def test_columns_follow_the_questionnaire_then_removed_questions(build, first_ve
         ("Your status", False), ("Name", False), ("New question", False),
         ("Age", True), ("Priorities", True), ("Removed question 0d2c-unk", True),
     ]  # fmt: skip
-    assert [c.header for c in result][:2] == ["Your status", "name"]
+    assert [c.header for c in result][:2] == ["Your status", "Name"]  # the question, not its key
+    assert [c.key for c in result][:2] == ["", "name"]
     assert result[3].type == "number" and result[5].type == ""
 
 

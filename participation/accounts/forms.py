@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from participation.fields import NameFormField
+from participation.widgets import language_chooser
 
 from .languages import language_choices
 
@@ -11,7 +12,8 @@ class ProfileForm(forms.ModelForm):
     languages_spoken = forms.MultipleChoiceField(
         label=_("Languages you speak"),
         required=False,
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=language_chooser(),
+        help_text=_("Tick every language you speak."),
     )
 
     class Meta:
@@ -22,7 +24,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["languages_spoken"].choices = language_choices()
-        self.fields["languages_spoken"].widget.attrs["size"] = 8
 
 
 class DeleteAccountForm(forms.Form):

@@ -24,12 +24,13 @@ def test_languages_and_nationalities_are_labelled_checkboxes(client, call, user)
     assert "Hold Ctrl" not in html
     assert "<select" not in html.split('name="languages"')[0].rsplit("<fieldset", 1)[-1]
     for name, value, label in (("languages", "ar", "Arabic"), ("nationalities", "SY", "Syria")):
-        box = re.search(rf'<input type="checkbox" name="{name}" value="{value}"[^>]*id="([^"]+)"', html)
+        checkbox = rf'<input type="checkbox" name="{name}" value="{value}"[^>]*id="([^"]+)"'
+        box = re.search(checkbox, html)
         assert box, f"no checkbox {name}={value}"
         assert re.search(rf'<label for="{box.group(1)}">{label}</label>', html)
     # Inside a fieldset whose legend names the question, with the filter texts for chooser.js.
     assert re.search(r"<legend>Languages you work in", html)
-    assert 'data-chooser' in html and 'data-filter-label="Filter the list"' in html
+    assert "data-chooser" in html and 'data-filter-label="Filter the list"' in html
     # The filter also matches the language's own name and the English one.
     assert re.search(r'value="ar"[^>]*data-search="ar Arabic العربية"', html)
 

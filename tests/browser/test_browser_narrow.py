@@ -56,7 +56,10 @@ def _crawl(page, start: str, problems: dict, seen: set) -> None:
         if path in seen:
             continue
         seen.add(path)
-        response = page.goto(path)
+        try:
+            response = page.goto(path)
+        except PlaywrightError:  # a download (CSV, JSON, PDF) rather than a page
+            continue
         if (
             response is None
             or response.status >= 400

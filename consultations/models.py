@@ -1,4 +1,3 @@
-from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +26,7 @@ from participation.fields import MultipleChoiceJSONField
 from participation.i18n import InterfaceLanguageURLMixin
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
+from participation.widgets import language_chooser
 from themes.widgets import ThemeCheckboxes
 
 from .choices import audience_choices, content_language_choices
@@ -123,7 +123,7 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         ),
         FieldPanel("themes", widget=ThemeCheckboxes),
         FieldPanel("audiences"),
-        FieldPanel("accepted_languages", widget=forms.SelectMultiple(attrs={"size": 10})),
+        FieldPanel("accepted_languages", widget=language_chooser()),
         FieldPanel("background"),
         FieldPanel("documents"),
         MultiFieldPanel(

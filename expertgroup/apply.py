@@ -10,7 +10,9 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django_countries import countries
 
+from participation.accounts.languages import language_name
 from participation.files.storage import private_storage
 from participation.middleware import saving
 from participation.questionnaire import engine
@@ -233,6 +235,12 @@ def review(request, page, application):
             "application": application,
             "sensitive": sensitive,  # the applicant's own declaration, shown to them only
             "expertise": list(application.expertise.all()),
+            # Names in the reader's language, as the form offered them.
+            "languages": [language_name(code) for code in application.languages],
+            "nationalities": [
+                countries.name(code) or code
+                for code in (sensitive.nationalities if sensitive else [])
+            ],
             "answers": services.answer_rows(application, page),
             "missing": missing,
         },

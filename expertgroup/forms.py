@@ -13,6 +13,7 @@ from participation.files.checks import UploadRefused, check_upload
 from participation.files.kinds import kinds_of
 from participation.organisations.forms import OrganisationOfUserField
 from participation.organisations.models import Membership
+from participation.widgets import country_chooser, language_chooser
 from themes.selectors import canonical_themes
 
 from .choices import gender_choices, migrant_background_choices, profile_choices
@@ -80,14 +81,14 @@ class ApplicationForm(DescribedErrorsMixin, forms.Form):
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages you work in"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=language_chooser(),
+        help_text=_("Tick every language you can work in."),
     )
     country = forms.ChoiceField(label=_("Country of residence"))
     nationalities = forms.MultipleChoiceField(
         label=_("Nationality or nationalities"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=country_chooser(),
         help_text=_("Optional. Seen only by the editors in charge; never by the committee."),
     )
     gender = forms.ChoiceField(

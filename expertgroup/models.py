@@ -32,6 +32,7 @@ from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
+from participation.widgets import country_chooser, language_chooser
 from themes.widgets import ThemeCheckboxes
 
 from .choices import gender_choices, migrant_background_choices, profile_choices
@@ -318,7 +319,7 @@ class Application(SubmissionBase):
         "themes.Theme", blank=True, related_name="+", verbose_name=_("areas of expertise")
     )
     languages = MultipleChoiceJSONField(
-        _("languages you work in"), choices_callable=language_choices
+        _("languages you work in"), choices_callable=language_choices, widget=language_chooser()
     )
     country = CountryField(_("country of residence"))
     motivation = models.TextField(_("motivation"), max_length=3000)
@@ -459,7 +460,9 @@ class SensitiveDeclaration(models.Model):
     gender = models.CharField(_("gender"), max_length=32, blank=True, choices=gender_choices)
     gender_self_described = models.CharField(_("gender, in your words"), max_length=100, blank=True)
     nationalities = MultipleChoiceJSONField(
-        _("nationality or nationalities"), choices_callable=country_choices
+        _("nationality or nationalities"),
+        choices_callable=country_choices,
+        widget=country_chooser(),
     )
 
     class Meta:

@@ -33,7 +33,8 @@ class MultipleChoiceJSONField(models.JSONField):
             required=not self.blank,
             label=capfirst(self.verbose_name),
             help_text=self.help_text,
-            widget=self.widget or forms.CheckboxSelectMultiple,
+            # A panel's or form's own widget (FieldPanel(widget=...)) wins; it was ignored.
+            widget=kwargs.get("widget") or self.widget or forms.CheckboxSelectMultiple,
         )
 
     def validate(self, value, model_instance):

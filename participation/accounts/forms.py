@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.fields import NameFormField
 from participation.i18n import offered_language
+from participation.widgets import language_chooser
 
 from .languages import language_choices
 
@@ -45,7 +46,8 @@ class ProfileForm(forms.ModelForm):
     languages_spoken = forms.MultipleChoiceField(
         label=_("Languages you speak"),
         required=False,
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=language_chooser(),
+        help_text=_("Tick every language you speak."),
     )
 
     class Meta:
@@ -56,7 +58,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["languages_spoken"].choices = language_choices()
-        self.fields["languages_spoken"].widget.attrs["size"] = 8
 
 
 class DeleteAccountForm(forms.Form):

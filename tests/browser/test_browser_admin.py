@@ -30,4 +30,7 @@ def test_admin_screens_work_under_the_csp(new_page, live):
             # Stimulus-driven tabs: only work if the admin's scripts were allowed to run.
             page.locator("[role=tab]").nth(1).click()
             assert page.locator("[role=tab]").nth(1).get_attribute("aria-selected") == "true"
+            # The languages chooser got its filter box (participation/chooser.js ran here too).
+            if "/pages/" in url and url.startswith(f"/admin/pages/{world.page.pk}/"):
+                assert page.locator("[data-chooser] input[type=search]").count() >= 1
     # new_page fails the test on any CSP violation or script error

@@ -51,6 +51,14 @@ def test_what_we_heard_counts_options_by_respondent_type(
 
     html = client.get(consultation.url + "what-we-heard/").content.decode()
     assert "What we heard" in html and "Shorter waiting times" in html and "75%" in html
+    # Issue 18.2: on a phone each table scrolls inside its own labelled, focusable region.
+    import re
+
+    tables = html.count("<table")
+    regions = re.findall(
+        r'<div class="table-scroll" role="region" tabindex="0" aria-label="[^"]+"><table', html
+    )
+    assert tables >= 2 and len(regions) == tables
 
 
 def test_withdrawn_answers_no_longer_count(consultation, answer, user):

@@ -90,3 +90,20 @@ def test_profile_pages_require_sign_in(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response.url.startswith(reverse("account_login"))
+
+
+def test_profile_languages_are_a_chooser_of_labelled_checkboxes(client, user):
+    import re
+
+    user.languages_spoken = ["so", "ar"]
+    user.save()
+    client.force_login(user)
+    html = client.get("/fr/accounts/profile/").content.decode()
+    assert "Ctrl" not in html
+    box = re.search(r'<input type="checkbox" name="languages_spoken" value="so"[^>]*', html)
+    assert box and "checked" in box.group(0)
+    found = re.search(r'id="(id_languages_spoken_\d+)"', box.group(0))
+    assert re.search(rf'<label for="{found.group(1)}">somali</label>', html)
+    # The chosen ones summarised above the list, in the reader's language.
+    summary = re.search(r"<span data-chooser-chosen>([^<]*)</span>", html).group(1)
+    assert "arabe" in summary and "somali" in summary

@@ -96,7 +96,8 @@ def link_text(link) -> dict:
         return {"label": link["label"], **_shown_in(settings.LANGUAGE_CODE)}
     if shown is not None:
         return {"label": shown.title, **_shown_in(shown.locale.language_code)}
-    return {"label": link.get("url", ""), **_shown_in(active)}
+    # A bare address: kept in one piece, left to right, whatever the reader's direction.
+    return {"label": link.get("url", ""), "lang": "", "dir": "ltr"}
 
 
 @register.simple_tag(takes_context=True)

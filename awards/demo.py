@@ -178,6 +178,23 @@ EARLY_NOMINEES = [
 ]
 
 
+def _submitted_nomination(edition, category, name, country, *, submitted_at, **fields):
+    """A nomination submitted and confirmed by its nominee, in English, with consent."""
+    return Nomination.objects.create(
+        edition=edition,
+        category=category,
+        nominee_name=name,
+        nominee_country=country,
+        contact_name="Demo contact",
+        publication_consent=True,
+        status=Nomination.Status.SUBMITTED,
+        submitted_at=submitted_at,
+        confirmed_at=submitted_at,
+        language="en",
+        **fields,
+    )
+
+
 def _jury_at_work(edition, now):
     from participation.accounts.models import User
 
@@ -185,14 +202,12 @@ def _jury_at_work(edition, now):
     oleksandr = User.objects.filter(email="oleksandr@example.org").first()
     category = edition.categories.get(sort_order=1)  # Local communities
     for n, (name, country) in enumerate(EARLY_NOMINEES):
-        submitted_at = now - timedelta(days=2, hours=n * 7)
-        Nomination.objects.create(
-            edition=edition,
-            category=category,
+        _submitted_nomination(
+            edition,
+            category,
+            name,
+            country,
             kind=Nomination.Kind.SELF if n % 2 else Nomination.Kind.THIRD_PARTY,
-            nominee_name=name,
-            nominee_country=country,
-            contact_name="Demo contact",
             contact_email=f"early{n}@example.org",
             project_title=f"{name}: open doors",
             description=(
@@ -201,12 +216,8 @@ def _jury_at_work(edition, now):
             ),
             results=f"{rng.randint(40, 300)} neighbours took part this year.",
             evidence_links=["https://example.org/report"],
-            publication_consent=True,
-            status=Nomination.Status.SUBMITTED,
             receipt_number=f"AWD-DEMO-E{n:03d}",
-            submitted_at=submitted_at,
-            confirmed_at=submitted_at,
-            language="en",
+            submitted_at=now - timedelta(days=2, hours=n * 7),
         )
     process = services.ensure_process(category)
     process.phases.filter(position=0).update(
@@ -256,14 +267,13 @@ def _run_past_edition(edition, now):
     for position, category in enumerate(edition.categories.all()):
         key = DEFAULT_CATEGORIES[position][0]
         for n, (name, country) in enumerate(NOMINEES[key]):
-            Nomination.objects.create(
-                edition=edition,
-                category=category,
+            _submitted_nomination(
+                edition,
+                category,
+                name,
+                country,
                 kind=Nomination.Kind.SELF if n % 3 else Nomination.Kind.THIRD_PARTY,
                 user=samira if (key == "culture" and n == 0) else None,
-                nominee_name=name,
-                nominee_country=country,
-                contact_name="Demo contact",
                 contact_email=f"contact{position}{n}@example.org",
                 project_title=f"{name}: together",
                 description=(
@@ -272,12 +282,8 @@ def _run_past_edition(edition, now):
                 ),
                 results=f"{rng.randint(30, 400)} took part; {rng.randint(2, 20)} found work.",
                 evidence_links=["https://example.org/press"],
-                publication_consent=True,
-                status=Nomination.Status.SUBMITTED,
                 receipt_number=f"AWD-DEMO-{position}{n:03d}",
                 submitted_at=submitted_at,
-                confirmed_at=submitted_at,
-                language="en",
             )
         process = services.ensure_process(category)
         category.refresh_from_db()

@@ -180,14 +180,17 @@ def test_arabic_switch_gives_a_right_to_left_layout(new_page, live):
     assert page.evaluate("document.documentElement.lang") == "ar"
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    # Layout really mirrored: the main heading starts at the right edge of its container.
-    box = page.evaluate(
-        """() => { const h = document.querySelector('main h1');
-        const c = h.parentElement.getBoundingClientRect(), r = h.getBoundingClientRect();
-        const range = document.createRange(); range.selectNodeContents(h);
-        const t = range.getBoundingClientRect();
-        return {right: c.right - t.right, left: t.left - c.left}; }"""
+    # Layout really mirrored: the menu runs from the right edge (its first entry rightmost)...
+    entries = page.evaluate(
+        """() => [...document.querySelectorAll('nav.primary-nav li')].map(
+            li => li.getBoundingClientRect().left)"""
     )
-    assert box["right"] < box["left"], box
+    assert len(entries) >= 2 and entries[0] > entries[-1], entries
+    # ...while the consultation, written in English only, keeps its own language and direction.
+    heading = page.evaluate(
+        """() => { const h = document.querySelector('main h1'), marked = h.closest('[lang]');
+        return [marked.lang, getComputedStyle(h).direction]; }"""
+    )
+    assert heading == ["en", "ltr"], heading
     assert "الاستشارة" in page.content() or page.locator("main").count() == 1
     axe_check(page, "consultation in Arabic")

@@ -78,6 +78,9 @@ def board(request, page, slug):
     pairs = board_data.theme_pairs()
     shown = next((s for c, s in pairs if theme is not None and c.pk == theme.pk), None)
     _label_themes(commitments, pairs)
+    names = {canonical.pk: name.name for canonical, name in pairs}
+    for view in data["indicators"]:  # the whole plan's board links each to its theme's board
+        view.theme_name = names.get(view.indicator.theme_id, view.indicator.theme.name)
     query = request.GET.copy()
     query.pop("page", None)
     base = page.url + (page.reverse_subpage("theme_board", args=[slug]) if slug else "")

@@ -85,6 +85,69 @@ def test_board_indicator_charts_with_data_tables(client, board, make_indicator):
     assert 'style="' not in body.split("<main", 1)[1].split("<svg", 1)[0]
 
 
+def test_trend_draws_runs_gaps_extremes_and_each_series_latest():
+    from monitoring.board import TREND_BOX, trend
+    from participation.documents.charts import line_chart
+
+    chart = line_chart(
+        "Employment (%)",
+        ["2019", "2020", "2021", "2022"],
+        [("Average", [10, 12, None, 11.5]), ("Germany", [None, 8, None, None])],
+    )
+    drawn = trend(chart)
+    left, top, right, bottom = TREND_BOX  # 8 at the bottom, 12 at the top: 10 half-way
+    # 2019-2020 is a line; 2022 stands alone (a gap before it), as does Germany's one value.
+    assert [points for _c, _d, points in drawn.lines] == [f"{left},{(top + bottom) / 2:g} 133.3,8"]
+    assert [(x, y) for _c, x, y in drawn.dots] == [(f"{right}", "15.5"), ("133.3", f"{bottom}")]
+    assert (drawn.high, drawn.low, drawn.first, drawn.last) == ("12", "8", "2019", "2022")
+    assert drawn.description == (
+        "Average: 10 in 2019, 11.5 in 2022. Germany: 8 in 2020. "
+        "The data are in the table that follows."
+    )
+    assert [(dashes, name) for _c, dashes, name in drawn.legend] == [
+        ("", "Average"),
+        ("6 3", "Germany"),
+    ]
+
+
+def test_trend_of_one_value_or_a_flat_line():
+    from monitoring.board import TREND_BOX, trend
+    from participation.documents.charts import line_chart
+
+    _left, top, _right, bottom = TREND_BOX
+    middle = f"{(top + bottom) / 2:g}"
+    one = trend(line_chart("x", ["2020"], {"Average": [5]}))
+    assert one.lines == [] and [(x, y) for _c, x, y in one.dots] == [("178", middle)]
+    assert (one.first, one.last, one.legend) == ("2020", "", [])
+    flat = trend(line_chart("x", ["2020", "2021"], {"Average": [5, 5]}))
+    assert flat.lines[0][2] == f"44,{middle} 312,{middle}"
+
+
+def test_whole_plan_board_shows_small_trends_linking_to_the_theme_boards(
+    client, board, make_indicator
+):
+    indicator = make_indicator(
+        values=[("DE", 2020, 10), ("DE", 2021, 12), ("FR", 2020, 20), ("FR", 2021, 18)]
+    )
+    body = client.get("/progress/").content.decode()
+    main = body.split("<main", 1)[1]
+    assert 'class="trend-chart"' in main and 'role="img"' in main
+    assert "pygal-chart" not in main  # the full charts are on the theme's board
+    assert "2021: 15 %, the average of 2 countries" in main
+    assert "Average of countries with data: 15 in 2020, 15 in 2021." in main
+    assert '<table class="chart-table">' in main and "<caption>Overcrowding over time (%)" in main
+    link = f'href="/progress/housing/#indicator-{indicator.pk}"'
+    assert link in main and "The full chart and the values by place: Housing" in main
+    assert ' style="' not in main and "<script" not in main
+    theme = client.get(f"/progress/housing/#indicator-{indicator.pk}").content.decode()
+    assert f'id="indicator-{indicator.pk}"' in theme and "pygal-chart" in theme
+    # A country chosen: its line beside the average, told apart in a legend, the filter kept.
+    body = client.get("/progress/?country=DE").content.decode()
+    assert 'class="trend-legend"' in body and "Germany: 10 in 2020, 12 in 2021." in body
+    assert 'stroke-dasharray="6 3"' in body
+    assert f'href="/progress/housing/?country=DE#indicator-{indicator.pk}"' in body
+
+
 def test_board_filters_by_country_and_year(client, board, make_indicator):
     make_indicator(
         values=[

@@ -48,3 +48,44 @@ def test_progress_board_and_what_we_heard_stay_light_with_their_data(client, dem
     assert size < LIMIT, f"what we heard: {size:,} bytes"
     assert html.count("<table") >= html.count('role="img"') > 3
     assert ' style="' not in html
+
+
+def test_whole_plan_board_stays_light_at_the_benchs_scale(client, home_page):
+    """bench/monitoring_bench.py's data: 20 indicators x 30 countries x 10 years, and more
+    commitments than a page shows. Each indicator keeps its trend, its table of values and a
+    link to its theme's board (full chart, values by place)."""
+    from decimal import Decimal
+
+    from wagtail.models import Locale
+
+    from monitoring.models import Commitment, Indicator, IndicatorValue, MonitoringBoardPage
+    from themes.models import Theme
+
+    board = home_page.add_child(instance=MonitoringBoardPage(title="Progress", slug="progress"))
+    board.save_revision().publish()
+    themes = list(Theme.objects.filter(locale=Locale.get_default()))
+    countries = (
+        "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE NO CH IS"
+    )
+    for n in range(20):
+        indicator = Indicator.objects.create(
+            theme=themes[n % len(themes)], name=f"Indicator {n}", slug=f"ind-{n}", unit="%"
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(
+                indicator=indicator,
+                country=country,
+                year=year,
+                value=Decimal(f"{40 + (n * 7 + c * 3 + year) % 23}.{(c + year) % 100:02d}"),
+            )
+            for c, country in enumerate(countries.split())
+            for year in range(2015, 2025)
+        )
+    for n in range(25):
+        Commitment.objects.create(title=f"Commitment number {n}", progress=n).themes.set(
+            themes[n % 3 : n % 3 + 2]
+        )
+    size, html = _weigh(client, board.url)
+    assert size < LIMIT, f"board: {size:,} bytes"
+    assert html.count('class="trend-chart"') == html.count('class="chart-table"') == 20
+    assert html.count("#indicator-") == 20

@@ -21,7 +21,10 @@ Parts (about 7 to 9 minutes in all on a 2-core machine):
   gunicorn, what we heard, CSV and XLSX exports, submitting;
 * consultations-postgres - the same module on a throw-away PostgreSQL database (127.0.0.1:5432,
   ``WP_BENCH_POSTGRES_URL``): submitting and one page;
-* monitoring - bench/monitoring_bench.py, when that module exists.
+* monitoring - bench/monitoring_bench.py: the progress board's time, queries and HTML size;
+* editor - bench/editor_bench.py: the Wagtail page editor of the demo's largest consultation
+  against a StandardPage's, server time, HTML size and, in Chromium, the time to a usable
+  editor.
 """
 
 from __future__ import annotations
@@ -55,12 +58,14 @@ PARTS = [
     ("consultations-sqlite", "consultations_bench", {"postgres": False}, 900),
     ("consultations-postgres", "consultations_bench", {"postgres": True, "scope": "submit"}, 400),
     ("monitoring", "monitoring_bench", {}, 400),
+    ("editor", "editor_bench", {}, 300),
 ]
 QUICK = {  # --quick: a tenth of the data, shorter rounds (checks the machinery in ~2 minutes)
     "documents": {"quick": True},
     "campaigns": {"sizes": (1_000, 10_000)},
     "consultations-sqlite": {"quick": True},
     "consultations-postgres": {"quick": True},
+    "editor": {"quick": True},
 }
 
 

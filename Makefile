@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) site/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make test` runs pytest in this many processes (pytest-xdist); 1 for a plain serial run.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install install-test lint check migrate demo worker clean system-deps bench
 .PHONY: browser-deps loadtest prodcheck prodcheck-deps messages
@@ -83,7 +85,10 @@ test: install-test
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
 	@command -v chromium >/dev/null || [ -n "$$CHROMIUM_PATH" ] || \
 		echo "*** Chromium not found: browser tests will be SKIPPED (make browser-deps) ***"
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone" $(PYTEST_ARGS)
+	@# Tests that time or race real servers run afterwards, with the machine to themselves
+	@# (pytest exits 5 when PYTEST_ARGS selected none of them).
+	$(VENV)/bin/pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # No lost submission: gunicorn + PostgreSQL (127.0.0.1:5432) on loopback, a rush at the
 # deadline with double clicks and a worker killed; bounded (~2 min). LOADTEST_ARGS=--sqlite.

@@ -103,3 +103,33 @@ def fill_form(page, data: dict, form: str = "main form") -> None:
             field.first.set_input_files(values)
         else:
             field.first.fill(str(value))
+
+
+# The elements sticking out of the viewport, innermost first, unless a scrolling region of
+# their own (overflow-x auto/hidden inside the viewport) holds them.
+OFFENDERS = """() => {
+  const w = document.documentElement.clientWidth;
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (e.classList.length ? '.' + [...e.classList].join('.') : '');
+  const held = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      const s = getComputedStyle(p); const r = p.getBoundingClientRect();
+      if (s.overflowX !== 'visible' && r.right <= w + 1 && r.left >= -1) return true; }
+    return false; };
+  const out = [...document.body.querySelectorAll('*')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && (r.right > w + 1 || r.left < -1) && !held(e); });
+  return out.filter(e => !out.some(o => o !== e && e.contains(o))).slice(0, 8)
+    .map(e => name(e) + ' [' + Math.round(e.getBoundingClientRect().left) + '..'
+      + Math.round(e.getBoundingClientRect().right) + ']');
+}"""
+
+
+def too_wide(page) -> list[str]:
+    """The elements that make ``page`` scroll sideways (empty when nothing does)."""
+    wide = page.evaluate(
+        "() => document.documentElement.scrollWidth > window.innerWidth"
+        " || document.body.scrollWidth > window.innerWidth"
+    )
+    if not wide:
+        return []
+    return page.evaluate(OFFENDERS) or ["(the page is wider, no single element found)"]

@@ -128,3 +128,13 @@ def new_page(browser, live):
     for context in contexts:
         context.close()
     assert not problems, "browser errors: " + "\n".join(problems)
+
+
+@pytest.fixture
+def demo(live, settings):
+    """The README's demo (load_demo) on the live server."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # load_demo refuses without (the README's passwords)
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False

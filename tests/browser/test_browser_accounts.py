@@ -68,6 +68,4 @@ def test_signup_in_arabic_on_a_phone(new_page, live, mailoutbox, tmp_path):
     person = get_user_model().objects.get(email="layla@example.org")
     assert person.display_name == "ليلى" and person.preferred_language == "ar"
     (message,) = mailoutbox
-    assert "مرحبا" in message.body and person.username not in message.body.replace(
-        person.email, ""
-    )
+    assert "مرحبا" in message.body and person.username not in message.body.replace(person.email, "")

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from browser_helpers import sign_in
+from browser_helpers import too_wide
 from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
@@ -18,34 +18,6 @@ SKIP = re.compile(
     r"|/(?:receipt|files|photos|download-data|export)[/.]?|/(?:csv|json)/$|\.(?:pdf|csv|xlsx|json|zip|ics|xml)$"
 )
 MAX_PAGES = 45  # per language and visitor: every kind of page, not every item of a list
-
-# The elements sticking out of the viewport, innermost first, unless a scrolling region of
-# their own (overflow-x auto/hidden inside the viewport) holds them.
-OFFENDERS = """() => {
-  const w = document.documentElement.clientWidth;
-  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-    + (e.classList.length ? '.' + [...e.classList].join('.') : '');
-  const held = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
-      const s = getComputedStyle(p); const r = p.getBoundingClientRect();
-      if (s.overflowX !== 'visible' && r.right <= w + 1 && r.left >= -1) return true; }
-    return false; };
-  const out = [...document.body.querySelectorAll('*')].filter(e => {
-    const r = e.getBoundingClientRect();
-    return r.width > 0 && (r.right > w + 1 || r.left < -1) && !held(e); });
-  return out.filter(e => !out.some(o => o !== e && e.contains(o))).slice(0, 8)
-    .map(e => name(e) + ' [' + Math.round(e.getBoundingClientRect().left) + '..'
-      + Math.round(e.getBoundingClientRect().right) + ']');
-}"""
-
-
-def _too_wide(page) -> list[str]:
-    wide = page.evaluate(
-        "() => document.documentElement.scrollWidth > window.innerWidth"
-        " || document.body.scrollWidth > window.innerWidth"
-    )
-    if not wide:
-        return []
-    return page.evaluate(OFFENDERS) or ["(the page is wider, no single element found)"]
 
 
 def _crawl(page, start: str, problems: dict, seen: set) -> int:
@@ -78,7 +50,7 @@ def _crawl(page, start: str, problems: dict, seen: set) -> int:
 
 
 def _check(page, problems: dict) -> None:
-    bad = _too_wide(page)
+    bad = too_wide(page)
     if bad:
         problems[urlsplit(page.url).path] = bad
 
@@ -100,84 +72,3 @@ def _press_through(page, url: str, problems: dict, clicks: int = 3) -> list[str]
             break
         reached.append(urlsplit(page.url).path)
     return reached
-
-
-@pytest.fixture
-def demo(live, settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True  # load_demo refuses without (the README's passwords)
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def test_no_page_scrolls_sideways_at_320_px(browser, live, demo, tmp_path):
-    from django.contrib.auth import get_user_model
-
-    from awards.models import AwardEditionPage
-    from consultations.models import ConsultationPage
-    from expertgroup.models import Application, ExpertCallPage
-
-    amina = get_user_model().objects.get(email="amina@example.org")
-    newcomer = get_user_model().objects.create_user(
-        email="newcomer@example.org", username="newcomer", password="x" * 20
-    )
-    problems: dict[str, list[str]] = {}
-    crawled: dict[str, int] = {}
-    forms: list[str] = []
-    for language, prefix in (("en-GB", "/"), ("ar", "/ar/")):
-
-        def here(url, prefix=prefix):  # the same page in the interface language of the run
-            return prefix + re.sub(r"^/(?:en|ar)/", "/", url).lstrip("/")
-
-        for who in (None, amina, newcomer):
-            context = browser.new_context(base_url=live.url, locale=language, viewport=NARROW)
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-            if who is not None:
-                sign_in(page, live, who)
-            seen: set = set()
-            key = f"{language} {who.email if who else 'anonymous'}"
-            if who is not newcomer:
-                crawled[key] = _crawl(page, prefix, problems, seen)
-                for path in (
-                    "accounts/login/",
-                    "accounts/signup/",
-                    "accounts/profile/",
-                    "accounts/delete/",
-                    "accounts/email/",
-                    "accounts/password/change/",
-                ):
-                    crawled[key] += _crawl(page, prefix + path, problems, seen)
-                continue
-            # The forms behind a button, each started once per language.
-            for consultation in ConsultationPage.objects.live():
-                if consultation.is_open:
-                    forms += _press_through(page, here(consultation.url + "respond/"), problems)
-            for call in ExpertCallPage.objects.live():
-                if call.is_open:
-                    url = here(call.url + call.reverse_subpage("apply_start"))
-                    forms += _press_through(page, url, problems, 1)
-                    # The second time the draft exists already: open its form directly.
-                    for draft in Application.objects.filter(call=call, user=newcomer):
-                        details = call.reverse_subpage("apply_details", args=[draft.pk])
-                        url = here(call.url + details)
-                        forms += _press_through(page, url, problems, 0)
-            for edition in AwardEditionPage.objects.live():
-                if edition.is_open:
-                    url = here(edition.url + edition.reverse_subpage("nominate_start"))
-                    forms += _press_through(page, url, problems, 1)
-            # The detector itself: a box wider than the screen is found and named.
-            page.evaluate(
-                "() => { const d = document.createElement('div'); d.id = 'too-wide';"
-                " d.style.width = '600px'; d.style.height = '1px';"
-                " document.querySelector('main').appendChild(d); }"
-            )
-            assert any("div#too-wide" in item for item in _too_wide(page))
-            context.close()
-    report = "\n".join(f"{path}: {', '.join(items)}" for path, items in sorted(problems.items()))
-    assert not problems, f"{len(problems)} pages wider than 320 px:\n{report}"
-    # Not vacuous: many pages of each kind were seen, and the forms were reached.
-    assert all(count >= 25 for count in crawled.values()), crawled
-    for marker in ("/step/0/", "/details/", "/nominate/"):
-        assert sum(marker in path for path in forms) >= 2, (marker, forms)

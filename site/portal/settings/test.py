@@ -9,8 +9,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run at once in tests unless a test asks for the database queue.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MEDIA_ROOT = BASE_DIR / "media" / "test"  # noqa: F405
-PRIVATE_MEDIA_ROOT = BASE_DIR / "private_media" / "test"  # noqa: F405
+# One folder per pytest-xdist worker: workers must not see (or clean up) each other's files.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "media" / "test" / _WORKER  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / "private_media" / "test" / _WORKER  # noqa: F405
 STORAGES = {  # manifest-free static files so templates render without collectstatic
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "participation.files.storage.PrivateFileSystemStorage"},

@@ -18,6 +18,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         migration_data.DATA["default"] = migration_data.serialize()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (a live server, real processes) ends with a flush. pytest-xdist
+    hands whole files to each process in any order, so a plain database test may come next on
+    the same process: put the data migrations' rows (site, locales, themes) back at once."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(getattr(item, "fixturenames", ()))
+    if transactional and migration_data.DATA:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            migration_data.restore_if_flushed()
+
+
 @pytest.fixture(autouse=True)
 def _english_first():
     # A request to /fr/... leaves French active in the thread; reverse() in the next test would

@@ -313,6 +313,7 @@ def demo_strings() -> list[Text]:
 @dataclass
 class LanguageReport:
     code: str
+    objects: int = 0  # demo pages and snippets
     created: int = 0
     missing: set | None = None
     left_in_english: int = 0
@@ -329,7 +330,7 @@ def translate_demo(codes: Iterable[str]) -> list[LanguageReport]:
     for code in codes:
         translations = read_translations(code)
         locale, _created = Locale.objects.get_or_create(language_code=code)
-        report = LanguageReport(code, missing=set())
+        report = LanguageReport(code, objects=len(objects), missing=set())
         translated = _translated_keys(locale)
         for instance in objects:
             base = Page if isinstance(instance, Page) else type(instance)

@@ -307,12 +307,14 @@ class Command(BaseCommand):
     def _translations(self):
         """Every demo page, theme and letter in each language of ``self.languages``, from the
         content files (portal/demo_content). What a file cannot translate whole stays English."""
+        texts = len(demo_localise.read_strings())
         for report in demo_localise.translate_demo(self.languages):
             if report.missing:
                 self.stdout.write(
-                    f"{report.code}: {len(report.missing)} texts missing from "
-                    f"demo_content/{report.code}.json; {report.left_in_english} pages or "
-                    f"snippets left in English ({report.created} translated now)."
+                    f"{report.code}: {len(report.missing)} of {texts} texts missing from "
+                    f"demo_content/{report.code}.json, so {report.left_in_english} of "
+                    f"{report.objects} pages and snippets stay in English "
+                    f"({report.created} translated now)."
                 )
 
     def _navigation(self, home, section_pages):

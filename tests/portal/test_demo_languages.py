@@ -140,6 +140,23 @@ def test_strings_json_is_the_english_demos_text(demo_site, db):
     )
 
 
+def test_demo_strings_checks_and_rewrites_strings_json(demo_site, db, tmp_path, monkeypatch):
+    from django.core.management import CommandError
+
+    out = io.StringIO()
+    call_command("demo_strings", "--this-database", "--check", stdout=out)
+    assert "strings.json is current" in out.getvalue() and "fr: 0 missing" in out.getvalue()
+    stale, real = tmp_path / "strings.json", demo_localise.STRINGS_FILE
+    entries = json.loads(real.read_text(encoding="utf-8"))
+    stale.write_text(json.dumps([{"text": "Gone", "note": ""}, *entries[1:]]), encoding="utf-8")
+    monkeypatch.setattr(demo_localise, "STRINGS_FILE", stale)
+    with pytest.raises(CommandError) as error:
+        call_command("demo_strings", "--this-database", "--check", stdout=io.StringIO())
+    assert f"+ {entries[0]['text']!r}" in str(error.value) and "- 'Gone'" in str(error.value)
+    call_command("demo_strings", "--this-database", stdout=io.StringIO())
+    assert stale.read_text(encoding="utf-8") == real.read_text(encoding="utf-8")
+
+
 def test_extraction_leaves_keys_values_conditions_and_addresses_alone(demo_site, db):
     page = ConsultationPage.objects.get(
         slug="recognition-of-qualifications", locale__language_code="en"

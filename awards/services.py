@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from participation.audit.services import record
@@ -400,10 +400,12 @@ def ensure_process(category: AwardCategory, actor=None) -> ReviewProcess:
         return category.review_process
     edition = category.page
     start_at = edition.closes_at or timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):  # reviewers read it in theirs
+        item_noun = _("Nomination")
     process = ReviewProcess.objects.create(
         owner=category,
         name=f"{edition.title} · {category.name}"[:255],
-        item_noun=_("Nomination"),
+        item_noun=item_noun,
         blind=False,
         reviews_per_item=3,
         seats=3,

@@ -479,21 +479,9 @@ def _committee(rng, now):
 
 
 def _letters():
-    """Editable letters in English with a French translation (others fall back to English)."""
+    """Editable letters in English; the demo's translations are made by load_demo, from the
+    site's content files, like every demo page (others fall back to the catalogues)."""
     default = Locale.get_default()
-    french = Locale.objects.filter(language_code="fr").first()
     for kind, (subject, body) in services.DEFAULT_LETTERS.items():
-        letter = LetterTemplate.objects.filter(kind=kind, locale=default).first()
-        if letter is None:
-            letter = LetterTemplate.objects.create(
-                kind=kind, subject=subject, body=body, locale=default
-            )
-        if french and not LetterTemplate.objects.filter(kind=kind, locale=french).exists():
-            from django.utils import translation
-
-            with translation.override("fr"):
-                from django.utils.translation import gettext
-
-                copy = letter.copy_for_translation(french)
-                copy.subject, copy.body = gettext(subject), gettext(body)
-                copy.save()
+        if not LetterTemplate.objects.filter(kind=kind, locale=default).exists():
+            LetterTemplate.objects.create(kind=kind, subject=subject, body=body, locale=default)

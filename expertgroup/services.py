@@ -304,10 +304,15 @@ def ensure_process(page, actor=None, *, now=None) -> ReviewProcess:
         return page.review_process
     now = now or timezone.now()
     opens = max(page.closes_at or now, now)
+    # Names are stored in the site's language, whoever creates the process; reviewers read
+    # them in theirs (Phase.label, Criterion.label).
+    with translation.override(settings.LANGUAGE_CODE):
+        item_noun, round_name = _("Application"), _("Scoring")
+        names = [_(name) for _key, name, *_rest in DEFAULT_CRITERIA]
     process = ReviewProcess.objects.create(
         owner=page,
         name=page.title[:255],
-        item_noun=_("Application"),
+        item_noun=item_noun,
         blind=True,
         identifying_fields=["name", "organisation"],
         reviews_per_item=3,
@@ -317,16 +322,16 @@ def ensure_process(page, actor=None, *, now=None) -> ReviewProcess:
     Phase.objects.create(
         process=process,
         kind=Phase.Kind.SCORING,
-        name=_("Scoring"),
+        name=round_name,
         position=0,
         opens_at=opens,
         closes_at=opens + timedelta(days=28),
     )
-    for position, (key, name, low, high, weight) in enumerate(DEFAULT_CRITERIA):
+    for position, (key, _name, low, high, weight) in enumerate(DEFAULT_CRITERIA):
         Criterion.objects.create(
             process=process,
             key=key,
-            name=_(name),
+            name=names[position],
             scale_min=low,
             scale_max=high,
             weight=weight,
@@ -571,7 +576,7 @@ def feedback_text(application) -> str:
         values = sums.get(criterion.key)
         if values:
             mean = sum(values) / len(values)
-            lines.append(f"- {criterion.name}: {mean:.1f} / {criterion.scale_max}")
+            lines.append(f"- {criterion.label}: {mean:.1f} / {criterion.scale_max}")
     return "\n".join(lines)
 
 

@@ -66,7 +66,7 @@ class ScoreField(forms.Field):
                 attrs={"min": criterion.scale_min, "max": criterion.scale_max, "step": "any"}
             )
         label = _("%(name)s (%(min)s to %(max)s)") % {
-            "name": criterion.name,
+            "name": criterion.label,
             "min": criterion.scale_min,
             "max": criterion.scale_max,
         }

@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -124,7 +125,9 @@ class Phase(models.Model):
 
     @property
     def label(self) -> str:
-        return str(self)
+        """The name reviewers read: a default round's name ("Longlist", a text of the
+        catalogues) in their language, a name editors wrote themselves as written."""
+        return gettext(self.name) if self.name else str(self.get_kind_display())
 
     def clean(self):
         super().clean()
@@ -181,6 +184,13 @@ class Criterion(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name reviewers (and applicants, in their letters) read: a default criterion's
+        name ("Results for integration", a text of the catalogues, translated in every
+        interface language) in their language; a name editors wrote themselves as written."""
+        return gettext(self.name) if self.name else ""
 
     def clean(self):
         super().clean()

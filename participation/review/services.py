@@ -902,7 +902,7 @@ def check_scores(scores: dict, criteria, *, complete: bool) -> dict[str, str]:
                 "The score for “%(name)s” must be between %(min)s and %(max)s; "
                 "you entered %(value)s."
             ) % {
-                "name": criterion.name,
+                "name": criterion.label,
                 "min": criterion.scale_min,
                 "max": criterion.scale_max,
                 "value": value,
@@ -913,7 +913,7 @@ def check_scores(scores: dict, criteria, *, complete: bool) -> dict[str, str]:
                 errors.setdefault(
                     criterion.key,
                     _("Give a score for “%(name)s” to submit, or save a draft.")
-                    % {"name": criterion.name},
+                    % {"name": criterion.label},
                 )
     return errors
 

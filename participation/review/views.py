@@ -66,7 +66,7 @@ def score_rows(review, criteria, phase):
     if not phase.uses_criteria:
         answer = {True: _("Eligible"), False: _("Not eligible"), None: "—"}[review.eligible]
         return [(_("Is it eligible?"), answer)]
-    return [(c.name, score_on_scale(review.scores.get(c.key), c)) for c in criteria]
+    return [(c.label, score_on_scale(review.scores.get(c.key), c)) for c in criteria]
 
 
 def score_on_scale(score, criterion) -> str:

@@ -132,9 +132,9 @@ def new_page(browser, live):
 
 @pytest.fixture
 def demo(live, settings):
-    """The README's demo (load_demo) on the live server."""
+    """The README's demo (load_demo) on the live server, in English and Arabic."""
     from django.core.management import call_command
 
     settings.DEBUG = True  # load_demo refuses without (the README's passwords)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--languages", "ar", verbosity=0)
     settings.DEBUG = False

@@ -48,8 +48,9 @@ def test_demo_builds_a_completed_call_fast_and_idempotently(
         assert letter in names
     amina_application = Application.objects.get(call=done, user=amina)
     assert amina_application.is_submitted and amina_application.receipt_number
-    # Editable letters, with a French translation.
-    assert LetterTemplate.objects.filter(locale__language_code="fr").count() == 5
+    # Editable letters in English (load_demo translates them: tests/portal/test_demo_languages).
+    assert LetterTemplate.objects.filter(locale=Locale.get_default()).count() == 5
+    assert not LetterTemplate.objects.exclude(locale=Locale.get_default()).exists()
 
     demo.load(home_page)  # idempotent
     assert Application.objects.filter(call=done).count() == 396

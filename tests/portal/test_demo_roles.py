@@ -50,7 +50,7 @@ def _score_first_open_item(client, process):
 @pytest.mark.django_db
 def test_demo_juror_and_committee_member_can_score_now(client, settings):
     settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--languages", "none", stdout=io.StringIO())
 
     _sign_in(client, "miriam.reviewer@example.org")
     committee = ReviewProcess.objects.get(name__contains="housing and reception")

@@ -36,13 +36,13 @@ def test_load_demo_in_production_gives_random_passwords_and_a_new_totp_secret_pr
     settings,
 ):
     settings.DEBUG = True  # first a demo with the README's accounts in this database...
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--languages", "none", stdout=io.StringIO())
     User = get_user_model()
     assert User.objects.get(email="editor@example.org").check_password(DEMO_PASSWORD)
 
     settings.DEBUG = False  # ...then on a real site: nothing from the repository signs in
     out = io.StringIO()
-    call_command("load_demo", "--allow-production", stdout=out)
+    call_command("load_demo", "--allow-production", "--languages", "none", stdout=out)
     printed = dict(re.findall(r"^(\S+@example\.org)  password: (\S+)", out.getvalue(), re.M))
     assert set(printed) == {
         "editor@example.org",
@@ -64,7 +64,7 @@ def test_load_demo_in_production_gives_random_passwords_and_a_new_totp_secret_pr
 
     # Printed once: a second run changes and shows nothing.
     again = io.StringIO()
-    call_command("load_demo", "--allow-production", stdout=again)
+    call_command("load_demo", "--allow-production", "--languages", "none", stdout=again)
     assert "password:" not in again.getvalue()
     assert _totp_secrets(editor) == secrets
     editor.refresh_from_db()

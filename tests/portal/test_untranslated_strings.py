@@ -151,15 +151,14 @@ class VisibleText(HTMLParser):
 def editors_text():
     """Text editors wrote once, in the default language, in places that have no translation of
     their own: an award category (translated with its edition page), a questionnaire (with its
-    page), a review process's round and criterion names. Content, not interface: the crawl
-    leaves it out even where the page does not mark its language."""
+    page). Content, not interface: the crawl leaves it out even where the page does not mark its
+    language. (A review process's default round and criterion names are shown in the reader's
+    language: the crawl checks them.)"""
     from awards.models import AwardCategory
     from consultations.models import ConsultationPage
     from expertgroup.models import ExpertCallPage
-    from participation.review.models import Criterion, Phase
 
-    texts = set(Phase.objects.values_list("name", flat=True))
-    texts |= set(Criterion.objects.values_list("name", flat=True))
+    texts = set()
     for category in AwardCategory.objects.all():
         texts |= {category.name, category.description, category.prize, *category.criteria_list}
     for model in (ConsultationPage, ExpertCallPage):

@@ -10,7 +10,7 @@ from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from consultations.models import ConsultationIndexPage, ConsultationPage
-from portal.demo_translations import THEME_NAMES
+from portal.demo_localise import read_translations
 from themes.models import Theme
 from themes.selectors import canonical_themes
 
@@ -24,7 +24,7 @@ def translated_themes():
         for theme in canonical_themes():
             if not Theme.objects.filter(translation_key=theme.translation_key, locale=locale):
                 copy = theme.copy_for_translation(locale)
-                copy.name = THEME_NAMES[theme.slug][code]
+                copy.name = read_translations(code)[theme.name]
                 copy.save()
 
 

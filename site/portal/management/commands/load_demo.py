@@ -25,8 +25,8 @@ from consultations import demo as consultations_demo
 from expertgroup import demo as expertgroup_demo
 from monitoring import demo as monitoring_demo
 from participation.organisations.models import Membership, Organisation
+from portal import demo_localise
 from portal.blocks import other_languages
-from portal.demo_translations import HOME, THEME_NAMES
 from portal.models import HomePage, NavigationSettings, StandardPage
 from themes.models import Theme
 
@@ -45,9 +45,9 @@ PEOPLE = [
 ]
 
 
-# The demo's menu, footer and site name in every interface language come from the catalogues:
-# the demo pages are not translated, so the menu carries a label per language (as an editor
-# would enter in Settings > Navigation).
+# The demo's menu, footer and site name in every interface language come from the catalogues
+# (as an editor would enter them in Settings > Navigation): a language whose content file is
+# missing or incomplete keeps pages in English, and its menu is still in its own language.
 NAVIGATION_TEXTS = [
     gettext_noop("Consultations"),
     gettext_noop("Migrant Expert Group"),
@@ -69,8 +69,17 @@ class Command(BaseCommand):
             action="store_true",
             help="run without DEBUG too; the accounts then get random passwords printed once",
         )
+        parser.add_argument(
+            "--languages",
+            default=None,
+            help=(
+                "comma-separated codes of the languages to translate the demo into, or 'none' "
+                "(default: every offered interface language with a file in "
+                "portal/demo_content/)"
+            ),
+        )
 
-    def handle(self, *args, allow_production=False, **options):
+    def handle(self, *args, allow_production=False, languages=None, **options):
         if not settings.DEBUG and not allow_production:
             raise CommandError(
                 "load_demo creates accounts with the README's password; it runs only with "
@@ -80,6 +89,7 @@ class Command(BaseCommand):
         # With DEBUG: the README's password. Without: one random password per account.
         self.public_credentials = settings.DEBUG
         self.credentials = {}  # email -> (password, TOTP secret or None) set in this run
+        self.languages = self._languages(languages)
         self._load()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         if self.public_credentials:
@@ -100,6 +110,29 @@ class Command(BaseCommand):
                 line += f"  TOTP secret (add it to an authenticator app): {totp_secret}"
             self.stdout.write(line)
 
+    def _languages(self, value) -> list[str]:
+        """The languages to translate into: offered, not the default, with a content file."""
+        available = demo_localise.content_languages()
+        if value is None:
+            return available
+        codes = [c.strip().lower() for c in value.split(",") if c.strip()]
+        if codes == ["none"]:
+            return []
+        offered = {code for code, _name in settings.LANGUAGES} - {settings.LANGUAGE_CODE}
+        unknown = [c for c in codes if c not in offered]
+        if unknown:
+            raise CommandError(
+                f"--languages: {', '.join(unknown)} not among the offered interface languages "
+                f"but the default ({', '.join(sorted(offered))}), nor 'none'."
+            )
+        without_file = [c for c in codes if c not in available]
+        if without_file:
+            raise CommandError(
+                f"--languages: no content file for {', '.join(without_file)} in "
+                f"{demo_localise.CONTENT_DIR} (manage.py demo_strings lists what to translate)."
+            )
+        return codes
+
     @transaction.atomic
     def _load(self):
         home = self._home()
@@ -112,7 +145,7 @@ class Command(BaseCommand):
             demo.load(home) for demo in (expertgroup_demo, awards_demo, monitoring_demo)
         ]
         self._navigation(home, [consultations_index, *filter(None, plugin_pages)])
-        self._translations(home)
+        self._translations()
         call_command("update_index", verbosity=0)
 
     def _home(self) -> HomePage:
@@ -271,20 +304,18 @@ class Command(BaseCommand):
                 organisation=organisation, user=users[email], defaults={"role": role}
             )
 
-    def _translations(self, home):
-        """Themes and the home page in French, German, Arabic and Ukrainian."""
-        for code in HOME:
-            locale, _ = Locale.objects.get_or_create(language_code=code)
-            for theme in Theme.objects.filter(locale=Locale.get_default()):
-                if not theme.has_translation(locale):
-                    translated = theme.copy_for_translation(locale)
-                    translated.name = THEME_NAMES[theme.slug][code]
-                    translated.summary = ""
-                    translated.save()
-            if not home.has_translation(locale):
-                translated = home.copy_for_translation(locale)
-                translated.title, translated.intro = HOME[code]
-                translated.save_revision().publish()
+    def _translations(self):
+        """Every demo page, theme and letter in each language of ``self.languages``, from the
+        content files (portal/demo_content). What a file cannot translate whole stays English."""
+        texts = len(demo_localise.read_strings())
+        for report in demo_localise.translate_demo(self.languages):
+            if report.missing:
+                self.stdout.write(
+                    f"{report.code}: {len(report.missing)} of {texts} texts missing from "
+                    f"demo_content/{report.code}.json, so {report.left_in_english} of "
+                    f"{report.objects} pages and snippets stay in English "
+                    f"({report.created} translated now)."
+                )
 
     def _navigation(self, home, section_pages):
         site = Site.objects.get(is_default_site=True)

@@ -26,10 +26,6 @@ from portal import demo_localise
 from themes.models import Theme
 
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-# Languages whose content file the translators have not delivered complete yet. Remove a code
-# when its file lands: its completeness test is an expected failure until then, and fails
-# (XPASS, strict) once the file is complete, so this list cannot go stale.
-IN_TRANSLATION = {"ar", "uk", "fa", "ps", "ti", "so", "tr", "ru", "es", "it", "pl", "ro"}
 
 APPLIED, OUTCOME, PRIORITIES = qid("applied"), qid("outcome"), qid("priorities")
 PROPOSAL, CONSENT = qid("proposal"), qid("consent")
@@ -82,17 +78,7 @@ def test_content_file_keeps_tags_placeholders_and_lines_and_has_no_stale_text(co
 
 @pytest.mark.parametrize(
     "code",
-    [
-        pytest.param(
-            code,
-            marks=pytest.mark.xfail(
-                strict=True, reason="translation of the demo's content not delivered yet"
-            ),
-        )
-        if code in IN_TRANSLATION
-        else code
-        for code in OTHER_LANGUAGES
-    ],
+    OTHER_LANGUAGES,
 )
 def test_content_file_translates_every_text(code):
     path = demo_localise.content_file(code)

@@ -124,7 +124,7 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         ),
         FieldPanel("themes", widget=ThemeCheckboxes),
         FieldPanel("audiences"),
-        FieldPanel("accepted_languages", widget=language_chooser()),
+        FieldPanel("accepted_languages", widget=language_chooser(compact=True)),
         FieldPanel("background"),
         FieldPanel("documents"),
         MultiFieldPanel(

@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
+from participation.calls.panels import TimeZonePanel
 from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.review.interface import ReviewField
@@ -117,7 +118,7 @@ class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-                FieldRowPanel([FieldPanel("time_zone"), FieldPanel("grace_minutes")]),
+                FieldRowPanel([TimeZonePanel(), FieldPanel("grace_minutes")]),
                 FieldPanel("confirmation_days"),
             ],
             heading=_("Nominations"),

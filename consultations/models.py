@@ -22,6 +22,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from participation.calls.models import CallWindowMixin
+from participation.calls.panels import TimeZonePanel
 from participation.fields import MultipleChoiceJSONField
 from participation.i18n import InterfaceLanguageURLMixin
 from participation.questionnaire.blocks import QuestionnaireBlock
@@ -117,13 +118,13 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-                FieldRowPanel([FieldPanel("time_zone"), FieldPanel("grace_minutes")]),
+                FieldRowPanel([TimeZonePanel(), FieldPanel("grace_minutes")]),
             ],
             heading=_("When"),
         ),
         FieldPanel("themes", widget=ThemeCheckboxes),
         FieldPanel("audiences"),
-        FieldPanel("accepted_languages", widget=language_chooser()),
+        FieldPanel("accepted_languages", widget=language_chooser(compact=True)),
         FieldPanel("background"),
         FieldPanel("documents"),
         MultiFieldPanel(

@@ -27,6 +27,7 @@ from wagtail.search import index
 
 from participation.accounts.languages import language_choices
 from participation.calls.models import CallWindowMixin
+from participation.calls.panels import TimeZonePanel
 from participation.fields import MultipleChoiceJSONField
 from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
@@ -116,7 +117,7 @@ class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMix
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-                FieldRowPanel([FieldPanel("time_zone"), FieldPanel("grace_minutes")]),
+                FieldRowPanel([TimeZonePanel(), FieldPanel("grace_minutes")]),
             ],
             heading=_("When"),
         ),

@@ -11,16 +11,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries as country_names
 
-from participation.documents.charts import PALETTE, bar_chart, line_chart
+from participation.documents.charts import DASHES, PALETTE, bar_chart, line_chart
 from themes.figures import participation_figures
 from themes.selectors import canonical_themes, localized
 
 from . import services
 
 CACHE_SECONDS = 60 * 60
-# The small chart of the whole plan's board: a viewBox of 320 x 96, the lines drawn in the box
-# left-top-right-bottom below; labels of the highest and lowest value left of it, years under it.
-TREND_BOX = (44, 8, 312, 68)
 
 
 @dataclass
@@ -44,16 +41,15 @@ class IndicatorView:
 
 @dataclass
 class Trend:
-    """An indicator over the years as a small line chart, for the whole plan's board: about
-    0.6 KB of SVG where pygal's full chart weighs 3.5 KB, so that twenty indicators stay light
-    on a phone. Its title and description are its text alternative; the table of the values
-    follows it and the theme's board has the full chart and the values by place."""
+    """An indicator over the years as a small line chart, for the whole plan's board: pygal's
+    sparkline (``Sparkline``: about 1 KB where the full chart weighs 3.5 KB), so that twenty
+    indicators stay light on a phone. Its title and description are its text alternative; the
+    page writes the highest and lowest values and the first and last years around it, and its
+    legend; the table of the values follows, and the theme's board has the full chart and the
+    values by place."""
 
-    uid: str
-    title: str
+    sparkline: object  # participation.documents.charts.Sparkline
     description: str
-    lines: list  # (colour, dashes, "x,y x,y ..."): one per unbroken run of a series' values
-    dots: list  # (colour, x, y): values standing alone, and each series' latest
     high: str  # the highest and lowest value drawn, the first and last year, as shown
     low: str
     first: str
@@ -108,73 +104,45 @@ def _charts(indicator, data, filters: Filters, country_means: dict | None, with_
     return over_time, by_place
 
 
-def _coordinate(value: float) -> str:
-    return f"{round(value, 1):g}"
-
-
 def trend(chart) -> Trend:
-    """The small line chart of a line ``Chart`` (same categories, series and formatted values).
-    Years without a value leave a gap; the first series is solid and the others dashed, so that
-    they differ without colour too."""
-    left, top, right, bottom = TREND_BOX
+    """The small version of a line ``Chart`` (same categories, series and formatted values) and
+    the words around it: the extremes and years it spans, its legend, and a description that
+    gives each series' first and last value."""
     numbers = [float(v) for _name, values in chart.series for v in values if v is not None]
-    low, high = (min(numbers), max(numbers)) if numbers else (0.0, 0.0)
     count = len(chart.categories)
     rows = chart.rows  # the values as the table shows them
-
-    def x(i):
-        return left + (right - left) * (i / (count - 1) if count > 1 else 0.5)
-
-    def y(value):
-        share = (float(value) - low) / (high - low) if high > low else 0.5
-        return bottom - (bottom - top) * share
-
-    lines, dots, legend, ends = [], [], [], []
-    shown = {}  # the formatted text of each value drawn, for the labels of the extremes
+    shown = {}  # the formatted text of each value, for the labels of the extremes
+    legend, ends = [], []
     for number, (name, values) in enumerate(chart.series):
-        colour = PALETTE[number % len(PALETTE)]
-        dashes = "" if number == 0 else "6 3"
-        legend.append((colour, dashes, name))
-        run = []
+        dashes = DASHES[number % len(DASHES)].replace(",", " ")
+        legend.append((PALETTE[number % len(PALETTE)], dashes, name))
         drawn = [i for i, v in enumerate(values) if v is not None]
-        for i, value in enumerate([*values, None]):
-            if value is not None:
-                run.append(f"{_coordinate(x(i))},{_coordinate(y(value))}")
-                shown.setdefault(float(value), rows[i][1][number])
-                continue
-            if len(run) > 1:
-                lines.append((colour, dashes, " ".join(run)))
-            elif run:
-                dots.append((colour, *run[0].split(",")))
-            run = []
-        if drawn:
-            i, j = drawn[0], drawn[-1]
-            if i != j and values[j - 1] is not None:  # a value alone has its dot already
-                dots.append((colour, _coordinate(x(j)), _coordinate(y(values[j]))))
-            if i == j:
-                text = _("%(series)s: %(value)s in %(year)s.") % {
-                    "series": name,
-                    "value": rows[i][1][number],
-                    "year": chart.categories[i],
-                }
-            else:
-                text = _("%(series)s: %(start)s in %(first)s, %(end)s in %(last)s.") % {
-                    "series": name,
-                    "start": rows[i][1][number],
-                    "first": chart.categories[i],
-                    "end": rows[j][1][number],
-                    "last": chart.categories[j],
-                }
-            ends.append(text)
+        for i in drawn:
+            shown.setdefault(float(values[i]), rows[i][1][number])
+        if not drawn:
+            continue
+        i, j = drawn[0], drawn[-1]
+        if i == j:
+            text = _("%(series)s: %(value)s in %(year)s.") % {
+                "series": name,
+                "value": rows[i][1][number],
+                "year": chart.categories[i],
+            }
+        else:
+            text = _("%(series)s: %(start)s in %(first)s, %(end)s in %(last)s.") % {
+                "series": name,
+                "start": rows[i][1][number],
+                "first": chart.categories[i],
+                "end": rows[j][1][number],
+                "last": chart.categories[j],
+            }
+        ends.append(text)
     description = " ".join([*ends, _("The data are in the table that follows.")])
     return Trend(
-        uid=f"{chart.uid}-trend",
-        title=chart.title,
+        sparkline=chart.sparkline(description),
         description=description,
-        lines=lines,
-        dots=dots,
-        high=shown.get(high, ""),
-        low=shown.get(low, ""),
+        high=shown[max(numbers)] if numbers else "",
+        low=shown[min(numbers)] if numbers else "",
         first=chart.categories[0] if count else "",
         last=chart.categories[-1] if count > 1 else "",
         legend=legend if len(legend) > 1 else [],
@@ -229,6 +197,7 @@ def indicator_views(theme, filters: Filters) -> list[IndicatorView]:
             # whole plan's board draws the small trend (a PDF still draws the full chart).
             if theme is None:
                 view.trend = trend(view.over_time)
+                view.trend.sparkline.svg  # noqa: B018
                 view.over_time.table  # noqa: B018
             else:
                 for chart in (view.over_time, view.by_place):

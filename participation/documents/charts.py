@@ -5,6 +5,7 @@
     chart.svg    # inline <svg role="img"> with <title> and <desc>
     chart.table  # the same data as an HTML table: the chart's text alternative
     {{ chart }}  # both, in a <figure> (template: documents/chart.html)
+    line_chart(...).sparkline(description).svg  # the same line chart small (pygal's sparkline)
 
 Labels are real SVG text: browsers shape them, and the PDF engine draws Arabic and Persian
 labels joined and right to left (see svgtext.py).
@@ -16,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import formats
@@ -40,6 +42,11 @@ PALETTE = (
 # In a PDF our fonts for every script; on a web page the visitor's.
 FONT_FAMILY = font_stack() + ', "Noto Sans", "Segoe UI", Roboto, Arial, sans-serif'
 _ID_RE = re.compile(r'\bid="([^"]+)"')
+# A sparkline tells its series apart by dashes as well as colour: the first solid, then these.
+DASHES = ("", "6,3", "2,3", "8,3,2,3")
+# pygal's CSS for a sparkline: what its lines and dots need, instead of 6 KB of theme and hover
+# rules (pygal always adds its base.css, font sizes of text a sparkline does not draw).
+SPARKLINE_CSS = Path(__file__).parent / "templates" / "documents" / "pygal_sparkline.css"
 
 
 def _style():
@@ -113,6 +120,34 @@ def _compact(svg: str, uid: str) -> str:
     return svg
 
 
+def _accessible(svg: str, uid: str, title: str, summary: str) -> str:
+    """pygal's SVG compacted, with ids unique to the chart, no script, and an accessible root:
+    role="img" named by a <title> and a <desc> of our own."""
+    svg = _compact(svg, uid)
+
+    # Ids unique per chart (pygal repeats "activate-serie-0" in every chart of a page).
+    def unique(match):
+        name = match.group(1)
+        return match.group(0) if name.startswith("chart-") else f'id="{uid}-{name}"'
+
+    svg = _ID_RE.sub(unique, svg)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    # pygal writes its configuration (labels included) into a <script>: none wanted.
+    svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.S | re.I)
+    # A style attribute would be blocked by the Content Security Policy; the SVG
+    # presentation attribute does the same and is allowed.
+    svg = svg.replace('style="opacity: 0"', 'opacity="0"')
+    title_id, desc_id = f"{uid}-title", f"{uid}-desc"
+    head = (
+        f'<title id="{title_id}">{escape(title)}</title>'
+        f'<desc id="{desc_id}">{escape(summary)}</desc>'
+    )
+    root_end = svg.index(">") + 1
+    root = svg[: root_end - 1]
+    root += f' role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">'
+    return root + head + svg[root_end:]
+
+
 @dataclass
 class Chart:
     """A bar chart: ``.svg`` for the eye, ``.table`` as its text alternative."""
@@ -125,6 +160,8 @@ class Chart:
     description: str = ""
     line: bool = False  # a line chart (values over time) instead of bars
     uid: str = field(default_factory=lambda: f"chart-{uuid.uuid4().hex[:12]}")
+    # The class of the SVG's root: a web page sends each distinct stylesheet once, scoped to it.
+    css_scope = "pygal-chart"
 
     @property
     def summary(self) -> str:
@@ -190,29 +227,17 @@ class Chart:
         return mark_safe(self._accessible(svg))  # noqa: S308 - built by pygal's XML writer
 
     def _accessible(self, svg: str) -> str:
-        svg = _compact(svg, self.uid)
+        return _accessible(svg, self.uid, self.title, self.summary)
 
-        # Ids unique per chart (pygal repeats "activate-serie-0" in every chart of a page).
-        def unique(match):
-            name = match.group(1)
-            return match.group(0) if name.startswith("chart-") else f'id="{self.uid}-{name}"'
-
-        svg = _ID_RE.sub(unique, svg)
-        svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
-        # pygal writes its configuration (labels included) into a <script>: none wanted.
-        svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.S | re.I)
-        # A style attribute would be blocked by the Content Security Policy; the SVG
-        # presentation attribute does the same and is allowed.
-        svg = svg.replace('style="opacity: 0"', 'opacity="0"')
-        title_id, desc_id = f"{self.uid}-title", f"{self.uid}-desc"
-        head = (
-            f'<title id="{title_id}">{escape(self.title)}</title>'
-            f'<desc id="{desc_id}">{escape(self.summary)}</desc>'
+    def sparkline(self, description: str = "") -> "Sparkline":
+        """This line chart small, for a list of many (see ``Sparkline``); ``description``: its
+        text alternative (by default the chart's summary)."""
+        return Sparkline(
+            title=self.title,
+            description=description or self.summary,
+            series=self.series,
+            uid=f"{self.uid}-spark",
         )
-        root_end = svg.index(">") + 1
-        root = svg[: root_end - 1]
-        root += f' role="img" aria-labelledby="{title_id} {desc_id}" focusable="false">'
-        return root + head + svg[root_end:]
 
     @cached_property
     def table(self) -> SafeString:
@@ -282,3 +307,68 @@ def line_chart(
     chart = bar_chart(title, categories, series, horizontal=False, description=description)
     chart.line = True
     return chart
+
+
+@dataclass
+class Sparkline:
+    """A line chart small (pygal's sparkline), for a page that lists many: no axes, labels,
+    legend, tooltips or script, and a minimal stylesheet. Years without a value leave a gap;
+    each series has its colour and its dashes (``DASHES``), so the page's legend tells them
+    apart without colour; a dot marks each value standing alone and each series' latest. The
+    page writes the extremes and years around it; ``.svg`` is an ``<svg role="img">`` whose
+    title and description are its text alternative, as a ``Chart``'s."""
+
+    title: str
+    description: str
+    series: list[tuple[str, list]]
+    uid: str
+    width: int = 320
+    height: int = 64
+    css_scope = "pygal-sparkline"
+
+    @cached_property
+    def svg(self) -> SafeString:
+        import pygal
+        from pygal.style import Style
+
+        # pygal's style gives one colour per pygal series: a line, then its dots, alike.
+        colours = [PALETTE[n % len(PALETTE)] for n in range(len(self.series)) for _twice in "ld"]
+        chart = pygal.Line(
+            # A sparkline draws no text: the font is the page's.
+            style=Style(colors=tuple(colours) or PALETTE[:1], font_family="inherit"),
+            css=[f"file://{SPARKLINE_CSS}"],
+            allow_interruptions=True,
+            disable_xml_declaration=True,
+            dots_size=3,
+        )
+        for number, (name, values) in enumerate(self.series):
+            values = [None if v is None else float(v) for v in values]
+            stroke = {"width": 2, "linejoin": "round", "linecap": "round"}
+            if DASHES[number % len(DASHES)]:
+                stroke["dasharray"] = DASHES[number % len(DASHES)]
+            chart.add(str(name), values, show_dots=False, stroke_style=stroke)
+            chart.add(str(name), _dots(values), show_dots=True, stroke=False)
+        svg = chart.render_sparkline(
+            width=self.width,
+            height=self.height,
+            margin=4,  # room for the dots at the edges
+            classes=[self.css_scope],
+            is_unicode=True,
+        )
+        # pygal names a chart without a title "Pygal"; ours is the first element.
+        svg = svg.replace("<title>Pygal</title>", "")
+        return mark_safe(  # noqa: S308 - built by pygal's XML writer
+            _accessible(svg, self.uid, self.title, self.description)
+        )
+
+
+def _dots(values: list) -> list:
+    """The values a line cannot show (those standing alone between gaps) and the latest."""
+    shown = [None] * len(values)
+    present = [i for i, value in enumerate(values) if value is not None]
+    for i in present:
+        before = i > 0 and values[i - 1] is not None
+        after = i + 1 < len(values) and values[i + 1] is not None
+        if not (before or after) or i == present[-1]:
+            shown[i] = values[i]
+    return shown

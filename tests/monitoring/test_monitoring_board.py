@@ -1,4 +1,6 @@
 import json
+import re
+from xml.etree import ElementTree
 
 import pytest
 from wagtail import hooks
@@ -85,8 +87,36 @@ def test_board_indicator_charts_with_data_tables(client, board, make_indicator):
     assert 'style="' not in body.split("<main", 1)[1].split("<svg", 1)[0]
 
 
-def test_trend_draws_runs_gaps_extremes_and_each_series_latest():
-    from monitoring.board import TREND_BOX, trend
+def _drawn(svg) -> tuple[list, list]:
+    """What a sparkline draws: its lines (each a list of (x, y), in the SVG's user units) and
+    its dots (x, y), wherever pygal nests them."""
+    root = ElementTree.fromstring(str(svg))
+    shift = {}  # the offset of each element's group (pygal translates its plot)
+
+    def walk(node, dx, dy):
+        found = re.match(r"translate\(([-\d.]+),? ?([-\d.]+)\)", node.get("transform", ""))
+        if found:
+            dx, dy = dx + float(found[1]), dy + float(found[2])
+        shift[node] = (dx, dy)
+        for child in node:
+            walk(child, dx, dy)
+
+    walk(root, 0.0, 0.0)
+    lines, dots = [], []
+    for node, (dx, dy) in shift.items():
+        tag = node.tag.rsplit("}", 1)[-1]
+        if tag == "path" and node.get("d"):
+            numbers = [float(n) for n in re.findall(r"-?[\d.]+", node.get("d"))]
+            lines.append(
+                [(dx + x, dy + y) for x, y in zip(numbers[::2], numbers[1::2], strict=True)]
+            )
+        elif tag == "circle":
+            dots.append((dx + float(node.get("cx")), dy + float(node.get("cy"))))
+    return lines, dots
+
+
+def test_trend_keeps_gaps_marks_lone_and_latest_values_and_describes_itself():
+    from monitoring.board import trend
     from participation.documents.charts import line_chart
 
     chart = line_chart(
@@ -95,32 +125,50 @@ def test_trend_draws_runs_gaps_extremes_and_each_series_latest():
         [("Average", [10, 12, None, 11.5]), ("Germany", [None, 8, None, None])],
     )
     drawn = trend(chart)
-    left, top, right, bottom = TREND_BOX  # 8 at the bottom, 12 at the top: 10 half-way
-    # 2019-2020 is a line; 2022 stands alone (a gap before it), as does Germany's one value.
-    assert [points for _c, _d, points in drawn.lines] == [f"{left},{(top + bottom) / 2:g} 133.3,8"]
-    assert [(x, y) for _c, x, y in drawn.dots] == [(f"{right}", "15.5"), ("133.3", f"{bottom}")]
-    assert (drawn.high, drawn.low, drawn.first, drawn.last) == ("12", "8", "2019", "2022")
+    svg = str(drawn.sparkline.svg)
+    lines, dots = _drawn(svg)
+    # 2019-2020 is a line; no line crosses 2021 (no value): 2022 stands alone, as does
+    # Germany's one value, and each is a dot.
+    assert len(lines) == 1 and len(lines[0]) == 2
+    (x2019, y10), (x2020, y12) = lines[0]
+    assert x2019 < x2020 and y12 < y10  # higher values higher up
+    assert len(dots) == 2
+    latest = max(dots)  # the average's 2022, the right-most point, between 10 and 12
+    assert latest[0] > x2020 + (x2020 - x2019) and y12 < latest[1] < y10
+    germany = min(dots)
+    assert abs(germany[0] - x2020) < 0.2 and germany[1] > y10  # 8: the lowest
+    # Its text alternative: an image named by its title and description.
+    root = svg[: svg.index(">")]
+    assert 'role="img"' in root and "<script" not in svg
+    title_id, desc_id = re.search(r'aria-labelledby="([^" ]+) ([^"]+)"', root).groups()
+    assert f'<title id="{title_id}">Employment (%)</title>' in svg
     assert drawn.description == (
         "Average: 10 in 2019, 11.5 in 2022. Germany: 8 in 2020. "
         "The data are in the table that follows."
     )
+    assert f'<desc id="{desc_id}">{drawn.description}</desc>' in svg
+    # The words around it, and two series told apart by dashes as well as colour.
+    assert (drawn.high, drawn.low, drawn.first, drawn.last) == ("12", "8", "2019", "2022")
     assert [(dashes, name) for _c, dashes, name in drawn.legend] == [
         ("", "Average"),
         ("6 3", "Germany"),
     ]
+    assert svg.count("stroke-dasharray:6,3") == 1
 
 
 def test_trend_of_one_value_or_a_flat_line():
-    from monitoring.board import TREND_BOX, trend
+    from monitoring.board import trend
     from participation.documents.charts import line_chart
 
-    _left, top, _right, bottom = TREND_BOX
-    middle = f"{(top + bottom) / 2:g}"
     one = trend(line_chart("x", ["2020"], {"Average": [5]}))
-    assert one.lines == [] and [(x, y) for _c, x, y in one.dots] == [("178", middle)]
-    assert (one.first, one.last, one.legend) == ("2020", "", [])
+    lines, dots = _drawn(one.sparkline.svg)
+    width = one.sparkline.width
+    assert lines == [] and len(dots) == 1 and abs(dots[0][0] - width / 2) < 1  # in the middle
+    assert (one.high, one.low, one.first, one.last, one.legend) == ("5", "5", "2020", "", [])
     flat = trend(line_chart("x", ["2020", "2021"], {"Average": [5, 5]}))
-    assert flat.lines[0][2] == f"44,{middle} 312,{middle}"
+    lines, dots = _drawn(flat.sparkline.svg)
+    assert len(lines) == 1 and lines[0][0][1] == lines[0][1][1]
+    assert len(dots) == 1 and dots[0][0] > lines[0][0][0]  # the latest, at the right
 
 
 def test_whole_plan_board_shows_small_trends_linking_to_the_theme_boards(
@@ -131,8 +179,12 @@ def test_whole_plan_board_shows_small_trends_linking_to_the_theme_boards(
     )
     body = client.get("/progress/").content.decode()
     main = body.split("<main", 1)[1]
-    assert 'class="trend-chart"' in main and 'role="img"' in main
+    assert 'class="pygal-sparkline"' in main and 'role="img"' in main
     assert "pygal-chart" not in main  # the full charts are on the theme's board
+    # Its highest and lowest value and its years as text beside it, left to right.
+    assert '<div class="trend-plot" dir="ltr">' in main
+    assert '<span class="trend-high" aria-hidden="true">15</span>' in main
+    assert '<span class="trend-years" aria-hidden="true"><span>2020</span><span>2021</span>' in main
     assert "2021: 15 %, the average of 2 countries" in main
     assert "Average of countries with data: 15 in 2020, 15 in 2021." in main
     assert '<table class="chart-table">' in main and "<caption>Overcrowding over time (%)" in main
@@ -144,8 +196,22 @@ def test_whole_plan_board_shows_small_trends_linking_to_the_theme_boards(
     # A country chosen: its line beside the average, told apart in a legend, the filter kept.
     body = client.get("/progress/?country=DE").content.decode()
     assert 'class="trend-legend"' in body and "Germany: 10 in 2020, 12 in 2021." in body
-    assert 'stroke-dasharray="6 3"' in body
+    assert 'stroke-dasharray="6 3"' in body and "stroke-dasharray:6,3" in body
     assert f'href="/progress/housing/?country=DE#indicator-{indicator.pk}"' in body
+
+
+def test_whole_plan_board_sends_the_sparklines_stylesheet_once_with_the_nonce(
+    client, board, make_indicator
+):
+    for slug in ("overcrowding", "rent-burden", "homelessness"):
+        make_indicator(slug, values=[("DE", 2020, 10), ("DE", 2021, 12)])
+    main = client.get("/progress/").content.decode().split("<main", 1)[1]
+    assert main.count('class="pygal-sparkline"') == 3
+    styles = re.findall(r"<style([^>]*)>(.*?)</style>", main, re.S)
+    assert len(styles) == 1  # the three share the first one's, scoped to their class
+    attributes, css = styles[0]
+    assert re.fullmatch(r' nonce="[^"]+" type="text/css"', attributes)
+    assert ".pygal-sparkline .color-0" in css and "#chart-" not in css
 
 
 def test_board_filters_by_country_and_year(client, board, make_indicator):

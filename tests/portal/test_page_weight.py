@@ -87,5 +87,5 @@ def test_whole_plan_board_stays_light_at_the_benchs_scale(client, home_page):
         )
     size, html = _weigh(client, board.url)
     assert size < LIMIT, f"board: {size:,} bytes"
-    assert html.count('class="trend-chart"') == html.count('class="chart-table"') == 20
+    assert html.count('class="pygal-sparkline"') == html.count('class="chart-table"') == 20
     assert html.count("#indicator-") == 20

@@ -107,8 +107,9 @@ def receipt_identifier(value):
 
 @register.simple_tag(takes_context=True)
 def chart_svg(context, chart):
-    """A chart's inline SVG. Its <style> (pygal's) carries the response's Content Security
-    Policy nonce when there is one, so the browser applies it; PDFs have no request, no nonce."""
+    """A chart's (or a sparkline's) inline SVG. Its <style> (pygal's) carries the response's
+    Content Security Policy nonce when there is one, so the browser applies it; PDFs have no
+    request, no nonce."""
     request = context.get("request")
     if request is None or "document_title" in context:
         # A PDF (pdf.build_context, with or without a request): WeasyPrint draws each <svg>
@@ -128,13 +129,14 @@ _STYLE_RE = re.compile(r'<style type="text/css">(.*?)</style>', re.S)
 
 def _shared_style(request, chart) -> str:
     """On a web page every chart had the same 4 KB of CSS, scoped to its own id (70 KB of a
-    board's 175). Scoped to the charts' class instead, each distinct stylesheet is sent once
-    per page: the charts that follow use the one already there (same palette and fonts)."""
+    board's 175). Scoped to the charts' class instead (``css_scope``: full charts and
+    sparklines apart), each distinct stylesheet is sent once per page: the charts that follow
+    use the one already there (same palette and fonts)."""
     svg = str(chart.svg)
     match = _STYLE_RE.search(svg)
     if match is None:
         return svg
-    css = match.group(1).replace(f"#{chart.uid}", ".pygal-chart")
+    css = match.group(1).replace(f"#{chart.uid}", f".{chart.css_scope}")
     sent = request.__dict__.setdefault("_chart_styles_sent", set())
     if css in sent:
         return svg[: match.start()] + svg[match.end() :]

@@ -9,8 +9,8 @@ What this app does, through Wagtail's page hooks only:
 
 - it remembers which new pages were created by autosave and never saved by the editor's own
   hand since (``AutosavedNewPage``; an explicit save or publish forgets them);
-- when a page being created or edited asks for a slug that such a page holds, and nobody has
-  that page open (Wagtail's editing sessions), the unfinished page moves aside to a free slug
+- when a page being created or edited asks for a slug that such a page holds, and nobody else
+  has that page open (Wagtail's editing sessions), the unfinished page moves aside to a free slug
   (``about-us-2``): nothing is deleted, the move is written in its history, and the new page
   gets the slug it asked for;
 - any other clash, on an explicit save, gets a message that names the page holding the slug,

@@ -13,8 +13,11 @@ from wagtail.models import Page, PageLogEntry, get_default_page_content_type
 from .models import AutosavedNewPage
 
 # Wagtail's editor pings its editing session every 10 seconds while the page is on screen, and
-# releases it when the tab is hidden or closed: a session seen this recently is a page open
-# somewhere, which is never moved under its editor's feet.
+# releases it when the tab is hidden or closed: another person's session seen this recently is
+# a page open in front of them, which is never moved under their feet. The asking editor's own
+# sessions do not count: leaving the editor does not always release the session at once (the
+# release is a beacon sent as the page goes), and the person retrying "Add page" is the one who
+# walked away.
 OPEN_WITHIN = timedelta(minutes=1)
 
 SLUG_FREED = "pagedrafts.slug_freed"
@@ -43,24 +46,28 @@ def slug_holder(parent, slug: str, page=None) -> Page | None:
     return siblings.first()
 
 
-def is_open(page, now=None) -> bool:
+def is_open(page, user=None, now=None) -> bool:
+    """Someone other than ``user`` has the page open in the editor."""
     now = now or timezone.now()
-    return EditingSession.objects.filter(
+    sessions = EditingSession.objects.filter(
         content_type=get_default_page_content_type(),
         object_id=str(page.pk),
         last_seen_at__gte=now - OPEN_WITHIN,
-    ).exists()
+    )
+    if user is not None:
+        sessions = sessions.exclude(user=user)
+    return sessions.exists()
 
 
-def is_abandoned(page, now=None) -> bool:
+def is_abandoned(page, user=None, now=None) -> bool:
     """Created by autosave and never saved by hand, never published, not locked, and open in
-    nobody's editor."""
+    nobody else's editor."""
     return (
         not page.live
         and page.first_published_at is None
         and not page.locked
         and AutosavedNewPage.objects.filter(page_id=page.pk).exists()
-        and not is_open(page, now)
+        and not is_open(page, user, now)
     )
 
 

@@ -56,7 +56,7 @@ def _free_or_explain(request, parent, page=None):
     # A page that was moved aside never takes its old slug back from the page that took it
     # (its editor, back in an old tab, would otherwise push the new page aside in turn).
     reclaiming = page is not None and services.was_moved_aside(page)
-    if not reclaiming and services.is_abandoned(holder) and rights.can_edit():
+    if not reclaiming and services.is_abandoned(holder, request.user) and rights.can_edit():
         new = services.move_aside(holder, request.user)
         if not services.is_autosave(request):
             messages.info(

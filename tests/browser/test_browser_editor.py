@@ -150,6 +150,8 @@ def test_conditions_are_chosen_from_the_questions_above(new_page, live, language
 
         other = gettext("Other")
         yes, no = gettext("Yes"), gettext("No")
+        yes_no_label, no_key = gettext("Yes / no"), gettext("no key yet")
+        not_above = gettext("“%(key)s”: no question above has this key") % {"key": "field"}
     assert _values(answer) == ["", "health", "schools", "other"]
     assert _texts(answer)[1:] == ["Health", "Schools", other]
     answer.select_option("health")
@@ -178,7 +180,7 @@ def test_conditions_are_chosen_from_the_questions_above(new_page, live, language
     _own_action(page, 4, "MOVE_UP").click()
     page.wait_for_function(f"() => !({last_option})()")
     assert _values(question) == ["", "age", "work", "field"]
-    assert _texts(question)[-1].startswith("“field”")
+    assert _texts(question)[-1] == not_above
     _own_action(page, 4, "MOVE_DOWN").click()
     page.wait_for_function(last_option)
     assert _texts(question)[-1] == "3. Sector (field)"
@@ -194,10 +196,18 @@ def test_conditions_are_chosen_from_the_questions_above(new_page, live, language
     answer.select_option("no")
     assert _fits(page, question) and _fits(page, answer)
 
+    # A question added above (after "Do you work?") joins the list, without a key yet.
+    _block(page, 2).locator("xpath=following-sibling::*[1]").locator("button").first.click()
+    page.get_by_role("option", name=yes_no_label, exact=True).click()
+    page.locator("#questionnaire-7-value-label").fill("Do you study?")
+    question.focus()
+    assert _values(question) == ["", "age", "work", "#3", "field", "#5"]
+    assert _texts(question)[3] == f"3. Do you study? ({no_key})"
+
     # Removing a question takes it off every list below it.
     _own_action(page, 1, "DELETE").click()
     question.focus()
-    assert _values(question) == ["", "work", "field", "#3"]  # "Details" has no key
+    assert _values(question) == ["", "work", "#2", "field", "#4"]  # "Details" has no key
     _no_serious_axe_violations(page, "#block_group-questionnaire-5-value-show_if-content")
 
     with page.expect_navigation():
@@ -207,6 +217,7 @@ def test_conditions_are_chosen_from_the_questions_above(new_page, live, language
     stored = json.loads(consultation.get_latest_revision().content["questionnaire"])
     by_label = {b["value"].get("label") or b["value"].get("heading"): b["value"] for b in stored}
     assert "Your age" not in by_label
+    assert by_label["Do you study?"]["key"] == ""  # a key is given only when a condition needs one
     assert by_label["Sector"]["key"] == "field"
     assert by_label["Details"]["show_if"] == {
         "key": "field",

@@ -29,8 +29,8 @@ def is_autosave(request) -> bool:
     return not request.accepts("text/html")
 
 
-def remember_autosaved(page, user) -> None:
-    AutosavedNewPage.objects.get_or_create(page_id=page.pk, defaults={"created_by": user})
+def remember_autosaved(page) -> None:
+    AutosavedNewPage.objects.get_or_create(page_id=page.pk)
 
 
 def forget(page) -> None:

@@ -14,7 +14,7 @@ from . import services
 @hooks.register("after_create_page")
 def remember_pages_created_by_autosave(request, page):
     if services.is_autosave(request):
-        services.remember_autosaved(page, request.user)
+        services.remember_autosaved(page)
 
 
 @hooks.register("after_edit_page")

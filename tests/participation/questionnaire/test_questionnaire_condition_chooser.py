@@ -94,7 +94,8 @@ def _consultation_form(page, questionnaire):
 
 def _question(block_type, label, key="", show_if=None, options=(), **settings):
     value = {"label": label, "help_text": "", "key": key, **settings}
-    value["show_if"] = dict(zip(("key", "operator", "value"), show_if or ("", "equals", "")))
+    key, operator, wanted = show_if or ("", "equals", "")
+    value["show_if"] = {"key": key, "operator": operator, "value": wanted}
     if options:
         value["options"] = {
             "count": len(options),

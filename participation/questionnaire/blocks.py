@@ -8,17 +8,26 @@ carry a stable value (a slug) beside their label, for the same reason.
 
 ``QuestionnaireBlock.clean`` checks what single blocks cannot: keys are unique, and every
 condition refers to an *earlier* question and to an answer that question can have.
+
+In the page editor a condition is chosen, not typed: ``questionnaire/condition-chooser.js``
+(attached to ``ConditionBlock`` through its telepath adapter) turns the key and answer fields
+into selects of the questions above and of the chosen question's answers. What is stored stays
+the key and answer strings, and the server's checks stay the authority.
 """
 
 import hashlib
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import blocks
+from wagtail.admin.telepath import register
+from wagtail.blocks.struct_block import StructBlockAdapter
 
 from participation.files.kinds import FAMILY_CHOICES
 
@@ -49,8 +58,11 @@ class ConditionBlock(blocks.StructBlock):
     key = blocks.CharBlock(
         required=False,
         max_length=64,
-        label=_("Show only if the question with the key"),
-        help_text=_("The key of an earlier question. Leave empty to always show this."),
+        label=_("Show only if the answer to"),
+        help_text=_(
+            "A question above this one. A question without a key gets one when you choose it: "
+            "the condition stores that key."
+        ),
     )
     operator = blocks.ChoiceBlock(
         choices=OPERATORS, default="equals", required=False, label=_("Operator")
@@ -60,8 +72,8 @@ class ConditionBlock(blocks.StructBlock):
         max_length=255,
         label=_("Answer"),
         help_text=_(
-            "For choice questions, the value of an option (or “other”); for yes/no, “yes” or "
-            "“no”; for scales, the number (or “dont_know”); for dates, YYYY-MM-DD."
+            "Choose one of the question's answers; for text and number questions, type it; "
+            "for dates, write YYYY-MM-DD."
         ),
     )
 
@@ -69,6 +81,51 @@ class ConditionBlock(blocks.StructBlock):
         label = _("Condition")
         icon = "help"
         collapsed = True
+
+
+def condition_chooser_texts() -> dict:
+    """The words of the condition chooser, in the editor's language (``%(name)s`` placeholders
+    are filled in by the script)."""
+    return {
+        "always": _("No condition: always shown"),
+        "noKey": _("no key yet"),
+        "untitled": _("(question without a title)"),
+        "keyGiven": _(
+            "“%(label)s” had no key; it now has the key “%(key)s” (in its settings), which this "
+            "condition stores."
+        ),
+        "notAbove": _("“%(key)s”: no question above has this key"),
+        "chooseAnswer": _("Choose an answer"),
+        "chooseQuestionFirst": _("Choose a question first"),
+        "notAnAnswer": _("“%(value)s”: not an answer of this question"),
+        "noStoredValue": _("%(label)s (save the page first: this option has no stored value)"),
+        "yes": _("Yes"),
+        "no": _("No"),
+        "other": _("Other"),
+        "dontKnow": _("Don't know"),
+    }
+
+
+class ConditionBlockAdapter(StructBlockAdapter):
+    """``ConditionBlock`` in the editor: Wagtail's StructBlock plus the condition chooser."""
+
+    js_constructor = "participation.questionnaire.ConditionBlock"
+
+    def js_args(self, block):
+        name, children, meta = super().js_args(block)
+        meta["chooser"] = condition_chooser_texts()
+        return [name, children, meta]
+
+    @cached_property
+    def media(self):
+        parent = super().media
+        return forms.Media(
+            js=[*parent._js, "questionnaire/condition-chooser.js"],
+            css={"all": [*parent._css.get("all", []), "questionnaire/condition-chooser.css"]},
+        )
+
+
+register(ConditionBlockAdapter(), ConditionBlock)
 
 
 class SectionBlock(blocks.StructBlock):

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "participation.audit",
     "participation.review",
     "participation.operations",
+    "participation.pagedrafts",
     "themes",
     "consultations",
     "expertgroup",

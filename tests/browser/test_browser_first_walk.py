@@ -61,7 +61,7 @@ def _member(page, prefix: str, language: str, where: str) -> None:
     from expertgroup.models import ExpertCallPage
 
     _sign_in(page, prefix, "amina@example.org", totp=False)
-    call = ExpertCallPage.objects.get(slug="expert-group-2027")
+    call = ExpertCallPage.objects.get(slug="expert-group-2027", locale__language_code="en")
     page.goto(prefix + call.url + call.reverse_subpage("apply_start"))
     _no_sideways_scroll(page, f"{where}: application start")
     if not page.url.endswith("/details/"):

@@ -18,22 +18,37 @@ def django_db_setup(django_db_setup, django_db_blocker):
         migration_data.DATA["default"] = migration_data.serialize()
 
 
+def _transactional(item) -> bool:
+    """Whether ``item`` runs on a transactional database (a live server, real processes),
+    which Django flushes afterwards."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Files with a transactional test after all the others (pytest-django already puts such
+    tests last): pytest-xdist hands whole files to each process in this order, so a process
+    that has flushed its database never gets a plain file again."""
+    late = {item.path for item in items if _transactional(item)}
+    items.sort(key=lambda item: item.path in late)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A transactional test (a live server, real processes) ends with a flush. pytest-xdist
-    hands whole files to each process in any order, so a plain database test may come next on
-    the same process: put the data migrations' rows (site, locales, themes) back at once."""
+    """After a transactional test's flush, put the data migrations' rows (site, locales,
+    themes) back at once for the next test of this process, and forget the content types the
+    flush renumbered."""
     yield
-    marker = item.get_closest_marker("django_db")
-    transactional = (marker and marker.kwargs.get("transaction")) or {
-        "transactional_db",
-        "live_server",
-    } & set(getattr(item, "fixturenames", ()))
-    if transactional and migration_data.DATA:
+    if _transactional(item) and migration_data.DATA:
+        from django.contrib.contenttypes.models import ContentType
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
             migration_data.restore_if_flushed()
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

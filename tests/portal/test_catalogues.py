@@ -107,6 +107,11 @@ def catalogue_problems(code: str, po_path: Path) -> list[str]:
             problems.append(f"{where}: fuzzy: {label!r}")
         elif not entry.translated():
             problems.append(f"{where}: untranslated: {label!r}")
+        elif entry.msgid_plural and rule and len(entry.msgstr_plural) != rule[0]:
+            # A missing form shows the English text for the counts that need it.
+            problems.append(
+                f"{where}: {len(entry.msgstr_plural)} plural forms, {rule[0]} needed: {label!r}"
+            )
     check = subprocess.run(
         ["msgfmt", "--check-format", "-o", "/dev/null", str(po_path)],
         capture_output=True,

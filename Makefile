@@ -85,7 +85,7 @@ test: install-test
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(MANAGE) makemigrations --check --dry-run
 	@command -v chromium >/dev/null || [ -n "$$CHROMIUM_PATH" ] || \
 		echo "*** Chromium not found: browser tests will be SKIPPED (make browser-deps) ***"
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not alone" $(PYTEST_ARGS)
 	@# Tests that time or race real servers run afterwards, with the machine to themselves
 	@# (pytest exits 5 when PYTEST_ARGS selected none of them).
 	$(VENV)/bin/pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -27,20 +27,11 @@ def _transactional(item) -> bool:
     return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Files with a transactional test after all the others (pytest-django already puts such
-    tests last): pytest-xdist hands whole files to each process in this order, so a process
-    that has flushed its database never gets a plain file again."""
-    late = {item.path for item in items if _transactional(item)}
-    items.sort(key=lambda item: item.path in late)
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush, put the data migrations' rows (site, locales,
-    themes) back at once for the next test of this process, and forget the content types the
-    flush renumbered."""
+    themes) back at once for the next test of this process (pytest-xdist may hand it a plain
+    database test), and forget the content types the flush renumbered."""
     yield
     if _transactional(item) and migration_data.DATA:
         from django.contrib.contenttypes.models import ContentType

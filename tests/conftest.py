@@ -33,7 +33,8 @@ def pytest_runtest_teardown(item, nextitem):
     themes) back at once for the next test of this process (pytest-xdist may hand it a plain
     database test), and forget the content types the flush renumbered."""
     yield
-    if _transactional(item) and migration_data.DATA:
+    # The last test of a process (no next item) has had its test database torn down.
+    if _transactional(item) and migration_data.DATA and nextitem is not None:
         from django.contrib.contenttypes.models import ContentType
         from pytest_django.plugin import blocking_manager_key
 

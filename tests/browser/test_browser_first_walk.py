@@ -15,8 +15,10 @@ sideways:
 
 import io
 import re
+import time
 
 import pytest
+from allauth.mfa import app_settings as mfa_settings
 from browser_helpers import too_wide
 from django.core.cache import cache
 from django.core.management import call_command
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.browser
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 LANGUAGES = {"en": ("en-GB", ""), "ar": ("ar", "/ar")}
 PAGE_KB_LIMIT = 100
+TOTP_MARGIN_SECONDS = 10  # a slow CI machine took several seconds between code and submit
 
 
 def _no_sideways_scroll(page, where: str) -> None:
@@ -45,6 +48,11 @@ def _sign_in(page, prefix: str, email: str, totp: bool) -> None:
     page.wait_for_load_state()
     if totp:
         cache.clear()  # allauth refuses a code used before; each stop of the walk signs in anew
+        # allauth accepts only the current window's code: never type one about to expire.
+        period = mfa_settings.TOTP_PERIOD
+        left = period - time.time() % period
+        if left < TOTP_MARGIN_SECONDS:
+            time.sleep(left + 0.5)
         code = io.StringIO()
         with override_settings(DEBUG=True):  # demo_totp serves only the demo site
             call_command("demo_totp", stdout=code)

@@ -98,7 +98,9 @@ class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
     )
     eligibility = RichTextField(_("eligibility"), blank=True)
     prizes = RichTextField(_("prizes"), blank=True)
-    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="award_editions")
+    themes = ParentalManyToManyField(
+        "themes.Theme", verbose_name=_("themes"), blank=True, related_name="award_editions"
+    )
     confirmation_days = models.PositiveSmallIntegerField(
         _("days a nominee has to confirm"),
         default=14,

@@ -2,11 +2,16 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList, Panel
 from wagtail.admin.views.generic import DeleteView, EditView, IndexView, InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -253,25 +258,38 @@ def export_responses(request, page_id, fmt):
     return view(request)
 
 
-def detect_campaigns_view(request, page_id):
-    """Queue campaign detection (a background task) and go back to the responses list."""
-    from django.contrib import messages
-    from django.shortcuts import get_object_or_404, redirect
-    from wagtail.admin.auth import user_passes_test
+class DetectCampaignsView(WagtailAdminTemplateMixin, TemplateView):
+    """Campaign detection for a consultation's answers: the page asks, the button (a POST)
+    queues the background task, so that no link followed (or prefetched) starts work."""
 
-    from .models import ConsultationPage
-    from .tasks import detect_campaigns
+    template_name = "consultations/admin/detect_campaigns.html"
+    page_title = _("Detect campaigns")
+    header_icon = "group"
 
-    @user_passes_test(lambda user: user.is_staff)
-    def view(request):
+    def dispatch(self, request, page_id):
+        from .models import ConsultationPage
+
+        if not request.user.is_staff:
+            raise PermissionDenied
         # A translation's answers are the original page's (participation.i18n).
-        page = get_object_or_404(ConsultationPage, pk=page_id).submissions_page()
-        if not pages_access.can_edit(request.user, page):
+        self.page = get_object_or_404(ConsultationPage, pk=page_id).submissions_page()
+        if not pages_access.can_edit(request.user, self.page):
             raise PermissionDenied  # staff rights are per consultation
-        detect_campaigns.enqueue(page.pk)
-        messages.success(
-            request, _("Campaign detection has started; the Campaign column fills in shortly.")
-        )
-        return redirect(f"/admin/consultations/responses/?consultation={page.pk}")
+        return super().dispatch(request, page_id)
 
-    return view(request)
+    def get_page_subtitle(self):
+        return self.page.get_admin_display_title()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page=self.page, **kwargs)
+
+    def post(self, request, page_id):
+        from django.contrib import messages
+
+        from .tasks import detect_campaigns
+
+        detect_campaigns.enqueue(self.page.pk)
+        messages.success(
+            request, gettext("Campaign detection has started; the Campaign column fills in shortly.")
+        )
+        return redirect(f"{reverse('consultation_responses:index')}?consultation={self.page.pk}")

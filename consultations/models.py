@@ -76,7 +76,9 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
     documents = StreamField(
         [("document", DocumentLinkBlock())], blank=True, verbose_name=_("background documents")
     )
-    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="consultations")
+    themes = ParentalManyToManyField(
+        "themes.Theme", verbose_name=_("themes"), blank=True, related_name="consultations"
+    )
     audiences = MultipleChoiceJSONField(
         _("who we want to hear from"), choices_callable=audience_choices
     )
@@ -301,7 +303,9 @@ class OutcomeItem(ClusterableModel, Orderable):
     page = ParentalKey(ConsultationPage, on_delete=models.CASCADE, related_name="outcome_items")
     title = models.CharField(_("what we did"), max_length=255)
     text = RichTextField(_("explanation"), blank=True)
-    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="+")
+    themes = ParentalManyToManyField(
+        "themes.Theme", verbose_name=_("themes"), blank=True, related_name="+"
+    )
     question_keys = models.CharField(
         _("questions behind it"),
         max_length=500,
@@ -340,7 +344,10 @@ class Response(ClusterableModel, SubmissionBase):
         ORGANISATION = "organisation", _("On behalf of an organisation")
 
     consultation = models.ForeignKey(
-        ConsultationPage, on_delete=models.PROTECT, related_name="responses"
+        ConsultationPage,
+        verbose_name=_("consultation"),
+        on_delete=models.PROTECT,
+        related_name="responses",
     )
     respondent_type = models.CharField(
         _("respondent type"), max_length=16, choices=RespondentType.choices

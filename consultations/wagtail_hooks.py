@@ -71,7 +71,7 @@ def responses_data(user):
 def export_urls():
     from django.urls import path
 
-    from .admin_views import detect_campaigns_view, export_responses
+    from .admin_views import DetectCampaignsView, export_responses
 
     return [
         path(
@@ -81,7 +81,7 @@ def export_urls():
         ),
         path(
             "consultations/<int:page_id>/campaigns/",
-            detect_campaigns_view,
+            DetectCampaignsView.as_view(),
             name="consultations_detect_campaigns",
         ),
     ]

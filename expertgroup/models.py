@@ -88,7 +88,9 @@ class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMix
     term_of_office = models.CharField(
         _("term of office"), max_length=255, blank=True, help_text=_("E.g. two years, renewable.")
     )
-    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="expert_calls")
+    themes = ParentalManyToManyField(
+        "themes.Theme", verbose_name=_("themes"), blank=True, related_name="expert_calls"
+    )
     questionnaire = StreamField(QuestionnaireBlock(), blank=True, verbose_name=_("extra questions"))
     contact_email = models.EmailField(_("contact email"), blank=True)
     erase_sensitive_data_on = models.DateField(

@@ -16,7 +16,7 @@ def site_name(request=None) -> str:
     if site is None:
         site = Site.objects.filter(is_default_site=True).only("site_name").first()
     name = (site.site_name or "").strip() if site is not None else ""
-    return name or getattr(settings, "WAGTAIL_SITE_NAME", "") or "Participation"
+    return name or str(getattr(settings, "WAGTAIL_SITE_NAME", "") or "Participation")
 
 
 def site_url() -> str:

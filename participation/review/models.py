@@ -121,7 +121,7 @@ class Phase(models.Model):
         verbose_name = _("phase")
 
     def __str__(self):
-        return self.name or self.get_kind_display()
+        return self.label
 
     @property
     def label(self) -> str:

@@ -35,7 +35,9 @@ class HomePage(InterfaceLanguageURLMixin, Page):
 class StandardPage(InterfaceLanguageURLMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), blank=True, use_json_field=True)
-    themes = ParentalManyToManyField("themes.Theme", blank=True, related_name="standard_pages")
+    themes = ParentalManyToManyField(
+        "themes.Theme", verbose_name=_("themes"), blank=True, related_name="standard_pages"
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),

@@ -1,6 +1,8 @@
 """Pages not translated into the reader's language are served in it (interface, links), from
 the one page that was published: nothing splits into copies."""
 
+import re
+
 import pytest
 from wagtail.models import Locale, Site
 
@@ -95,3 +97,23 @@ def test_menu_and_footer_text_keep_their_own_language_in_arabic(client, arabic_h
     # In the editors' own language nothing is added.
     html = client.get("/").content.decode()
     assert '<div class="footer-text">' in html and 'lang="en" dir="ltr">Legal' not in html
+
+
+def test_questions_of_an_untranslated_page_are_marked_with_their_own_language(
+    client, arabic_home, consultation, user
+):
+    """On /ar/, the steps of an English-only consultation: the interface in Arabic, each
+    question's label and help, the step's heading and the editors' options marked English."""
+    client.force_login(user)
+    path = consultation.url
+    started = client.post(
+        f"/ar{path}respond/", {"organisation": "", "country": "FR", "language": "ar"}
+    )
+    html = client.get(started.url).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    labels = re.findall(r'<(?:legend|label for="[^"]+")><span([^>]*)>', html)
+    assert labels and all(attrs == ' lang="en" dir="ltr"' for attrs in labels), labels
+    assert "(مطلوب)" in html or "required" not in html  # "required" stays interface (Arabic)
+    english = client.get(started.url.removeprefix("/ar")).content.decode()
+    labels = re.findall(r'<(?:legend|label for="[^"]+")><span([^>]*)>', english)
+    assert labels and not any(labels), labels  # in its own language nothing is added

@@ -78,8 +78,13 @@ def test_campaigns_are_grouped_and_counted_in_the_summary(
         {PROPOSAL: "Interpreters in every hospital, please, and more nurses."},
     )
     client.force_login(editor)
-    response = client.get(f"/admin/consultations/{consultation.pk}/campaigns/")
+    address = f"/admin/consultations/{consultation.pk}/campaigns/"
+    asked = client.get(address)  # a link only asks: following it starts nothing
+    assert asked.status_code == 200 and b'method="post"' in asked.content
+    assert not Response.objects.exclude(campaign="").exists()
+    response = client.post(address, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 302  # the task ran at once in tests
+    assert response["Location"].endswith(f"?consultation={consultation.pk}")
     campaigns = set(Response.objects.exclude(campaign="").values_list("campaign", flat=True))
     assert len(campaigns) == 1
     assert Response.objects.filter(campaign__in=campaigns).count() == 6
@@ -87,6 +92,22 @@ def test_campaigns_are_grouped_and_counted_in_the_summary(
     assert heard["campaigns"] == [{"campaign": campaigns.pop(), "n": 6}]
     html = client.get(consultation.url + "what-we-heard/").content.decode()
     assert "campaign" in html.lower()
+
+
+def test_campaign_detection_message_is_in_the_editors_admin_language(
+    client, editor, consultation
+):
+    """The message is made in the request's language, not when the message storage writes it
+    after the response (a lazy text then came out in English)."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "fr"
+    profile.save()
+    client.force_login(editor)
+    response = client.post(f"/admin/consultations/{consultation.pk}/campaigns/", follow=True)
+    html = response.content.decode()
+    assert "La détection des campagnes a commencé" in html, html[:2000]
 
 
 def test_responses_listing_isolates_receipt_numbers_and_organisation_names(

@@ -73,7 +73,7 @@ def user_text(value, tag="div", lang=""):
     value = BLANK_LINES_RE.sub("\n\n", value)  # thousands of empty lines: one paragraph break
     inner = format_html_join(
         "", '<p class="user-text" dir="{}">{}</p>', directed_paragraphs_html(value)
-    ) or format_html('<p class="user-text" dir="ltr"></p>')
+    ) or mark_safe('<p class="user-text" dir="ltr"></p>')
     return format_html('<{} class="user-text-block"{}>{}</{}>', tag, lang_attr, inner, tag)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 from portal.languages import (
     DEFAULT_LANGUAGE,
@@ -274,7 +275,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "participation@example
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Wagtail
-WAGTAIL_SITE_NAME = "Participation"
+# Lazy: the admin names the site in each editor's admin language.
+WAGTAIL_SITE_NAME = gettext_lazy("Participation")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

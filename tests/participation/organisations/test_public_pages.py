@@ -35,3 +35,12 @@ def test_unverified_organisation_is_hidden_from_the_public(
     assert client.get(organisation.get_absolute_url()).status_code == 404
     client.force_login(user)
     assert client.get(organisation.get_absolute_url()).status_code == 200
+
+
+def test_description_shows_each_line_in_its_own_direction(client, user, make_organisation):
+    organisation = make_organisation(
+        user, name="Voices", description="نحن شبكة من المهاجرين.\nWe are a network of migrants."
+    )
+    html = client.get(organisation.get_absolute_url()).content.decode()
+    assert '<span class="user-line" dir="rtl">نحن شبكة من المهاجرين.</span>' in html
+    assert '<span class="user-line" dir="ltr">We are a network of migrants.</span>' in html

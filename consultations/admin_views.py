@@ -290,6 +290,7 @@ class DetectCampaignsView(WagtailAdminTemplateMixin, TemplateView):
 
         detect_campaigns.enqueue(self.page.pk)
         messages.success(
-            request, gettext("Campaign detection has started; the Campaign column fills in shortly.")
+            request,
+            gettext("Campaign detection has started; the Campaign column fills in shortly."),
         )
         return redirect(f"{reverse('consultation_responses:index')}?consultation={self.page.pk}")

@@ -488,9 +488,8 @@ def crawl_admin(client, language, seeds=None, limit=ADMIN_PAGES_PER_LANGUAGE):
     """Fetch the admin's pages as the demo's editor with ``language`` as the admin's language,
     following links to our admin pages; returns {where: [untranslated strings]} and the number
     of pages fetched."""
-    from wagtail.users.models import UserProfile
-
     from wagtail.models import Page
+    from wagtail.users.models import UserProfile
 
     editor = get_user_model().objects.get(email=EDITOR)
     profile = UserProfile.get_for_user(editor)
@@ -528,7 +527,8 @@ def test_our_admin_pages_speak_the_editors_admin_language(demo_site, db, languag
     results, pages = crawl_admin(Client(), language)
     report = "\n".join(f"{where}: {strings}" for where, strings in sorted(results.items()))
     assert pages >= 20, f"only {pages} admin pages reached"
-    assert not results, f"English shown on {len(results)} of {pages} admin pages in {language}:\n{report}"
+    where = f"{len(results)} of {pages} admin pages in {language}"
+    assert not results, f"English shown on {where}:\n{report}"
 
 
 def test_admin_crawler_catches_an_untranslated_string_on_a_real_page(demo_site, db, monkeypatch):

@@ -292,15 +292,17 @@ _SUBMITTED_AT = _ROW_FIELDS.index("submitted_at")
 
 
 def _moment_reader(connection):
-    """A submitted_at as Django gives it: PostgreSQL's driver gives an aware datetime,
-    SQLite text in the connection's time zone (what its converter parses)."""
-    zone = connection.timezone if settings.USE_TZ else None
+    """A submitted_at as Django's converter gives it: PostgreSQL's driver gives an aware
+    datetime; SQLite's a naive one (or text) in the connection's time zone."""
+    if not settings.USE_TZ:
+        return lambda value: datetime.fromisoformat(value) if type(value) is str else value
+    zone = connection.timezone
 
     def moment(value):
         if type(value) is str:
             value = datetime.fromisoformat(value)
-            if value.utcoffset() is None:
-                value = value.replace(tzinfo=zone)
+        if value is not None and value.utcoffset() is None:
+            value = value.replace(tzinfo=zone)
         return value
 
     return moment

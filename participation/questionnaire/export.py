@@ -144,7 +144,34 @@ class _View:
         return self.options.get(value) or str(value)
 
     def __call__(self, answer) -> str:
-        if answer is None or answer == "" or answer == [] or answer == {}:
+        # The common answers first, with the result the general path below gives them: an
+        # export calls this once per cell, a million times for a large consultation.
+        kind_of = type(answer)
+        if kind_of is str:
+            if answer == "dont_know" and self.type == "scale":
+                return self.dont_know_label
+            return answer
+        if kind_of is bool:
+            return self.yes if answer else self.no
+        if answer is None:
+            return ""
+        if kind_of is int:
+            return str(answer)
+        if kind_of is dict and answer:
+            kind = self.type
+            try:
+                if kind == "single_choice" and "other" not in answer:
+                    return self.label(answer.get("choice"))
+                if kind == "multiple_choice" and not answer.get("other"):
+                    choices = answer.get("choices")
+                    if type(choices) is list:
+                        return "; ".join([self.label(value) for value in choices])
+            except TypeError:  # an unhashable value: the general path shows it as text
+                pass
+        return self._general(answer)
+
+    def _general(self, answer) -> str:
+        if answer == "" or answer == [] or answer == {}:
             return ""
         kind = self.type
         try:

@@ -22,6 +22,7 @@ from awards.models import AwardEditionPage
 from consultations.demo_questionnaire import qid
 from consultations.models import ConsultationPage, Response
 from expertgroup.models import ExpertCallPage, LetterTemplate
+from monitoring.models import Commitment, CommitmentTranslation, IndicatorTranslation
 from portal import demo_localise
 from themes.models import Theme
 
@@ -278,6 +279,9 @@ def test_load_demo_again_adds_nothing(demo_site, db):
             Theme.objects.count(),
             LetterTemplate.objects.count(),
             Revision.objects.count(),
+            Commitment.objects.count(),
+            CommitmentTranslation.objects.count(),
+            IndicatorTranslation.objects.count(),
         )
 
     before = counts()

@@ -11,8 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_countries import countries as country_names
 
@@ -153,6 +153,8 @@ def commitment(request, page, pk):
         shown = consultation or found.consultation
         original = shown.locale_id == default_locale_id()
         consultation_lang = lang_attrs(settings.LANGUAGE_CODE) if original else ""
+    # Progress updates are written in the default language only (not translated).
+    update_lang = "" if get_language() == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
     return render(
         request,
         "monitoring/commitment.html",
@@ -162,8 +164,7 @@ def commitment(request, page, pk):
             "consultation": consultation,
             "consultation_lang": consultation_lang,
             "updates": found.updates.all(),
-            # Progress updates are written in the default language only (not translated).
-            "update_lang": lang_attrs(settings.LANGUAGE_CODE) and settings.LANGUAGE_CODE,
+            "update_lang": update_lang,
             "behind": behind,
             "following": following,
             "can_follow": services.can_follow(request.user, found),

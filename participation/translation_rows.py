@@ -35,7 +35,9 @@ RELATED_NAME = "translations"
 def translation_language_choices():
     """The offered languages but the default (its text is the original's). Read when used,
     so a language added to or held back from the site never needs a migration."""
-    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    from participation.i18n import offered_language_choices
+
+    return [(c, name) for c, name in offered_language_choices() if c != settings.LANGUAGE_CODE]
 
 
 class TranslationRow(models.Model):

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django_countries import countries as country_names
 
 from participation.documents.charts import DASHES, PALETTE, bar_chart, line_chart
+from participation.translation_rows import Localised, fingerprint, localised
 from themes.figures import participation_figures
 from themes.selectors import canonical_themes, localized
 
 from . import services
 
 CACHE_SECONDS = 60 * 60
+INDICATOR_TEXTS = ("name", "definition", "unit", "source")
 
 
 @dataclass
@@ -37,6 +39,17 @@ class IndicatorView:
     rows_over_time: list = field(default_factory=list)
     trend: object = None  # Trend: the whole plan's board draws this instead of over_time
     theme_name: str = ""  # the indicator's theme in the reader's language, set by the view
+    # Its texts in the reader's language (or the original's, with its language), read once:
+    # the cached copy needs no query to show them.
+    name: Localised | None = None
+    definition: Localised | None = None
+    unit: Localised | None = None
+    source: Localised | None = None
+
+    def __post_init__(self):
+        for name in INDICATOR_TEXTS:
+            if getattr(self, name) is None:
+                setattr(self, name, localised(self.indicator, name))
 
 
 @dataclass
@@ -76,8 +89,8 @@ def _place_label(code: str, city: str) -> str:
 
 def _charts(indicator, data, filters: Filters, country_means: dict | None, with_places: bool):
     years = list(data["by_year"])
-    name = indicator.name
-    unit = indicator.unit
+    name = localised(indicator, "name").text
+    unit = localised(indicator, "unit").text
     series = [(_("Average of countries with data"), [data["by_year"][y][0] for y in years])]
     if filters.country and country_means is not None:
         label = str(country_names.name(filters.country) or filters.country)
@@ -155,12 +168,16 @@ def indicator_views(theme, filters: Filters) -> list[IndicatorView]:
         return []
     ids = [i.pk for i in indicators]
     version = services.data_version(ids)
-    key = "monitoring:indicators:{}:{}:{}:{}:{}".format(
+    # The texts shown (and drawn into the charts' titles) are part of the key: an editor's
+    # change of a name, a unit or a translation shows at once.
+    texts = fingerprint(indicators, (*INDICATOR_TEXTS, "higher_is_better"))
+    key = "monitoring:indicators:{}:{}:{}:{}:{}:{}".format(
         theme.pk if theme else "all",
         filters.country or "-",
         filters.year or "-",
         translation.get_language() or "",
         version,
+        texts,
     )
     cached = cache.get(key)
     if cached is not None:

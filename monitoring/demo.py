@@ -148,12 +148,16 @@ def _indicators(themes):
 
 
 def _commitments(themes):
-    from consultations.models import OutcomeItem
+    from consultations.models import ConsultationPage, OutcomeItem
+    from participation.i18n import originals_only
 
     from . import services
 
-    # The housing consultation's outcome items become tracked commitments.
-    for item in OutcomeItem.objects.all():
+    # The housing consultation's outcome items become tracked commitments: the original's
+    # items only (a translated consultation has copies of them, the same promises), as the
+    # admin's list of outcomes to track does.
+    originals = originals_only(ConsultationPage.objects.all()).values("pk")
+    for item in OutcomeItem.objects.filter(page__in=originals):
         commitment = services.commitment_from_outcome(item)
         if not commitment.updates.exists():
             commitment.owner_department = "City housing departments"

@@ -1,6 +1,7 @@
 """The progress report of a theme (or of the whole action plan) as a PDF, built in the
 background through the shared documents engine."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.utils import timezone, translation
@@ -32,14 +33,21 @@ def clean_report_params(params):
 def report_fingerprint(params) -> str:
     theme = _theme(params["theme"])
     commitments = services.commitments_for(theme).aggregate(
-        n=Count("pk", distinct=True), latest=Max("updated_at")
+        n=Count("pk", distinct=True),
+        latest=Max("updated_at"),
+        rows=Max("translations__updated_at"),  # an editor's translation, added or changed
+    )
+    indicators = (
+        services.indicators_for(theme).order_by().aggregate(rows=Max("translations__updated_at"))
     )
     ids = list(services.indicators_for(theme).values_list("pk", flat=True))
     # Figures come from every plugin and have no version: a report is reused for a day at most.
-    return "{}:{}:{}:{}:{}".format(
+    return "{}:{}:{}:{}:{}:{}:{}".format(
         params["lang"],
         commitments["n"],
         commitments["latest"].isoformat() if commitments["latest"] else "",
+        commitments["rows"].isoformat() if commitments["rows"] else "",
+        indicators["rows"].isoformat() if indicators["rows"] else "",
         services.data_version(ids),
         timezone.localdate().isoformat(),
     )
@@ -64,6 +72,10 @@ def build_report(params, progress):
                 "name": name,
                 "commitments": commitments,
                 "statuses": Commitment.Status,
+                # Progress updates are written in the default language only (not translated).
+                "update_lang": ""
+                if params["lang"] == settings.LANGUAGE_CODE
+                else settings.LANGUAGE_CODE,
                 "document_cover": True,
                 "document_subtitle": _("Progress report, %(date)s")
                 % {"date": timezone.localdate().isoformat()},

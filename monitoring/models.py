@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from participation.i18n import InterfaceLanguageURLMixin
+from participation.translation_rows import TranslationRow
 
 
 class MonitoringBoardPage(InterfaceLanguageURLMixin, RoutablePageMixin, Page):
@@ -84,7 +85,7 @@ class MonitoringBoardPage(InterfaceLanguageURLMixin, RoutablePageMixin, Page):
         return views.board(request, self, slug)
 
 
-class Commitment(index.Indexed, models.Model):
+class Commitment(index.Indexed, ClusterableModel):
     """A tracked promise: from a consultation's outcome item ("you said, we did") or standing
     alone. Changes are written as dated progress updates (services.add_update)."""
 
@@ -158,6 +159,15 @@ class Commitment(index.Indexed, models.Model):
         MultiFieldPanel(
             [FieldPanel("consultation"), FieldPanel("outcome_item")], heading=_("Behind it")
         ),
+        InlinePanel(
+            "translations",
+            heading=_("In other languages"),
+            label=_("Language"),
+            help_text=_(
+                "The title and texts in another language of the site. A text left empty is "
+                "shown as written above."
+            ),
+        ),
     ]
     search_fields = [index.SearchField("title"), index.SearchField("description")]
 
@@ -192,6 +202,18 @@ class Commitment(index.Indexed, models.Model):
         return "|".join(
             str(v) for v in (self.status, self.progress, self.due_on, self.completed_on)
         )
+
+
+class CommitmentTranslation(TranslationRow):
+    parent = ParentalKey(Commitment, on_delete=models.CASCADE, related_name="translations")
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    owner_department = models.CharField(_("responsible department"), max_length=200, blank=True)
+    dropped_reason = models.TextField(_("why it was dropped"), blank=True)
+
+    class Meta(TranslationRow.Meta):
+        verbose_name = _("translation of a commitment")
+        verbose_name_plural = _("translations of commitments")
 
 
 class ProgressUpdate(models.Model):
@@ -253,6 +275,15 @@ class Indicator(ClusterableModel):
         FieldRowPanel([FieldPanel("unit"), FieldPanel("higher_is_better")]),
         FieldRowPanel([FieldPanel("source"), FieldPanel("source_url")]),
         FieldPanel("sort_order"),
+        InlinePanel(
+            "translations",
+            heading=_("In other languages"),
+            label=_("Language"),
+            help_text=_(
+                "The name and texts in another language of the site. A text left empty is "
+                "shown as written above."
+            ),
+        ),
         InlinePanel("values", heading=_("Values"), label=_("Value")),
     ]
 
@@ -263,6 +294,18 @@ class Indicator(ClusterableModel):
 
     def __str__(self):
         return self.name
+
+
+class IndicatorTranslation(TranslationRow):
+    parent = ParentalKey(Indicator, on_delete=models.CASCADE, related_name="translations")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta(TranslationRow.Meta):
+        verbose_name = _("translation of an indicator")
+        verbose_name_plural = _("translations of indicators")
 
 
 class IndicatorValue(models.Model):

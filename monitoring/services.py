@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participation.audit.services import record
+from participation.translation_rows import with_translations
 
 from .models import Commitment, CommitmentFollow, Indicator, IndicatorValue, ProgressUpdate
 
@@ -151,6 +152,18 @@ def followers(commitment):
 # --- What the board reads ---------------------------------------------------------------------
 
 
+def owner_label(commitment) -> str:
+    """Who is responsible, as text in the reader's language: the organisation's name as it is
+    written, the department translated (emails, open data)."""
+    from participation.translation_rows import localised_text
+
+    parts = [
+        commitment.owner_organisation.name if commitment.owner_organisation else "",
+        localised_text(commitment, "owner_department"),
+    ]
+    return ", ".join(p for p in parts if p)
+
+
 def commitments_for(theme=None):
     qs = Commitment.objects.all()
     if theme is not None:
@@ -173,11 +186,11 @@ def commitment_list(theme=None, status=""):
     qs = commitments_for(theme).select_related("owner_organisation", "consultation")
     if status in Status.values:
         qs = qs.filter(status=status)
-    return qs.prefetch_related("themes")
+    return with_translations(qs.prefetch_related("themes"))
 
 
 def indicators_for(theme=None):
-    qs = Indicator.objects.select_related("theme")
+    qs = with_translations(Indicator.objects.select_related("theme"))
     if theme is not None:
         qs = qs.filter(theme=theme)
     return qs.order_by("theme__sort_order", "sort_order", "name")

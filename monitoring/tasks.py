@@ -10,6 +10,8 @@ from django_tasks import task
 
 from participation.i18n import in_language_of
 from participation.operations.once import in_this_task, once
+from participation.text import isolate_text
+from participation.translation_rows import localised_text, with_translations
 
 
 @task()
@@ -18,9 +20,11 @@ def notify_followers(commitment_id: int) -> int:
     from .models import Commitment, MonitoringBoardPage
     from .services import followers
 
-    commitment = (
-        Commitment.objects.filter(pk=commitment_id).select_related("owner_organisation").first()
-    )
+    # Every follower's language at once: each email reads its own language's row.
+    commitment = with_translations(
+        Commitment.objects.filter(pk=commitment_id).select_related("owner_organisation"),
+        every_language=True,
+    ).first()
     if commitment is None:
         return 0
     latest = commitment.updates.first()
@@ -36,11 +40,16 @@ def notify_followers(commitment_id: int) -> int:
     for email, language in followers(commitment):
         with in_language_of(fallback=language):
             subject = _("A commitment you follow has changed: %(title)s") % {
-                "title": commitment.title
+                "title": isolate_text(localised_text(commitment, "title"))
             }
             body = render_to_string(
                 "monitoring/email/changed.txt",
-                {"commitment": commitment, "update": latest, "url": url},
+                {
+                    "commitment": commitment,
+                    "update": latest,
+                    "url": url,
+                    "progress": f"{commitment.progress} %",
+                },
             )
         # A rerun of this task (its worker died) skips whoever already heard.
         once(in_this_task(email), partial(send_mail, subject, body, None, [email]))

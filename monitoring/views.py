@@ -3,6 +3,7 @@
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,12 +11,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_countries import countries as country_names
 
+from participation.accounts.templatetags.languages import lang_attrs
 from participation.documents.spreadsheets import Column, csv_response
+from participation.i18n import default_locale_id, display_page
+from participation.translation_rows import localised, with_translations
 from themes.figures import participation_figures
 
 from . import board as board_data
@@ -117,12 +121,11 @@ def _label_themes(commitments, pairs):
 
 
 def _commitment(pk):
-    found = (
+    found = with_translations(
         Commitment.objects.filter(pk=pk)
         .select_related("owner_organisation", "consultation", "outcome_item")
         .prefetch_related("themes")
-        .first()
-    )
+    ).first()
     if found is None:
         raise Http404
     return found
@@ -142,13 +145,26 @@ def commitment(request, page, pk):
                 if row["item"].pk == item.pk:
                     behind = row
     _label_themes([found], board_data.theme_pairs())
+    consultation = consultation_lang = None
+    if found.consultation is not None:
+        # The consultation's translation in the reader's language when there is one; else its
+        # title is marked with its own language.
+        consultation = display_page(found.consultation) if found.consultation.live else None
+        shown = consultation or found.consultation
+        original = shown.locale_id == default_locale_id()
+        consultation_lang = lang_attrs(settings.LANGUAGE_CODE) if original else ""
+    # Progress updates are written in the default language only (not translated).
+    update_lang = "" if get_language() == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
     return render(
         request,
         "monitoring/commitment.html",
         {
             "page": page,
             "commitment": found,
+            "consultation": consultation,
+            "consultation_lang": consultation_lang,
             "updates": found.updates.all(),
+            "update_lang": update_lang,
             "behind": behind,
             "following": following,
             "can_follow": services.can_follow(request.user, found),
@@ -200,6 +216,13 @@ def schema_fields():
         ("commitments", "starts_on / due_on / completed_on", "date", _("ISO 8601 dates")),
         ("commitments", "dropped_reason", "string", _("Why it was dropped")),
         ("commitments", "consultation", "string", _("Address of the consultation behind it")),
+        (
+            "commitments",
+            "label",
+            "string",
+            _("The title in the language of the address the file was read from, else as written"),
+        ),
+        ("commitments", "label_lang", "string", _("Language code of the label")),
         ("indicators", "indicator", "string", _("Code of the indicator")),
         ("indicators", "theme", "string", _("Theme code")),
         ("indicators", "unit", "string", _("Unit of the value")),
@@ -208,6 +231,13 @@ def schema_fields():
         ("indicators", "city", "string", _("City, empty for the whole country")),
         ("indicators", "year", "integer", _("Year of the value")),
         ("indicators", "value", "number", _("The value")),
+        (
+            "indicators",
+            "label",
+            "string",
+            _("The name in the language of the address the file was read from, else as written"),
+        ),
+        ("indicators", "label_lang", "string", _("Language code of the label")),
         ("*", "licence", "string", _("SPDX identifier of the licence of the data")),
     ]
 
@@ -237,7 +267,15 @@ def _commitment_row(c, request):
         "completed_on": c.completed_on,
         "dropped_reason": c.dropped_reason,
         "consultation": (c.consultation.get_full_url(request) or "") if c.consultation_id else "",
+        **_label(c, "title"),
     }
+
+
+def _label(obj, field) -> dict:
+    """The open data's localised label: appended to the stable English columns, never in place
+    of them (scripts keep reading ``title``, ``indicator``)."""
+    text, language = localised(obj, field)
+    return {"label": text, "label_lang": language}
 
 
 def _indicator_rows(theme):
@@ -253,14 +291,25 @@ def _indicator_rows(theme):
     )
     if theme is not None:
         qs = qs.filter(indicator__theme=theme)
-    return qs
+    return qs, _indicator_labels(theme)
+
+
+def _indicator_labels(theme) -> dict:
+    """{indicator id: label columns}, read once (not per value, and not by streaming rows)."""
+    from .models import Indicator
+
+    indicators = Indicator.objects.all()
+    if theme is not None:
+        indicators = indicators.filter(theme=theme)
+    return {i.pk: _label(i, "name") for i in with_translations(indicators)}
 
 
 def data_json(request, page, slug):
     theme = _theme(slug)
     base_url = request.build_absolute_uri("/").rstrip("/")
     indicators = {}
-    for value in _indicator_rows(theme).iterator(chunk_size=2000):
+    values, labels = _indicator_rows(theme)
+    for value in values.iterator(chunk_size=2000):
         indicator = value.indicator
         entry = indicators.setdefault(
             indicator.pk,
@@ -273,6 +322,7 @@ def data_json(request, page, slug):
                 "source": indicator.source,
                 "source_url": indicator.source_url,
                 "higher_is_better": indicator.higher_is_better,
+                **labels.get(indicator.pk, {}),
                 "values": [],
             },
         )
@@ -318,8 +368,10 @@ def data_csv(request, page, slug, dataset):
             "id", "title", "status", "progress", "owner", "themes", "starts_on", "due_on",
             "completed_on", "dropped_reason", "consultation",
         ]  # fmt: skip
-        response = csv_response(rows, [Column(k, k) for k in keys] + [licence], name)
+        labels = [Column(k, k) for k in ("label", "label_lang")]
+        response = csv_response(rows, [Column(k, k) for k in keys] + [licence, *labels], name)
     else:
+        values, labels = _indicator_rows(theme)
         columns = [
             Column("indicator", "indicator", "indicator.slug"),
             Column("theme", "theme", "indicator.theme.slug"),
@@ -330,8 +382,10 @@ def data_csv(request, page, slug, dataset):
             Column("year", "year"),
             Column("value", "value", lambda v: _number(v.value)),
             licence,
+            Column("label", "label", lambda v: labels[v.indicator_id]["label"]),
+            Column("label_lang", "label_lang", lambda v: labels[v.indicator_id]["label_lang"]),
         ]
-        response = csv_response(_indicator_rows(theme), columns, name)
+        response = csv_response(values, columns, name)
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
     return response

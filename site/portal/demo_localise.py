@@ -308,7 +308,76 @@ def demo_strings() -> list[Text]:
     for instance in demo_objects():
         for text in translatable_strings(instance):
             found.setdefault(text.text, text)
+    for instance in demo_data():
+        for text in row_strings(instance):
+            found.setdefault(text.text, text)
     return list(found.values())
+
+
+# --- Data with translation rows (participation.translation_rows) ----------------------------------
+#
+# Commitments and indicators stay one object in every language: they are not copied, they get a
+# translation row per language, filled from the same content files.
+
+
+def row_models() -> list:
+    """Models whose other languages are ``TranslationRow`` children (``translations``)."""
+    from django.apps import apps
+
+    from participation.translation_rows import RELATED_NAME, TranslationRow
+
+    found = []
+    for model in apps.get_models():
+        relation = next(
+            (r for r in model._meta.related_objects if r.get_accessor_name() == RELATED_NAME),
+            None,
+        )
+        if relation is not None and issubclass(relation.related_model, TranslationRow):
+            found.append(model)
+    return sorted(found, key=lambda m: m._meta.label)
+
+
+def demo_data() -> list:
+    """The demo's objects that have translation rows, in a stable order."""
+    objects = []
+    for model in row_models():
+        objects += list(model.objects.order_by("pk").prefetch_related("translations"))
+    return objects
+
+
+def _row_model(instance):
+    return type(instance)._meta.get_field("translations").related_model
+
+
+def row_strings(instance) -> list[Text]:
+    """The texts of ``instance`` that its translation rows translate (its text fields that a
+    row has too), with a note for translators."""
+    texts = []
+    for name in _row_model(instance).translated_fields():
+        value = getattr(instance, name, "")
+        if isinstance(value, str) and value.strip():
+            note = _field_note(type(instance), name)
+            texts.append(Text(value, _with_format_notes(value, note)))
+    return texts
+
+
+def translate_rows(instance, code: str, translations: dict[str, str]) -> tuple[bool, list[str]]:
+    """Give ``instance`` its row in ``code`` from ``translations``. Returns (made a row, texts
+    missing): a file that cannot translate every text of the object makes no row (readers then
+    see the original, marked as such, never half of it translated)."""
+    if any(row.language == code for row in instance.translations.all()):
+        return False, []
+    texts = [t.text for t in row_strings(instance)]
+    missing = [text for text in texts if not translations.get(text)]
+    if missing:
+        return False, missing
+    fields = {}
+    for name in _row_model(instance).translated_fields():
+        value = getattr(instance, name, "")
+        if isinstance(value, str) and value.strip():
+            fields[name] = translations[value]
+    _row_model(instance).objects.create(parent=instance, language=code, **fields)
+    return True, []
 
 
 @dataclass
@@ -318,6 +387,8 @@ class LanguageReport:
     created: int = 0
     missing: set | None = None
     left_in_english: int = 0
+    items: int = 0  # data with translation rows (commitments, indicators)
+    items_in_english: int = 0
 
 
 def translate_demo(codes: Iterable[str]) -> list[LanguageReport]:
@@ -325,13 +396,14 @@ def translate_demo(codes: Iterable[str]) -> list[LanguageReport]:
     its content file. An object with a text missing from the file is left untranslated (and
     its child pages with it); the reports say how many texts and objects."""
     objects = demo_objects()
+    data = demo_data()
     texts = {id(o): [t.text for t in translatable_strings(o)] for o in objects}
     pages_by_path = {o.path: o for o in objects if isinstance(o, Page)}
     reports = []
     for code in codes:
         translations = read_translations(code)
         locale, _created = Locale.objects.get_or_create(language_code=code)
-        report = LanguageReport(code, objects=len(objects), missing=set())
+        report = LanguageReport(code, objects=len(objects), items=len(data), missing=set())
         translated = _translated_keys(locale)
         for instance in objects:
             base = Page if isinstance(instance, Page) else type(instance)
@@ -356,6 +428,12 @@ def translate_demo(codes: Iterable[str]) -> list[LanguageReport]:
             )
             translated.add((base, instance.translation_key))
             report.created += 1
+        for instance in data:
+            created, missing = translate_rows(instance, code, translations)
+            report.created += created
+            if missing:
+                report.missing.update(missing)
+                report.items_in_english += 1
         reports.append(report)
     return reports
 

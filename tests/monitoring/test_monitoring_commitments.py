@@ -7,6 +7,14 @@ from monitoring.models import Commitment, CommitmentFollow, ProgressUpdate
 
 pytestmark = pytest.mark.django_db
 
+# The management form of the commitment's translation rows (the InlinePanel), none sent.
+NO_TRANSLATIONS = {
+    "translations-TOTAL_FORMS": "0",
+    "translations-INITIAL_FORMS": "0",
+    "translations-MIN_NUM_FORMS": "0",
+    "translations-MAX_NUM_FORMS": "1000",
+}
+
 
 def test_commitment_from_outcome_copies_title_text_themes_and_consultation(outcome_item, themes):
     commitment = services.commitment_from_outcome(outcome_item)
@@ -199,6 +207,7 @@ def test_snippet_edit_of_status_emails_followers(
                 "dropped_reason": "",
                 "consultation": commitment.consultation_id,
                 "outcome_item": outcome_item.pk,
+                **NO_TRANSLATIONS,
             },
         )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -313,7 +322,13 @@ def test_snippet_edit_dropping_without_reason_keeps_the_form(admin_client, make_
     commitment = make_commitment()
     response = admin_client.post(
         f"/admin/snippets/monitoring/commitment/edit/{commitment.pk}/",
-        {"title": "Typed title", "status": "dropped", "progress": "10", "dropped_reason": ""},
+        {
+            "title": "Typed title",
+            "status": "dropped",
+            "progress": "10",
+            "dropped_reason": "",
+            **NO_TRANSLATIONS,
+        },
     )
     assert response.status_code == 200
     body = response.content.decode()

@@ -22,6 +22,7 @@ from awards.models import AwardEditionPage
 from consultations.demo_questionnaire import qid
 from consultations.models import ConsultationPage, Response
 from expertgroup.models import ExpertCallPage, LetterTemplate
+from monitoring.models import Commitment, CommitmentTranslation, IndicatorTranslation
 from portal import demo_localise
 from themes.models import Theme
 
@@ -252,6 +253,29 @@ def test_award_categories_and_expert_call_in_french(demo_site, db, client, make_
     assert ExpertCallPage.objects.filter(locale__language_code="fr").count() == 3
 
 
+@pytest.mark.parametrize("code", ["fr", "ar"])
+def test_progress_board_items_have_a_row_in_each_language_from_the_content_files(
+    demo_site, db, client, code
+):
+    """Commitments and indicators are not copied: each keeps one object and gets a row."""
+    from monitoring.models import Indicator
+
+    if code not in complete_languages():
+        pytest.skip(f"{code}.json does not translate every text")
+    texts = demo_localise.read_translations(code)
+    assert Commitment.objects.count() == 6  # never one per language
+    assert not Commitment.objects.exclude(translations__language=code).exists()
+    assert not Indicator.objects.exclude(translations__language=code).exists()
+    main = client.get(f"/{code}/progress/").content.decode().split("<main", 1)[1]
+    for english in (
+        "Separate municipal housing lists for newcomers",
+        "Overcrowding rate",
+        "Respondents showed that separate lists would segregate; common lists are reformed "
+        "instead.",
+    ):
+        assert escape(texts[english]) in main and english not in main
+
+
 def test_juror_reads_the_default_criteria_in_their_language(demo_site, db, client):
     """Review criteria and rounds are not pages: their default names are catalogue texts,
     shown in each reviewer's language (Criterion.label, Phase.label)."""
@@ -278,6 +302,9 @@ def test_load_demo_again_adds_nothing(demo_site, db):
             Theme.objects.count(),
             LetterTemplate.objects.count(),
             Revision.objects.count(),
+            Commitment.objects.count(),
+            CommitmentTranslation.objects.count(),
+            IndicatorTranslation.objects.count(),
         )
 
     before = counts()

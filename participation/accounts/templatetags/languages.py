@@ -76,3 +76,46 @@ def text_lang(code=None):
     """``<div{% text_lang %}>`` around editors' text that is not translated (site settings such
     as the footer, written in the default language): its own lang and dir in an Arabic page."""
     return lang_attrs(code or settings.LANGUAGE_CODE)
+
+
+# --- Data with a label per language (participation.translation_rows) --------------------------
+
+
+def _localised_value(obj, field):
+    from participation.translation_rows import Localised, localised
+
+    if isinstance(obj, Localised):
+        return obj
+    if obj is None or not field:
+        return Localised("", settings.LANGUAGE_CODE)
+    return localised(obj, field)
+
+
+@register.simple_tag
+def localised(obj, field=""):
+    """``{% localised commitment "title" %}`` (or ``{% localised view.name %}`` for a
+    ``Localised`` already read): the text in the reader's language, or the original inside
+    ``<span lang="en" dir="ltr">`` when it has no translation, so that it is read in its own
+    language and cannot reorder the sentence around it."""
+    text, code = _localised_value(obj, field)
+    attrs = lang_attrs(code)
+    if not attrs:
+        return text
+    return format_html("<span{}>{}</span>", attrs, text)
+
+
+@register.simple_tag
+def localised_block(obj, field="", tag="div"):
+    """Free text of data (a description, a reason) as ``user_text`` shows it: each paragraph
+    and line in its own direction, marked with the original's language when untranslated."""
+    from participation.documents.templatetags.documents_tags import user_text
+
+    text, code = _localised_value(obj, field)
+    other = code.lower() != (get_language() or settings.LANGUAGE_CODE).lower()
+    return user_text(text, tag, lang=code if other else "")
+
+
+@register.filter
+def localised_text(obj, field):
+    """``{{ commitment|localised_text:"title" }}``: the text alone (a tab title, an email)."""
+    return _localised_value(obj, field).text

@@ -142,3 +142,23 @@ def _shared_style(request, chart) -> str:
         return svg[: match.start()] + svg[match.end() :]
     sent.add(css)
     return svg[: match.start()] + f'<style type="text/css">{css}</style>' + svg[match.end() :]
+
+
+RLI = "\u2067"
+
+
+@register.simple_tag(takes_context=True)
+def quantity(context, value, unit=""):
+    """A number with its unit ("12.5 %", "1,200 EUR") kept in one piece in a right-to-left
+    sentence: ``<bdi dir="ltr">``, or ``dir="rtl"`` when the unit is written in a right-to-left
+    script (the number is then read before its unit, on the right). In a PDF the text inside
+    also gets LRI/RLI ... PDI, as ``ltr_html`` does: WeasyPrint does not isolate a ``bdi``."""
+    number = strip_bidi_controls(str("" if value is None else value))
+    unit = strip_bidi_controls(str(unit or "")).strip()
+    text = f"{number} {unit}" if unit and number else number or unit
+    if not text:
+        return ""
+    direction = "rtl" if strong_direction(unit) == "rtl" else "ltr"
+    if "document_title" in context:  # a PDF (see chart_svg)
+        text = ("\u2066" if direction == "ltr" else RLI) + text + "\u2069"
+    return format_html('<bdi dir="{}" class="quantity">{}</bdi>', direction, text)

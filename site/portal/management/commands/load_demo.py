@@ -315,6 +315,12 @@ class Command(BaseCommand):
                     f"demo_content/{report.code}.json, so {report.left_in_english} of "
                     f"{report.objects} pages and snippets stay in English "
                     f"({report.created} translated now)."
+                    + (
+                        f" {report.items_in_english} of {report.items} items of the progress "
+                        "board have no translation."
+                        if report.items_in_english
+                        else ""
+                    )
                 )
 
     def _navigation(self, home, section_pages):

@@ -113,7 +113,9 @@ class Commitment(index.Indexed, ClusterableModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    themes = models.ManyToManyField("themes.Theme", blank=True, related_name="+")
+    themes = models.ManyToManyField(
+        "themes.Theme", verbose_name=_("themes"), blank=True, related_name="+"
+    )
     owner_organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("responsible organisation"),

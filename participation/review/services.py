@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from participation.audit.services import record
 from participation.organisations.models import Membership
 
-from . import algorithms
+from . import algorithms, labels
 from .interface import ReviewField, adapter_for, optional
 from .models import (
     Assignment,
@@ -1085,6 +1085,7 @@ def workspace(user) -> list[WorkspacePhase]:
             user_id=user.pk, reviewitem_id__in=item_ids
         ).values_list("reviewitem_id", flat=True)
     )
+    labels.share_processes(a.phase for a in assignments)
     groups: dict[int, WorkspacePhase] = {}
     for a in assignments:
         pair = (a.item_id, a.reviewer_id)

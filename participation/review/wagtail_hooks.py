@@ -108,7 +108,7 @@ def reviewing_blocks_deletion(user):
             "You are a reviewer in “%(process)s”, which has a phase still running. Ask its editors "
             "to remove you first."
         )
-        % {"process": reviewer.process.name}
+        % {"process": reviewer.process.label}
         for reviewer in rules.reviews_in_progress(user)
     ]
 

@@ -20,7 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from participation.audit.services import history
 from participation.text import clean_query
 
-from . import exports, labels, rules, services, visibility
+from . import exports, labels, reasons, rules, services, visibility
 from .forms import (
     AddReviewerForm,
     AssignmentRunForm,
@@ -627,7 +627,7 @@ class SelectionRunView(ReviewAdminView):
         hidden = set(getattr(owner, "review_aggregate_only_attributes", ()) or ())
         context.update(
             run=run,
-            result=result,
+            result=reasons.described(result),
             selected=[
                 {
                     "label": label(i),

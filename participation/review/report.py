@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from participation.documents.charts import bar_chart
 from participation.documents.registry import BuiltFile, DocumentKind, register
 
-from . import algorithms, labels, services, visibility
+from . import algorithms, labels, reasons, services, visibility
 from .models import (
     Assignment,
     ConflictDeclaration,
@@ -437,7 +437,7 @@ def selection_context(run):
     return {
         "run": run,
         "feasible": result.get("feasible", False),
-        "result": result,
+        "result": reasons.described(result),
         "selected": selected,
         "reserve": reserve,
         "quota_table": quota_table,

@@ -78,13 +78,14 @@ def assignment_reason(error, reviewer_name: Callable = str) -> str:
             len(allowed),
         ) % {"count": len(allowed), "k": p["k"], "items": listed}
     if code == "too_many_fixed":
-        return _("more than %(k)s reviewers set by an editor: %(items)s") % {
+        return _("items with more than %(k)s reviewers set by an editor: %(items)s") % {
             "k": p["k"],
             "items": names(p["items"]),
         }
     if code == "fixed_overload":
         return _(
-            "more items set by an editor than the balanced load of at most %(load)s: %(names)s"
+            "reviewers given more items by an editor than the balanced load of at most "
+            "%(load)s: %(names)s"
         ) % {"load": p["load"], "names": names(p["reviewers"], reviewer_name)}
     if code == "no_assignment":
         return _(

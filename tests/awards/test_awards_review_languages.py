@@ -163,3 +163,20 @@ def test_public_vote_dates_name_the_editions_zone(client, make_edition):
     vote = page[page.index("Public vote") :][:600]
     assert vote.count("<time datetime=") == 2
     assert "Western European" in vote
+
+
+def test_a_french_jury_booklet_carries_the_french_name(juried):
+    import io
+
+    from pypdf import PdfReader
+
+    from participation.documents.services import build_now
+
+    translate(juried.edition, "fr")
+    phase = juried.first.review_process.phases.get(position=0)
+    params = {"category": juried.first.pk, "phase": phase.pk, "lang": "fr"}
+    booklet = build_now("awards.jury_booklet", params)
+    reader = PdfReader(io.BytesIO(booklet.content))
+    assert reader.metadata.title == "Dossier du jury : Prix de l’intégration 2026 · Écoles"
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Prix de l’intégration 2026 · Écoles" in text

@@ -180,3 +180,49 @@ def test_admin_index_queries_do_not_grow_with_processes(client, world, make_proc
     large, shown = count()
     assert shown.count('<span lang="en" dir="ltr">') == 4
     assert small == large
+
+
+INFEASIBLE = {
+    # code: (items, reviewers, k, conflicts, fixed, forbidden)
+    "no_reviewers": ([0], "", 1, [], [], []),
+    "too_few_reviewers": ([0], "ab", 3, [], [], []),
+    "fixed_conflicted": ([0], "ab", 1, [(0, "a")], [(0, "a")], []),
+    "fixed_forbidden": ([0], "ab", 1, [], [(0, "a")], [(0, "a")]),
+    "items_short": ([0, 1], "abc", 2, [(1, "a"), (1, "b")], [], []),
+    "too_many_fixed": ([0, 1, 2, 3], "abc", 1, [], [(0, "a"), (0, "b")], []),
+    "fixed_overload": ([0, 1, 2, 3], "ab", 1, [], [(0, "a"), (1, "a"), (2, "a")], []),
+    "unbalanced_loads": ([0, 1, 2, 3], "abcd", 1, [(i, "d") for i in range(4)], [], []),
+}
+
+
+@pytest.mark.parametrize("code", sorted(INFEASIBLE))
+def test_every_assignment_failure_is_written_from_the_catalogues(code):
+    """Each code the pure algorithm gives has its sentence, in French and Arabic, with the ids
+    (never the English fallback)."""
+    from participation.review.algorithms import AssignmentInfeasible, Item, Reviewer, assign
+
+    items, names, k, conflicts, fixed, forbidden = INFEASIBLE[code]
+    with pytest.raises(AssignmentInfeasible) as caught:
+        assign(
+            [Item(i) for i in items],
+            [Reviewer(name) for name in names],
+            k,
+            conflicts,
+            fixed=fixed,
+            forbidden=forbidden,
+        )
+    error = caught.value
+    assert error.code == code
+    for language in ("fr", "ar"):
+        with translation.override(language):
+            text = reasons.assignment_reason(error, lambda key: f"Reviewer {key.upper()}")
+        assert text and text != error.reason
+        assert "%(" not in text
+        if error.reviewers:
+            assert f"Reviewer {error.reviewers[0].upper()}" in text
+
+
+def test_long_lists_are_cut_with_a_count_in_the_readers_language():
+    with translation.override("fr"):
+        text = reasons.names([f"Dossier {i}" for i in range(25)])
+    assert text.startswith("Dossier 0, Dossier 1") and text.endswith("et 5 de plus")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from wagtail.models import Locale
 
 from participation.audit.services import record
-from participation.i18n import language_for, live_translations
+from participation.i18n import language_for, translated_title
 from participation.questionnaire import engine
 from participation.questionnaire.export import display_value
 from participation.questionnaire.structure import parse
@@ -580,15 +580,6 @@ def feedback_text(application) -> str:
     return "\n".join(lines)
 
 
-def call_title(page, language: str) -> str:
-    """The call's title as published in ``language`` (its live translation), else its own: a
-    letter in French names "Groupe d’experts migrants 2027", not the English title."""
-    found = live_translations(type(page).objects, [page.translation_key], language).get(
-        page.translation_key
-    )
-    return found.title if found is not None else page.title
-
-
 def render_letter(application, kind: str, base_url: str = "") -> tuple[str, str, str]:
     """(subject, body, language) of the letter, in the applicant's language when a translation
     exists. Placeholders unknown to the text are left as they are, never an error."""
@@ -603,7 +594,7 @@ def render_letter(application, kind: str, base_url: str = "") -> tuple[str, str,
             subject, body = template.subject, template.body
         values = _SafeDict(
             name=application.full_name or (person.public_name if person else ""),
-            call=call_title(page, used),
+            call=translated_title(page, used),
             receipt=application.receipt_number or "",
             reserve_rank=application.reserve_rank or "",
             feedback=feedback_text(application) if "{feedback}" in body else "",

@@ -195,6 +195,13 @@ def live_translations(queryset, translation_keys, language: str) -> dict:
     return {page.translation_key: page for page in found}
 
 
+def translated_title(page, language: str) -> str:
+    """``page``'s title as published in ``language`` (its live translation), else its own: a
+    French letter or PDF names "Groupe d’experts migrants 2027", not the English title."""
+    found = live_translations(type(page).objects, [page.translation_key], language)
+    return found[page.translation_key].title if page.translation_key in found else page.title
+
+
 def in_reader_language(queryset):
     """One page per translation_key for lists of calls (a theme's page): the translation in the
     active language where there is one, else the default language's page, as search does."""

@@ -69,3 +69,27 @@ def test_the_letter_names_the_call_in_the_applicants_language(selection_world):
     assert language == "fr"
     assert TITLES["fr"] in subject + body
     assert "Migrant Expert Group 2027" not in subject + body
+
+
+def test_the_committees_dossier_in_french_is_titled_with_the_french_call(selection_world):
+    import io
+
+    from pypdf import PdfReader
+
+    from participation.documents.services import build_now
+
+    world = selection_world
+    params = {"call": world.call.pk, "lang": "fr"}
+    before = registry_fingerprint(params)
+    translate(world.call, "fr")
+    assert registry_fingerprint(params) != before  # a French dossier is built again
+    dossier = build_now("expertgroup.dossier", params)
+    title = PdfReader(io.BytesIO(dossier.content)).metadata.title
+    assert title.endswith(TITLES["fr"])
+
+
+def registry_fingerprint(params):
+    from participation.documents.registry import get
+
+    kind = get("expertgroup.dossier")
+    return kind.fingerprint(kind.clean_params(dict(params)))

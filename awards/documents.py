@@ -128,7 +128,10 @@ def booklet_fingerprint(params):
     files = NominationFile.objects.filter(nomination__category_id=params["category"]).aggregate(
         n=Count("pk"), last=Max("pk")
     )
-    return [items, nominations, files, seen.key()]
+    # The name printed on it, in the booklet's language: a translation published since counts.
+    with translation.override(params.get("lang") or settings.LANGUAGE_CODE):
+        name = str(phase.process.label)
+    return [items, nominations, files, seen.key(), name]
 
 
 def _embedded_photos(files):
@@ -173,8 +176,9 @@ def build_booklet(params, progress):
                 "entries": entries,
                 "criteria": list(phase.process.criteria.all()),
                 "document_cover": True,
+                # The process's name: edition and category as translated for the reader.
                 "document_subtitle": _("%(category)s · round: %(round)s · %(count)s nominations")
-                % {"category": category.name, "round": phase.label, "count": len(entries)},
+                % {"category": phase.process.label, "round": phase.label, "count": len(entries)},
                 "document_toc": [
                     {"id": "criteria", "title": _("Criteria"), "level": 1},
                     *[
@@ -187,7 +191,7 @@ def build_booklet(params, progress):
                     ],
                 ],
             },
-            title=_("Jury booklet: %(edition)s") % {"edition": category.page.title},
+            title=_("Jury booklet: %(edition)s") % {"edition": phase.process.label},
             author=category.page.title,
             lang=params["lang"],
             on_page=progress.pages,

@@ -358,6 +358,43 @@ class AwardCategory(Orderable):
     def criteria_list(self) -> list[str]:
         return [line.strip() for line in self.criteria.splitlines() if line.strip()]
 
+    @property
+    def time_zone(self) -> str:
+        """The edition's zone: a jury's rounds are shown in it."""
+        return self.page.time_zone
+
+    @classmethod
+    def review_owner_queryset(cls, queryset):
+        """For the review engine, which reads ``time_zone`` and the edition's title."""
+        return queryset.select_related("page")
+
+    @classmethod
+    def review_process_titles(cls, processes, language):
+        """For the review engine: "Integration Award 2027 · Local communities" in
+        ``language``, from the edition's live translation and its copy of the category (same
+        ``key``); one query for all."""
+        from participation.i18n import content_language
+
+        code = content_language(language)
+        if code is None or not processes:
+            return {}
+        # The key and the edition: a copy made for next year's edition keeps the keys too.
+        found = {
+            (category.key, category.page.translation_key): category
+            for category in cls.objects.filter(
+                key__in={p.owner.key for p in processes},
+                page__translation_key__in={p.owner.page.translation_key for p in processes},
+                page__live=True,
+                page__locale__language_code=code,
+            ).select_related("page")
+        }
+        titles = {}
+        for process in processes:
+            category = found.get((process.owner.key, process.owner.page.translation_key))
+            if category is not None:
+                titles[process.pk] = f"{category.page.title} · {category.name}"
+        return titles
+
     def review_subjects(self, process):
         """What the jury judges: submitted nominations, confirmed by their nominee."""
         return (

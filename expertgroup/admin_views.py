@@ -187,7 +187,7 @@ class CallView(CallAdminView):
 
     def create_process(self, request):
         process = services.ensure_process(self.page, request.user)
-        return _("The review process “%(name)s” is ready.") % {"name": process.name}
+        return _("The review process “%(name)s” is ready.") % {"name": process.label}
 
     def import_eligible(self, request):
         count = services.import_eligible(self.page, request.user)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from participation.documents.registry import BuiltFile, DocumentBuildError, DocumentKind, register
+from participation.i18n import translated_title
 from participation.review import visibility
 
 from . import rules
@@ -116,7 +117,9 @@ def dossier_fingerprint(params) -> str:
     latest = Application.objects.filter(call=page).aggregate(n=Count("pk"), last=Max("updated_at"))
     seen = _audience(page, params)
     items = [(i.pk, i.status, i.phase_id) for i in shortlist(page, seen)]
-    return f"{latest['n']}:{latest['last']}:{items}:{seen.key()}"
+    # The call's name as printed, in the dossier's language (a translation published since).
+    title = translated_title(page, params.get("lang") or "")
+    return f"{latest['n']}:{latest['last']}:{items}:{seen.key()}:{title}"
 
 
 def build_dossier(params, progress):
@@ -145,7 +148,8 @@ def build_dossier(params, progress):
                 "document_subtitle": _("%(count)s applications on the shortlist")
                 % {"count": len(entries)},
             },
-            title=_("Dossier of the shortlist: %(title)s") % {"title": page.title},
+            title=_("Dossier of the shortlist: %(title)s")
+            % {"title": translated_title(page, params["lang"])},
             author=page.title,
             lang=params["lang"],
             on_page=progress.pages,

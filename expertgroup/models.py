@@ -183,6 +183,24 @@ class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMix
     def criteria(self):
         return list(self.eligibility_criteria.all())
 
+    @classmethod
+    def review_process_titles(cls, processes, language):
+        """For the review engine: the processes' names in ``language``, the title of each
+        call's live translation (one query for all)."""
+        from participation.i18n import live_translations
+
+        found = live_translations(
+            cls.objects.only("title", "translation_key"),
+            [p.owner.translation_key for p in processes],
+            language,
+        )
+        titles = {}
+        for process in processes:
+            page = found.get(process.owner.translation_key)
+            if page is not None:
+                titles[process.pk] = page.title
+        return titles
+
     def review_documents(self, user):
         """For the review workspace: what a committee member may ask for (their own copy of
         the dossier, without their conflicts)."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from wagtail.models import Locale
 
 from participation.audit.services import record
-from participation.i18n import language_for
+from participation.i18n import language_for, translated_title
 from participation.questionnaire import engine
 from participation.questionnaire.export import display_value
 from participation.questionnaire.structure import parse
@@ -594,7 +594,7 @@ def render_letter(application, kind: str, base_url: str = "") -> tuple[str, str,
             subject, body = template.subject, template.body
         values = _SafeDict(
             name=application.full_name or (person.public_name if person else ""),
-            call=page.title,
+            call=translated_title(page, used),
             receipt=application.receipt_number or "",
             reserve_rank=application.reserve_rank or "",
             feedback=feedback_text(application) if "{feedback}" in body else "",

@@ -173,6 +173,35 @@ def display_page(page):
     return translation
 
 
+def content_language(language: str | None) -> str | None:
+    """Wagtail's content language (a Locale's code) for an interface language, or None."""
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    try:
+        return get_supported_content_language_variant(language) if language else None
+    except LookupError:
+        return None
+
+
+def live_translations(queryset, translation_keys, language: str) -> dict:
+    """{translation_key: live page of ``queryset`` in ``language``} for many pages in one query
+    (names of many calls in a listing)."""
+    code = content_language(language)
+    if code is None or not translation_keys:
+        return {}
+    found = queryset.live().filter(
+        translation_key__in=set(translation_keys), locale__language_code=code
+    )
+    return {page.translation_key: page for page in found}
+
+
+def translated_title(page, language: str) -> str:
+    """``page``'s title as published in ``language`` (its live translation), else its own: a
+    French letter or PDF names "Groupe d’experts migrants 2027", not the English title."""
+    found = live_translations(type(page).objects, [page.translation_key], language)
+    return found[page.translation_key].title if page.translation_key in found else page.title
+
+
 def in_reader_language(queryset):
     """One page per translation_key for lists of calls (a theme's page): the translation in the
     active language where there is one, else the default language's page, as search does."""
@@ -241,3 +270,34 @@ def language_for(person=None, *, email: str = "", fallback: str = "") -> str:
 def in_language_of(person=None, *, email: str = "", fallback: str = ""):
     """``with in_language_of(user):`` render subject, body and attachments in their language."""
     return override(language_for(person, email=email, fallback=fallback))
+
+
+# --- Text with its own language -------------------------------------------------------------------
+
+
+class InLanguage(str):
+    """A text that knows its language: a name shown in the reader's language when it has a
+    translation, else as stored (in the default language). It is a ``str`` everywhere (emails,
+    messages, sorting); in a template it renders inside ``<span lang=".." dir="..">`` when its
+    language is not the reader's, so an English fallback in an Arabic page is read out and laid
+    out as English (WCAG 3.1.2) and cannot reorder the sentence around it."""
+
+    language: str
+
+    def __new__(cls, text, language: str = ""):
+        value = super().__new__(cls, text if text is not None else "")
+        value.language = language or ""
+        return value
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.language))
+
+    def __html__(self):
+        from django.utils.html import escape, format_html
+
+        from participation.accounts.templatetags.languages import lang_attrs
+
+        attributes = lang_attrs(self.language) if self else ""
+        if not attributes:
+            return escape(str.__str__(self))
+        return format_html("<span{}>{}</span>", attributes, str.__str__(self))

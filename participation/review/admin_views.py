@@ -20,7 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from participation.audit.services import history
 from participation.text import clean_query
 
-from . import exports, rules, services, visibility
+from . import exports, labels, reasons, rules, services, visibility
 from .forms import (
     AddReviewerForm,
     AssignmentRunForm,
@@ -70,7 +70,7 @@ class ReviewAdminView(WagtailAdminTemplateMixin, TemplateView):
                         "You are a reviewer of “%(process)s”, so you cannot use its editors' "
                         "pages; another editor runs it."
                     )
-                    % {"process": self.process.name},
+                    % {"process": self.process.label},
                 )
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -84,14 +84,15 @@ class ReviewAdminView(WagtailAdminTemplateMixin, TemplateView):
             items.append(
                 {
                     "url": reverse("review_admin:process", args=[self.process.pk]),
-                    "label": self.process.name,
+                    "label": self.process.label,
                 }
             )
         items.append({"url": "", "label": self.get_page_title()})
         return items
 
     def get_page_subtitle(self):
-        return self.process.name if self.process is not None else ""
+        # Plain text: it is also the window's title.
+        return str(self.process.label) if self.process is not None else ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -116,7 +117,7 @@ class IndexView(ReviewAdminView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["processes"] = (
+        context["processes"] = labels.label_processes(
             ReviewProcess.objects.exclude(pk__in=visibility.reviewed_processes(self.request.user))
             .annotate(
                 item_count=Count("items", distinct=True),
@@ -135,14 +136,14 @@ class ProcessView(ReviewAdminView):
         return [
             *self.breadcrumbs_items,
             {"url": reverse("review_admin:index"), "label": _("Review")},
-            {"url": "", "label": self.process.name},
+            {"url": "", "label": self.process.label},
         ]
 
     def get_page_subtitle(self):
         return ""
 
     def get_page_title(self):
-        return self.process.name
+        return str(self.process.label)
 
     def post(self, request, *args, **kwargs):
         try:
@@ -626,7 +627,7 @@ class SelectionRunView(ReviewAdminView):
         hidden = set(getattr(owner, "review_aggregate_only_attributes", ()) or ())
         context.update(
             run=run,
-            result=result,
+            result=reasons.described(result),
             selected=[
                 {
                     "label": label(i),

@@ -29,6 +29,16 @@ A reviewed model may also define a classmethod ``review_queryset(queryset)`` tha
 
 The owner of a process (a call page, an award category) may implement
 ``review_subjects(process)``: the objects to review, so editors can import them with one click.
+It may also offer, all optional:
+
+- ``review_process_titles(processes, language)``, a classmethod: ``{process.pk: title}`` of the
+  given processes (all owned by this model, owners loaded) in ``language``, for those whose
+  owner has a translation in it, in a fixed number of queries (reviewers' listings name many
+  processes). ``process.label`` reads it; without a title it is the stored ``process.name``,
+  marked as the default language's (``participation.review.labels``).
+- ``review_owner_queryset(queryset)``, a classmethod: the ``select_related`` its title and
+  ``time_zone`` need (an award category reads its edition).
+- ``time_zone``: the call's IANA zone name; the process's dates are shown in it.
 
 The engine calls these methods only in :mod:`participation.review.services`; blind mode is
 enforced there, in :func:`~participation.review.services.item_view`, whatever the plugin returns.

@@ -78,6 +78,27 @@ class ReviewProcess(ClusterableModel):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self):
+        """The name people read: the owner's translation in the active language, else the
+        stored ``name`` marked as the default language's (``labels.process_label``). ``name``
+        stays the identifier."""
+        from .labels import process_label
+
+        return process_label(self)
+
+    @property
+    def noun(self) -> str:
+        """``item_noun`` in the reader's language: a default noun ("Application", a text of
+        the catalogues) translated, one editors wrote themselves as written."""
+        return gettext(self.item_noun) if self.item_noun else gettext("Item")
+
+    @property
+    def time_zone(self) -> str:
+        """The zone of the call the process belongs to (its owner's ``time_zone``), in which
+        its dates are shown; the site's zone without an owner."""
+        return getattr(self.owner, "time_zone", "") or settings.TIME_ZONE
+
     def clean(self):
         super().clean()
         bad = [key for key in self.identifying_fields if not isinstance(key, str)]
@@ -294,7 +315,7 @@ class ReviewItem(models.Model):
     @property
     def label(self) -> str:
         """The neutral name: “Application 17”. Safe in every mode."""
-        return f"{self.process.item_noun} {self.number}"
+        return f"{self.process.noun} {self.number}"
 
     @property
     def is_running(self) -> bool:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from participation.documents.charts import bar_chart
 from participation.documents.registry import BuiltFile, DocumentKind, register
 
-from . import algorithms, services, visibility
+from . import algorithms, labels, reasons, services, visibility
 from .models import (
     Assignment,
     ConflictDeclaration,
@@ -153,6 +153,8 @@ def fingerprint(params):
     return {
         "process": [
             process.name,
+            # The name as printed: a translation of its call published since changes it.
+            str(labels.process_label(process, _lang(params))),
             process.item_noun,
             process.blind,
             process.disagreement_threshold,
@@ -435,7 +437,7 @@ def selection_context(run):
     return {
         "run": run,
         "feasible": result.get("feasible", False),
-        "result": result,
+        "result": reasons.described(result),
         "selected": selected,
         "reserve": reserve,
         "quota_table": quota_table,
@@ -552,7 +554,7 @@ def build(params, progress):
         rendered = render_pdf_document(
             TEMPLATE,
             context,
-            title=_("Committee report: %(name)s") % {"name": process.name},
+            title=_("Committee report: %(name)s") % {"name": process.label},
             author=str(process.owner) if process.owner is not None else "",
             lang=params["lang"],
             on_page=progress.pages,

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from participation.audit.services import record
 from participation.organisations.models import Membership
 
-from . import algorithms
+from . import algorithms, labels, reasons
 from .interface import ReviewField, adapter_for, optional
 from .models import (
     Assignment,
@@ -463,6 +463,11 @@ def _reviewer_key(reviewer: Reviewer) -> str:
     return f"{reviewer.name} [{reviewer.pk}]"
 
 
+def _reviewer_name(reviewer_by_key):
+    """The algorithm's reviewer ids ("Name [pk]") as the names editors know."""
+    return lambda key: reviewer_by_key[key].name if key in reviewer_by_key else str(key)
+
+
 @transaction.atomic
 def assign_reviewers(phase: Phase, actor=None, *, seed: int = 0) -> AssignmentOutcome:
     """Assign ``k`` reviewers to every item of the phase: balanced loads, no conflicts,
@@ -540,10 +545,11 @@ def assign_reviewers(phase: Phase, actor=None, *, seed: int = 0) -> AssignmentOu
                 require_connected=(mode == "full"),
             )
         except algorithms.AssignmentInfeasible as error:
+            message = _("No assignment meets the rules: %(reason)s.") % {
+                "reason": reasons.assignment_reason(error, _reviewer_name(reviewer_by_key))
+            }
             transaction.set_rollback(True)
-            raise ReviewError(
-                _("No assignment meets the rules: %(reason)s.") % {"reason": error.reason}
-            ) from None
+            raise ReviewError(message) from None
         new_rows = []
         for item_label, reviewer_key in result.pairs:
             if (item_label, reviewer_key) in fixed_pairs:
@@ -1085,6 +1091,7 @@ def workspace(user) -> list[WorkspacePhase]:
             user_id=user.pk, reviewitem_id__in=item_ids
         ).values_list("reviewitem_id", flat=True)
     )
+    labels.share_processes(a.phase for a in assignments)
     groups: dict[int, WorkspacePhase] = {}
     for a in assignments:
         pair = (a.item_id, a.reviewer_id)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from . import rules
+from . import labels, rules
 from .models import Reviewer, ReviewItem, ReviewProcess
 
 
@@ -229,8 +229,13 @@ def reviewer_documents(user) -> list[tuple]:
     """(process, label, kind, params) of the documents the processes ``user`` reviews offer
     them (the owner's optional ``review_documents(user)``), each built for them alone."""
     found = []
-    reviewers = Reviewer.objects.filter(user=user, active=True).select_related("process")
-    for reviewer in reviewers.order_by("process__name", "process_id"):
+    reviewers = list(
+        Reviewer.objects.filter(user=user, active=True)
+        .select_related("process")
+        .order_by("process__name", "process_id")
+    )
+    labels.share_processes(reviewers)  # owners in one query per owner type, names translated
+    for reviewer in reviewers:
         owner = reviewer.process.owner
         method = getattr(owner, "review_documents", None)
         for label, kind, params in method(user) if callable(method) else ():

@@ -9,7 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from participation.accounts.rules import MFA_REQUIRED_HOOK
 
-from . import admin_urls, rules
+from . import admin_urls, labels, rules
 from .models import ReviewProcess
 
 
@@ -103,13 +103,15 @@ def register_review_menu_item():
 
 @hooks.register("participation_account_deletion_blockers")
 def reviewing_blocks_deletion(user):
+    reviewers = list(rules.reviews_in_progress(user))
+    labels.share_processes(reviewers)  # names in the reader's language, a fixed cost
     return [
         _(
             "You are a reviewer in “%(process)s”, which has a phase still running. Ask its editors "
             "to remove you first."
         )
-        % {"process": reviewer.process.name}
-        for reviewer in rules.reviews_in_progress(user)
+        % {"process": reviewer.process.label}
+        for reviewer in reviewers
     ]
 
 

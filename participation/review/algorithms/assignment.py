@@ -71,15 +71,25 @@ class Reviewer:
 
 
 class AssignmentInfeasible(Exception):
-    """No assignment meets the rules; ``reason`` says why in plain words.
+    """No assignment meets the rules; ``reason`` says why in plain English (logs, tests).
 
-    ``items`` and ``reviewers`` name the ids the problem is about (may be empty).
+    ``code`` and ``params`` say the same as data, for a caller that writes it in the reader's
+    language (``participation.review.reasons``): this module knows no language. ``items`` and
+    ``reviewers`` name the ids the problem is about (may be empty).
     """
 
     def __init__(
-        self, reason: str, *, items: Sequence[ItemId] = (), reviewers: Sequence[ReviewerId] = ()
+        self,
+        reason: str,
+        *,
+        code: str = "",
+        params: Mapping | None = None,
+        items: Sequence[ItemId] = (),
+        reviewers: Sequence[ReviewerId] = (),
     ) -> None:
         self.reason = reason
+        self.code = code
+        self.params = dict(params or {})
         self.items = tuple(items)
         self.reviewers = tuple(reviewers)
         super().__init__(reason)
@@ -160,10 +170,14 @@ def assign(
         empty = np.zeros((0, n_reviewers))
         return _result(items, reviewers, empty.astype(bool), empty, "none")
     if n_reviewers == 0:
-        raise AssignmentInfeasible("there are no reviewers", items=[item.id for item in items])
+        raise AssignmentInfeasible(
+            "there are no reviewers", code="no_reviewers", items=[item.id for item in items]
+        )
     if k > n_reviewers:
         raise AssignmentInfeasible(
             f"each item needs {k} distinct reviewers but there are only {n_reviewers}",
+            code="too_few_reviewers",
+            params={"k": k, "reviewers": n_reviewers},
             items=[item.id for item in items],
         )
 
@@ -489,6 +503,8 @@ def _check_obvious_infeasibility(
             pairs = [(item_ids[i], reviewer_ids[r]) for i, r in bad]
             raise AssignmentInfeasible(
                 f"fixed pairs are also {why}: {_names(pairs)}",
+                code=f"fixed_{why}",
+                params={"pairs": pairs},
                 items=[p[0] for p in pairs],
                 reviewers=[p[1] for p in pairs],
             )
@@ -500,13 +516,21 @@ def _check_obvious_infeasibility(
         raise AssignmentInfeasible(
             f"{len(short)} item(s) cannot get {k} reviewers without a conflict or forbidden "
             f"pair: " + ", ".join(details) + (f" and {more} more" if more > 0 else ""),
+            code="items_short",
+            params={
+                "k": k,
+                "allowed": [(item_ids[i], int(allowed_count[i])) for i in short],
+            },
             items=[item_ids[i] for i in short],
         )
     over_fixed = np.flatnonzero(fixed_mask.sum(axis=1) > k)
     if len(over_fixed):
         names = [item_ids[i] for i in over_fixed]
         raise AssignmentInfeasible(
-            f"item(s) with more than {k} fixed reviewers: {_names(names)}", items=names
+            f"item(s) with more than {k} fixed reviewers: {_names(names)}",
+            code="too_many_fixed",
+            params={"k": k, "items": names},
+            items=names,
         )
     overloaded = np.flatnonzero(fixed_mask.sum(axis=0) > ceil_load)
     if len(overloaded):
@@ -514,6 +538,8 @@ def _check_obvious_infeasibility(
         raise AssignmentInfeasible(
             f"reviewer(s) with more fixed items than the balanced load of at most {ceil_load}: "
             f"{_names(names)}",
+            code="fixed_overload",
+            params={"load": ceil_load, "reviewers": names},
             reviewers=names,
         )
 
@@ -551,22 +577,28 @@ def _diagnose_load_balance(
     bounds_text = f"{model.floor_load} to {model.ceil_load}"
     if outcome.x is None:
         return AssignmentInfeasible(
-            f"no assignment exists even without balanced loads ({bounds_text})"
+            f"no assignment exists even without balanced loads ({bounds_text})",
+            code="no_assignment",
+            params={"low": model.floor_load, "high": model.ceil_load},
         )
     under = outcome.x[n_pairs : n_pairs + n_reviewers]
     over = outcome.x[n_pairs + n_reviewers :]
     off = np.flatnonzero((under > 0.5) | (over > 0.5))
-    details = []
-    for r in off[:_LIST_LIMIT]:
+    details, needs = [], []
+    for r in off:
         load = (
             model.floor_load - round(under[r])
             if under[r] > 0.5
             else model.ceil_load + round(over[r])
         )
-        details.append(f"{reviewers[r].id!r} would need {load}")
+        needs.append((reviewers[r].id, int(load)))
+    for reviewer_id, load in needs[:_LIST_LIMIT]:
+        details.append(f"{reviewer_id!r} would need {load}")
     return AssignmentInfeasible(
         f"loads cannot be balanced ({bounds_text} items each) given the conflicts, forbidden "
         f"and fixed pairs: " + ", ".join(details),
+        code="unbalanced_loads",
+        params={"low": model.floor_load, "high": model.ceil_load, "needs": needs},
         reviewers=[reviewers[r].id for r in off],
     )
 

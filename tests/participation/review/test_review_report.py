@@ -132,7 +132,7 @@ def test_infeasible_run_prints_its_explanation_and_relaxation(committee):
     _reader, text = pdf_text(documents.build_now(KIND, params(committee, run)).content)
     assert "Why no selection meets the quotas" in text
     assert "The quotas cannot all be met" in text
-    assert "lower gender=f min from 3 to 2" in text
+    assert "gender = f: lower “at least” from 3 to 2" in text
     assert "Reserve list" not in text and "Selected members" not in text
     assert "gender = f" in text and "gender = x" in text  # the quota table still shows
 

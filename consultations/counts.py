@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from functools import reduce
 from operator import or_
 
+from django.db import connection
 from django.db.models import Count, F, Q
 
 from participation.submissions.models import SubmissionStatus
@@ -46,6 +47,8 @@ ROW_FIELDS = (
     "answers",
     "questionnaire_snapshot",
 )
+# All but the answers: what may change without a new version of the answers.
+STATE_FIELDS = ROW_FIELDS[:-2]
 COUNTED_TYPES = {"single_choice", "multiple_choice", "yes_no", "scale", "ranking"}
 OTHER = "__other__"
 CHUNK = 100  # keys per statement: SQLite limits the depth of a WHERE clause
@@ -99,12 +102,12 @@ def keys_of(row: dict) -> set[tuple]:
     return keys
 
 
-def rows(queryset, lock: bool = False) -> list[dict]:
+def rows(queryset, lock: bool = False, fields=ROW_FIELDS) -> list[dict]:
     """What keys_of needs of these responses; locked until commit if asked (PostgreSQL)."""
     if lock:
         # of=("self",): PostgreSQL cannot lock the nullable side of the join to organisations.
         queryset = queryset.select_for_update(of=("self",))
-    return list(queryset.values(*ROW_FIELDS))
+    return list(queryset.values(*fields))
 
 
 def differences(before: list[dict], after: list[dict]) -> dict[int, Counter]:
@@ -125,6 +128,24 @@ def _matching(keys) -> Q:
     return reduce(or_, (Q(**_fields(key)) for key in keys))
 
 
+def _add(consultation_id: int, keys: list[tuple], d: int) -> int:
+    """UPDATE ... SET n = n + d for the rows of these keys; returns how many exist. In SQL with
+    row values (SQLite 3.15+, PostgreSQL): the ORM's tree of OR'ed conditions cost 3 ms a
+    submit to build, inside the consultation's lock."""
+    from .models import AnswerCount
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in KEY_FIELDS)
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
+    sql = (
+        f"UPDATE {quote(AnswerCount._meta.db_table)} SET {quote('n')} = {quote('n')} + %s "
+        f"WHERE {quote('consultation_id')} = %s AND ({columns}) IN ({rows})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [d, consultation_id, *(part for key in keys for part in key)])
+        return cursor.rowcount
+
+
 def apply(consultation_id: int, delta: Counter) -> None:
     """Add `delta` to the counts: ``n = n + d`` for rows that exist; missing rows are inserted
     with n = 0 (a concurrent insert of the same row is ignored, not lost) and then updated.
@@ -139,7 +160,7 @@ def apply(consultation_id: int, delta: Counter) -> None:
     for d, keys in sorted(by_step.items()):
         for start in range(0, len(keys), CHUNK):
             part = sorted(keys[start : start + CHUNK])
-            if table.filter(_matching(part)).update(n=F("n") + d) == len(part):
+            if _add(consultation_id, part, d) == len(part):
                 continue
             # Some rows do not exist yet (the first answer with this value): the UPDATE above
             # changed only the others.

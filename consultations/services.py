@@ -32,9 +32,13 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
 
     def count_and_confirm(submitted):
         # Read back what is stored (the row is ours until commit): a spam flag or the
-        # organisation's kind may have changed since the draft was loaded.
-        stored = counts.rows(Response.objects.filter(pk=submitted.pk))
-        for consultation_id, delta in counts.differences([], stored).items():
+        # organisation's kind may have changed since the draft was loaded. The answers are
+        # the ones loaded: the UPDATE matched their version.
+        mine = Response.objects.filter(pk=submitted.pk)
+        (stored,) = counts.rows(mine, fields=counts.STATE_FIELDS)
+        stored["answers"] = submitted.answers
+        stored["questionnaire_snapshot"] = submitted.questionnaire_snapshot
+        for consultation_id, delta in counts.differences([], [stored]).items():
             answers_changed(consultation_id, delta)
         tasks.send_confirmation.enqueue(submitted.pk)
 

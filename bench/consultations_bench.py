@@ -18,10 +18,11 @@ and the ``generate_bench_data`` command that makes the data).
 2. *What we heard* at each size, through Django's test client in this process, warm (median,
    summary cached) and cold (median, cache cleared before each request), and its query count,
    which must not grow; its cold time at the largest size over the smallest must stay under
-   2x (it reads the counts table, whatever the number of answers). Baseline: a StandardPage (portal.models) on the same database, same
-   client, same cache treatment. Target: under 0.5 s warm at 100,000. Growth rows: the time
-   at 10x over the time at 1x. Its HTML size at the largest size beside the StandardPage's
-   (what a phone downloads and parses); target: under 100 KB.
+   2x (it reads the counts table, whatever the number of answers). Baseline: a StandardPage
+   (portal.models) on the same database, same client, same cache treatment. Target: under
+   0.5 s warm at 100,000. Growth rows: the time at 10x over the time at 1x. Its HTML size at
+   the largest size beside the StandardPage's (what a phone downloads and parses); target:
+   under 100 KB.
 3. CSV and XLSX export of all the responses at each size (participation.documents.spreadsheets
    over consultations.documents.response_rows/response_columns), each in a fresh process:
    rows/s and growth of the peak resident set size (VmHWM) after a warm-up; baseline: the csv

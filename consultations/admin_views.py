@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -66,14 +67,15 @@ class ResponseAdminForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         # Who redacted is recorded with each redaction.
-        from .services import answers_changed
+        from .services import counted
 
         for form in self.formsets["redactions"].forms:
             if form.instance.pk is None and form.has_changed():
                 form.instance.created_by = self.for_user
-        # Spam flags and moderation change what the summary counts and shows.
-        answers_changed(self.instance.consultation_id)
-        return super().save(commit)
+        # Spam flags change what the summary counts, moderation what it shows: the counts and
+        # the summary's version follow in the same transaction.
+        with transaction.atomic(), counted(Response.objects.filter(pk=self.instance.pk)):
+            return super().save(commit)
 
 
 def editable_consultations(user):

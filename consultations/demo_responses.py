@@ -12,8 +12,8 @@ from participation.questionnaire.export import snapshot
 from participation.questionnaire.structure import parse
 
 from .demo_questionnaire import qid
-from .models import Response, ResponseFact
-from .services import answers_changed, facts_for, search_text
+from .models import Response
+from .services import count_added, search_text
 
 PROPOSALS = [
     ("en", "Recognition took two years. Let us work in our field while the papers are checked."),
@@ -118,9 +118,8 @@ def load(consultation, count, make_answers, seed):
         )
     Response.objects.bulk_create(responses)
     saved = list(Response.objects.filter(consultation=consultation))
-    ResponseFact.objects.bulk_create(fact for response in saved for fact in facts_for(response))
     for response in saved:
         response.search_text = search_text(response)
     Response.objects.bulk_update(saved, ["search_text"])
-    answers_changed(consultation.pk)
+    count_added(Response.objects.filter(consultation=consultation))
     return len(saved)

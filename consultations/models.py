@@ -419,23 +419,29 @@ class ResponseTag(TaggedItemBase):
     )
 
 
-class ResponseFact(models.Model):
-    """One countable answer of a submitted response (a chosen option, a yes, a scale value).
+class AnswerCount(models.Model):
+    """How many submitted, non-spam responses count for one key of "what we heard": a
+    dimension (responses, country, language, organisation kind, campaign, or an answer to a
+    question by respondent type), kept up to date by consultations.counts in the same
+    transaction as every change to the answers, so reading it never grows with them."""
 
-    Written when a response is submitted and removed when it is withdrawn or reopened, so
-    "what we heard" is a GROUP BY in SQL, the same on SQLite and PostgreSQL, at any volume.
-    """
-
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="facts")
     consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="+")
-    question_id = models.CharField(max_length=64)
-    value = models.CharField(max_length=255)
+    dimension = models.CharField(max_length=24)
+    question_id = models.CharField(max_length=64, blank=True)
+    value = models.CharField(max_length=255, blank=True)
+    respondent_type = models.CharField(max_length=16, blank=True)
+    n = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["consultation", "question_id", "value"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "dimension", "question_id", "value", "respondent_type"],
+                name="one_answer_count_per_key",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.question_id}={self.value}"
+        return f"{self.dimension} {self.question_id} {self.value} {self.respondent_type}: {self.n}"
 
 
 class Redaction(models.Model):

@@ -1,11 +1,12 @@
 """Consultation-specific rules on top of the shared submission services."""
 
-from collections import defaultdict
+from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -14,47 +15,12 @@ from participation.i18n import submissions_page
 from participation.questionnaire.structure import parse
 from participation.submissions import services as submissions
 
-from .models import Response, ResponseFact
+from . import counts
+from .models import Response
 
 RECEIPT_PREFIX = "CONS"
-COUNTED_TYPES = {"single_choice", "multiple_choice", "yes_no", "scale", "ranking"}
-OTHER = "__other__"
-
-
-def _fact_values(kind: str, answer) -> list[str]:
-    if answer in (None, "", [], {}):
-        return []
-    if kind == "single_choice":
-        return [answer.get("choice") or OTHER] if isinstance(answer, dict) else []
-    if kind == "multiple_choice":
-        if not isinstance(answer, dict):
-            return []
-        return list(answer.get("choices", [])) + ([OTHER] if answer.get("other") else [])
-    if kind == "yes_no":
-        return ["yes" if answer else "no"]
-    if kind == "scale":
-        return [str(answer)]
-    if kind == "ranking":  # position:value, so average ranks are a GROUP BY too
-        return [f"{position}:{value}" for position, value in enumerate(answer, start=1)]
-    return []
-
-
-def facts_for(response) -> list[ResponseFact]:
-    snapshot = response.questionnaire_snapshot or {}
-    facts = []
-    for question_id, answer in response.answers.items():
-        kind = snapshot.get(question_id, {}).get("type")
-        if kind in COUNTED_TYPES:
-            facts.extend(
-                ResponseFact(
-                    response=response,
-                    consultation_id=response.consultation_id,
-                    question_id=question_id,
-                    value=value[:255],
-                )
-                for value in _fact_values(kind, answer)
-            )
-    return facts
+COUNTED_TYPES = counts.COUNTED_TYPES
+OTHER = counts.OTHER
 
 
 def submit_response(response, user, publication: str, publish_attachments: bool = False, now=None):
@@ -65,8 +31,15 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
     from . import tasks
 
     def count_and_confirm(submitted):
-        ResponseFact.objects.bulk_create(facts_for(submitted))
-        answers_changed(submitted.consultation_id)
+        # Read back what is stored (the row is ours until commit): a spam flag or the
+        # organisation's kind may have changed since the draft was loaded. The answers are
+        # the ones loaded: the UPDATE matched their version.
+        mine = Response.objects.filter(pk=submitted.pk)
+        (stored,) = counts.rows(mine, fields=counts.STATE_FIELDS)
+        stored["answers"] = submitted.answers
+        stored["questionnaire_snapshot"] = submitted.questionnaire_snapshot
+        for consultation_id, delta in counts.differences([], [stored]).items():
+            answers_changed(consultation_id, delta)
         tasks.send_confirmation.enqueue(submitted.pk)
 
     return submissions.submit(
@@ -97,18 +70,48 @@ def search_text(response) -> str:
 @transaction.atomic
 def reopen_response(response, user, now=None):
     """Back to a draft to change it while the consultation is open; it no longer counts."""
-    reopened = submissions.reopen(response, user, now=now)
-    reopened.facts.all().delete()
-    answers_changed(reopened.consultation_id)
-    return reopened
+    with counted(Response.objects.filter(pk=response.pk)):
+        return submissions.reopen(response, user, now=now)
 
 
 @transaction.atomic
 def withdraw_response(response, user, now=None):
-    withdrawn = submissions.withdraw(response, user, now=now)
-    withdrawn.facts.all().delete()
-    answers_changed(withdrawn.consultation_id)
-    return withdrawn
+    with counted(Response.objects.filter(pk=response.pk)):
+        return submissions.withdraw(response, user, now=now)
+
+
+@contextmanager
+def counted(responses):
+    """Around any change to these responses (a queryset; call inside a transaction): locks
+    them, then applies the difference their change makes to the counts. The counts of their
+    consultations change in the same transaction, after the responses (see counts.py)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("counted() must run inside a transaction")
+    before = counts.rows(responses, lock=True)
+    yield
+    after = counts.rows(Response.objects.filter(pk__in=[row["pk"] for row in before]))
+    # Always mark the consultations changed: the caller may change what is shown, not counted.
+    changed = {row["consultation_id"] for row in before}
+    for consultation_id, delta in sorted(counts.differences(before, after).items()):
+        answers_changed(consultation_id, delta)
+        changed.discard(consultation_id)
+    for consultation_id in sorted(changed):
+        answers_changed(consultation_id)
+
+
+def count_added(responses) -> None:
+    """Count answers inserted as submitted in bulk (demo and bench data), in their
+    transaction."""
+    for consultation_id, delta in sorted(counts.differences([], counts.rows(responses)).items()):
+        answers_changed(consultation_id, delta)
+
+
+@transaction.atomic
+def update_responses(responses, **changes) -> int:
+    """The one way to change counted fields (spam, campaign, country, ...) of some answers with
+    an UPDATE: the counts follow in the same transaction."""
+    with counted(responses):
+        return Response.objects.filter(pk__in=responses.values("pk")).update(**changes)
 
 
 def publishable(consultation):
@@ -163,82 +166,58 @@ def summary_version(consultation_id) -> int:
     )
 
 
-def answers_changed(consultation_id) -> None:
-    """Call after any change to submitted answers (submit, withdraw, moderation, campaigns).
-    The counter lives in the database, in the same transaction as the change, so every server
-    process agrees on it."""
+def answers_changed(consultation_id, delta=None) -> None:
+    """Call after any change to submitted answers (submit, withdraw, moderation, campaigns),
+    with what it adds to or takes from the counts. The version lives in the database, in the
+    same transaction as the change, so every server process agrees on it; bumping it first
+    makes the consultation's counts one writer at a time (see counts.py)."""
     from .models import ConsultationPage
 
     ConsultationPage.objects.filter(pk=consultation_id).update(
         answers_version=F("answers_version") + 1
     )
+    if delta:
+        counts.apply(consultation_id, delta)
+
+
+def recount_columns(consultation_id, *dimensions) -> None:
+    """After an UPDATE of many answers' country or campaign (inside its transaction): those
+    dimensions are counted again in SQL, under the consultation's lock."""
+    answers_changed(consultation_id)
+    fresh = Counter()
+    for dimension in dimensions:
+        fresh.update(counts.recount_column(consultation_id, dimension))
+    delta = fresh
+    delta.subtract(counts.current(consultation_id, dimensions))
+    counts.apply(consultation_id, delta)
+
+
+@transaction.atomic
+def rebuild_counts(consultation_id) -> Counter:
+    """Count every answer of a consultation again and correct the table; returns what had to
+    change (empty when the table was right). One transaction, holding the consultation's lock
+    (submits to it wait until the end)."""
+    answers_changed(consultation_id)
+    delta = counts.recount(consultation_id)
+    delta.subtract(counts.current(consultation_id))
+    delta = Counter({key: d for key, d in delta.items() if d})
+    counts.apply(consultation_id, delta)
+    return delta
 
 
 def what_we_heard(consultation) -> dict:
     """Counts per question and option, overall and by respondent type, plus totals.
 
-    A fixed number of queries whatever the number of responses; cached until a response is
-    submitted, withdrawn or moderated (the key carries the latest change).
+    Two queries whatever the number of responses (the version, then the counts table); cached
+    until a response is submitted, withdrawn or moderated (the key carries the latest change).
     """
     consultation = submissions_page(consultation)  # a translation shows the original's answers
-    submitted = Response.objects.filter(
-        consultation=consultation, status=Response.Status.SUBMITTED, spam=False
-    )
     key = f"consultations:wwh:{consultation.pk}:{summary_version(consultation.pk)}"
     cached = cache.get(key)
-    if cached is not None:
-        return cached
-    totals = submitted.aggregate(
-        responses=Count("pk"),
-        organisations=Count("organisation", distinct=True),
-        individuals=Count("pk", filter=Q(organisation__isnull=True)),
-    )
-    by_country = dict(
-        submitted.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by("-n")
-    )
-    by_language = dict(
-        submitted.exclude(language="")
-        .values_list("language")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
-    by_kind = dict(
-        submitted.filter(organisation__isnull=False)
-        .values_list("organisation__kind")
-        .annotate(n=Count("pk"))
-    )
-    campaigns = list(
-        submitted.exclude(campaign="")
-        .values("campaign")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by("-n")
-    )
-    counts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    rows = (
-        ResponseFact.objects.filter(response__in=submitted)
-        .values_list("question_id", "value", "response__respondent_type")
-        .annotate(n=Count("pk"))
-    )
-    for question_id, value, respondent_type, n in rows:
-        counts[question_id][value]["all"] += n
-        counts[question_id][value][respondent_type] += n
-    answered = dict(
-        ResponseFact.objects.filter(response__in=submitted)
-        .values_list("question_id")
-        .annotate(n=Count("response", distinct=True))
-    )
-    result = {
-        "totals": totals,
-        "by_country": by_country,
-        "by_language": by_language,
-        "by_organisation_kind": by_kind,
-        "campaigns": campaigns,
-        "questions": {q: {v: dict(c) for v, c in values.items()} for q, values in counts.items()},
-        "answered": answered,
-    }
-    cache.set(key, result, 60 * 60)
-    return result
+    if cached is None:
+        cached = counts.summary(consultation.pk)
+        cache.set(key, cached, 60 * 60)
+    return cached
 
 
 def summary_rows(consultation, heard: dict) -> list[dict]:
@@ -298,7 +277,7 @@ def erase_personal_data(consultation, by=None, now=None):
     ids = list(responses.values_list("pk", flat=True))
     count = responses.update(user=None, updated_by=None, country="", personal_data_erased_at=now)
     forget_actors(Response, ids)  # the audit trail would otherwise still link answer and person
-    answers_changed(consultation.pk)
+    recount_columns(consultation.pk, counts.COUNTRY)
     record(consultation, by, "personal_data.erased", responses=count)
     return count
 
@@ -386,8 +365,8 @@ def detect_campaigns(consultation, threshold: float = 0.8) -> int:
                 Response.objects.filter(pk__in=members[start : start + 500]).update(
                     campaign=f"campaign-{found.id}"
                 )
+        recount_columns(consultation.pk, counts.CAMPAIGN)
     record(consultation, None, "campaigns.detected", groups=len(groups))
-    answers_changed(consultation.pk)
     return len(groups)
 
 
@@ -398,10 +377,8 @@ def anonymise_answers_of(user, now=None) -> None:
     now = now or timezone.now()
     own = Response.objects.filter(user=user, organisation__isnull=True)
     own.filter(status=Response.Status.DRAFT).delete()
-    consultations = set(own.values_list("consultation_id", flat=True))
-    own.filter(publication=Response.Publication.NAMED).update(
-        publication=Response.Publication.ANONYMOUS
-    )
-    own.update(country="", personal_data_erased_at=now)
-    for consultation_id in consultations:
-        answers_changed(consultation_id)
+    with transaction.atomic(), counted(own):
+        own.filter(publication=Response.Publication.NAMED).update(
+            publication=Response.Publication.ANONYMOUS
+        )
+        own.update(country="", personal_data_erased_at=now)

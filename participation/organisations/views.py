@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -82,7 +83,9 @@ def edit(request, slug):
         return redirect("organisations:members", slug=slug)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        # One transaction: plugins keep figures that follow the organisation's kind (signals).
+        with transaction.atomic():
+            form.save()
         messages.success(request, _("The organisation's details have been saved."))
         return redirect("organisations:members", slug=slug)
     return render(request, "organisations/form.html", {"form": form, "organisation": organisation})

@@ -52,7 +52,7 @@ def answer(consultation, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             done = services.submit_response(response, user, publication, False)
         if fields:
-            Response.objects.filter(pk=done.pk).update(**fields)
+            services.update_responses(Response.objects.filter(pk=done.pk), **fields)
             done.refresh_from_db()
         return done
 

@@ -342,3 +342,10 @@ def test_concurrent_saves_and_worker_lose_nothing(home_page, make_user, tmp_path
     assert worker_alive, (tmp_path / "worker.log").read_text()[-3000:]
     # Every queued task ran (the consultations' confirmations among them), none failed.
     assert set(tasks) == {"SUCCESSFUL"} and tasks["SUCCESSFUL"] >= len(submitted), figures
+    # The answer counts, changed by submits racing each other, equal a recount.
+    from consultations import counts
+
+    for consultation_id in {p["item"].consultation_id for p in people if p["kind"] == "drafter"}:
+        assert counts.current(consultation_id) == counts.recount(consultation_id)
+        heard = counts.summary(consultation_id)["totals"]["responses"]
+        assert heard == counts.counted_responses(consultation_id).count() >= len(submitted)

@@ -28,5 +28,5 @@ class Command(BaseCommand):
         result = generate(responses)
         self.stdout.write(
             f"{result['consultation'].url}: {result['responses']:,} submitted responses "
-            f"({result['added']:,} added, {result['facts_added']:,} facts)"
+            f"({result['added']:,} added)"
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from portal.languages import (
     DEFAULT_LANGUAGE,
@@ -276,7 +276,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Wagtail
 # Lazy: the admin names the site in each editor's admin language.
-WAGTAIL_SITE_NAME = gettext_lazy("Participation")
+WAGTAIL_SITE_NAME = pgettext_lazy("site name", "Participation")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

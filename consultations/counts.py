@@ -94,7 +94,8 @@ def keys_of(row: dict) -> set[tuple]:
         kind = snapshot.get(question_id, {}).get("type")
         if kind not in COUNTED_TYPES:
             continue
-        values = answer_values(kind, answer)
+        # Odd stored data (a list where a choice should be) counts as nothing, never an error.
+        values = [str(v) for v in answer_values(kind, answer) if isinstance(v, str | int)]
         if values:
             question_id = question_id[:64]
             keys.add((ANSWERED, question_id, "", ""))

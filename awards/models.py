@@ -354,6 +354,32 @@ class AwardCategory(Orderable):
     def __str__(self):
         return self.name
 
+    def name_in(self, language: str | None = None) -> str:
+        """The category's name in ``language`` (the active one): its copy's in the edition's
+        live translation (same ``key``), else its own. One query per language and instance."""
+        from django.db.models import Subquery
+        from django.utils.translation import get_language
+
+        from participation.i18n import content_language
+
+        code = content_language(language or get_language())
+        if code is None or code == content_language(settings.LANGUAGE_CODE):
+            return self.name
+        names = self.__dict__.setdefault("_names", {})
+        if code not in names:
+            edition = AwardEditionPage.objects.filter(pk=self.page_id).values("translation_key")
+            names[code] = (
+                AwardCategory.objects.filter(
+                    key=self.key,
+                    page__translation_key=Subquery(edition),
+                    page__live=True,
+                    page__locale__language_code=code,
+                )
+                .values_list("name", flat=True)
+                .first()
+            ) or self.name
+        return names[code]
+
     @property
     def criteria_list(self) -> list[str]:
         return [line.strip() for line in self.criteria.splitlines() if line.strip()]
@@ -521,7 +547,7 @@ class Nomination(SubmissionBase):
         ]
         return [
             ReviewField("nominee", _("Nominee"), self.nominee_name, identifying=True),
-            ReviewField("category", _("Category"), self.category.name),
+            ReviewField("category", _("Category"), self.category.name_in()),
             ReviewField("country", _("Country"), self.nominee_country.name or ""),
             ReviewField("project", _("Project title"), self.project_title),
             ReviewField("description", _("Project description"), self.description),

@@ -180,3 +180,25 @@ def test_a_french_jury_booklet_carries_the_french_name(juried):
     assert reader.metadata.title == "Dossier du jury : Prix de l’intégration 2026 · Écoles"
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Prix de l’intégration 2026 · Écoles" in text
+
+
+def test_an_items_category_reads_in_the_jurors_language(client, juried):
+    """On a nomination's page the "Category" field names the category as the edition's
+    translation does; without a translation, as written."""
+    from awards.models import Nomination
+
+    translate(juried.edition, "fr")
+    assignment = assign(juried.first, juried.reviewers[0], juried.editor)
+    review.declare_conflict(assignment.item, juried.reviewers[0], "none")
+    client.force_login(juried.jurors[0])
+    for language, name in (("fr", "Écoles"), ("ar", "Schools")):
+        with translation.override(language):
+            item_url = reverse("review:item", args=[juried.first.review_process_id, 1])
+            heading = f"<h3>{translation.gettext('Category')}</h3>"
+        html = client.get(item_url).content.decode()
+        field = html[html.index(heading) :][:300]  # the field, not the process's name above
+        assert f">{name}</p>" in field, (language, field)
+    nomination = Nomination.objects.filter(category=juried.first).first()
+    with translation.override("fr"):
+        assert nomination.category.name_in() == "Écoles"
+    assert nomination.category.name_in("en") == "Schools"

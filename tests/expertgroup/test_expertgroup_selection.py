@@ -280,7 +280,7 @@ def test_selection_run_page_shows_special_category_data_in_aggregate_only(client
     assert response.status_code == 200
     body = response.content.decode()
     selected_table = body.split("<tbody>")[1].split("</tbody>")[0]
-    assert "profile: " in selected_table  # ordinary quota attributes per member
+    assert "<code>profile</code>: " in selected_table  # ordinary quota attributes per member
     assert "migrant_background" not in selected_table and "gender" not in selected_table
     assert "migrant_background" in body  # the aggregate summary for setting quotas
 

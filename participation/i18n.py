@@ -198,8 +198,8 @@ def live_translations(queryset, translation_keys, language: str) -> dict:
 def translated_title(page, language: str) -> str:
     """``page``'s title as published in ``language`` (its live translation), else its own: a
     French letter or PDF names "Groupe d’experts migrants 2027", not the English title."""
-    found = live_translations(type(page).objects, [page.translation_key], language)
-    return found[page.translation_key].title if page.translation_key in found else page.title
+    with override(language or settings.LANGUAGE_CODE):
+        return display_page(page).title
 
 
 def in_reader_language(queryset):

@@ -33,3 +33,38 @@ def test_generate_builds_one_site_tagged_with_themes():
     consultation = ConsultationPage.objects.get(slug=SLUG)  # one, not two
     assert consultation.live
     assert sorted(consultation.themes.values_list("slug", flat=True)) == sorted(THEME_SLUGS)
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_responses_past_the_templates_are_copies_made_by_the_server(
+    monkeypatch,
+):
+    from django.db import connection
+
+    from bench.baseline_app import benchdata
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the server-side copy is PostgreSQL's; SQLite makes every response")
+    monkeypatch.setattr(benchdata, "TEMPLATES", 200)
+    generate(150)
+    result = generate(650)  # 50 more made in Python, then 450 copies
+    assert (result["added"], result["responses"]) == (500, 650)
+    consultation = ConsultationPage.objects.get(slug=SLUG)
+    responses = Response.objects.filter(consultation=consultation)
+    numbers = sorted(responses.values_list("receipt_number", flat=True))
+    assert numbers == [f"CONS-BENCH-{n:07d}" for n in range(650)]
+    by_number = {r.receipt_number: r for r in responses}
+    copy, template = by_number["CONS-BENCH-0000437"], by_number["CONS-BENCH-0000037"]
+    assert (copy.answers, copy.language, copy.country) == (
+        template.answers,
+        template.language,
+        template.country,
+    )
+    assert copy.submitted_at - template.submitted_at == benchdata.timedelta(seconds=20 * 400)
+    organisations = responses.exclude(organisation=None)
+    assert organisations.count() == organisations.values("organisation").distinct().count() == 7
+    assert sorted(int(r.receipt_number[-7:]) for r in organisations) == list(range(0, 650, 100))
+    assert responses.filter(campaign="recognition-letter").count() == len(range(0, 650, 9))
+    # The counts were rebuilt from the answers: the table equals a recount.
+    assert counts.current(consultation.pk) == counts.recount(consultation.pk)
+    assert counts.summary(consultation.pk)["totals"]["responses"] == 650

@@ -8,6 +8,7 @@ the browser is Debian's (`make browser-deps`).
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,38 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 _SKIPPED: list[str] = []
+
+
+def _serve_one_request_at_a_time():
+    """On SQLite the live server's threads share this thread's one in-memory connection, so two
+    requests at once (an autosave still posting while the next page loads) mix their savepoints
+    and break the connection for every later test of the process. There the live server serves
+    one request at a time, its body included, and the tests take the same lock before they touch
+    the database (``live``). PostgreSQL keeps real concurrency."""
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            if not self.connections_override:
+                return super().set_app(application)
+
+            def serially(environ, start_response):
+                with REQUESTS:
+                    result = application(environ, start_response)
+                    try:
+                        return list(result)
+                    finally:
+                        if hasattr(result, "close"):
+                            result.close()
+
+            return super().set_app(serially)
+
+    LiveServerThread.server_class = OneRequestAtATime
+
+
+REQUESTS = threading.Lock()
+_serve_one_request_at_a_time()
 
 
 def _unavailable() -> str | None:
@@ -96,9 +129,19 @@ def browser(django_db_setup, _async_unsafe):
 def live(browser, live_server, settings, tmp_path):
     """The live server, with the data migrations' rows (root page, site, locales, themes)
     restored for every test (the live server needs a transactional database)."""
-    migration_data.restore_if_flushed()
+    with REQUESTS:  # a request the last test left running ends before the database is touched
+        migration_data.restore_if_flushed()
     settings.MEDIA_ROOT = tmp_path / "media"
-    return live_server
+    yield live_server
+    with REQUESTS:  # ... and before the database is flushed
+        pass
+
+
+@pytest.fixture
+def server_at_rest():
+    """``with server_at_rest:`` reads the database while no live-server request runs (SQLite
+    shares one connection between them)."""
+    return REQUESTS
 
 
 @pytest.fixture

@@ -166,7 +166,9 @@ def test_the_booklet_is_rebuilt_when_the_translation_changes(juried):
 
 def test_the_results_report_names_categories_in_its_language(juried):
     translate_fr(juried.edition)
-    text = pdf_text(build_now("awards.results_report", {"edition": juried.edition.pk, "lang": "fr"}))
+    text = pdf_text(
+        build_now("awards.results_report", {"edition": juried.edition.pk, "lang": "fr"})
+    )
     assert "Écoles" in text and "Communautés locales" in text
     english = pdf_text(
         build_now("awards.results_report", {"edition": juried.edition.pk, "lang": "en"})

@@ -574,6 +574,19 @@ class Nomination(SubmissionBase):
     def review_attributes(self):
         return {"country": self.nominee_country.code or "", "kind": self.kind}
 
+    @classmethod
+    def review_attribute_labels(cls):
+        """What editors read for the keys and values of ``review_attributes``."""
+        from django_countries import countries
+
+        from participation.review.interface import AttributeLabels
+
+        return {
+            # Lazy names: read in the language of the page that shows them.
+            "country": AttributeLabels(_("Country of the nominee"), countries.countries),
+            "kind": AttributeLabels(_("Who is nominated"), dict(cls.Kind.choices)),
+        }
+
 
 def _upload_to(instance, filename):
     import uuid

@@ -190,3 +190,17 @@ def test_the_jury_room_and_the_edition_page_name_the_category_in_french(client, 
     with translation.override("fr"):
         admin = client.get(reverse("awards_admin:edition", args=[juried.edition.pk]))
     assert admin.status_code == 200
+
+
+def test_nomination_attributes_have_labels_for_the_selection_pages():
+    """The award's quota attributes (country, kind) in words; the stored codes stay keys."""
+    from awards.models import Nomination
+
+    labels = Nomination.review_attribute_labels()
+    assert set(labels) == {"country", "kind"}
+    assert labels["country"].value_label("DE") == "Germany"
+    assert labels["kind"].value_label("self") == Nomination.Kind.SELF.label
+    with translation.override("fr"):
+        assert str(labels["country"].value_label("DE")) == "Allemagne"
+        assert str(labels["country"].label) == translation.gettext("Country of the nominee")
+        assert str(labels["country"].label) != "Country of the nominee"

@@ -100,6 +100,9 @@ class EditionView(AwardAdminView):
                 winners=Count("nominations", filter=submitted & Q(nominations__outcome="winner")),
             )
         )
+        shown = services.categories_in_language(edition)  # in the editor's language
+        for category in categories:
+            category.shown = shown.get(category.pk, category)
         context.update(
             edition=edition,
             categories=categories,
@@ -128,7 +131,7 @@ class CategoryView(AwardAdminView):
         return category
 
     def get_page_subtitle(self):
-        return self.get_category().name
+        return services.category_in_language(self.get_category()).name
 
     def post(self, request, *args, **kwargs):
         category = self.get_category()

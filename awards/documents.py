@@ -131,7 +131,12 @@ def booklet_fingerprint(params):
     # The name printed on it, in the booklet's language: a translation published since counts.
     with translation.override(params.get("lang") or settings.LANGUAGE_CODE):
         name = str(phase.process.label)
-    return [items, nominations, files, seen.key(), name]
+        # Its description and criteria too: a translation edited since counts.
+        shown = services.categories_in_language(
+            AwardCategory.objects.select_related("page").get(pk=params["category"]).page
+        ).get(params["category"])
+        texts = [tuple(shown.description), tuple(shown.criteria)] if shown else []
+    return [items, nominations, files, seen.key(), name, texts]
 
 
 def _embedded_photos(files):
@@ -171,7 +176,8 @@ def build_booklet(params, progress):
         rendered = render_pdf_document(
             "awards/print/jury_booklet.html",
             {
-                "category": category,
+                # Its description and criteria as the juror reads them (the translation's copy).
+                "category": services.category_in_language(category, params["lang"]),
                 "phase": phase,
                 "entries": entries,
                 "criteria": list(phase.process.criteria.all()),
@@ -261,12 +267,13 @@ def report_fingerprint(params):
 
 def report_context(edition):
     sections = []
+    shown = services.categories_in_language(edition)  # names in the report's language
     for category in edition.categories.select_related("review_process"):
         results, rows = services.ranking(category)
         sections.append(
             {
                 "id": f"category-{category.pk}",
-                "category": category,
+                "category": shown.get(category.pk, category),
                 "phase": results.phase if results else None,
                 "rows": rows,
                 "nominations": Nomination.objects.filter(
@@ -293,6 +300,9 @@ def build_report(params, progress):
         votes = None
         if edition.audience_prize:
             votes = services.vote_results(edition)
+            shown = {s["category"].pk: s["category"] for s in sections}
+            for nomination in votes or []:
+                nomination.__dict__["_shown_category"] = shown.get(nomination.category_id)
         toc = [{"id": s["id"], "title": s["category"].name, "level": 1} for s in sections]
         if votes:
             toc.append({"id": "audience", "title": _("Audience prize"), "level": 1})

@@ -48,6 +48,8 @@ def notes(request, page, category_id):
         {
             "page": page,
             "category": category,
+            # Its name as the juror reads it (the translation's copy, same key).
+            "shown": services.category_in_language(category),
             "form": form,
             "notes": category.deliberation_notes.select_related("author", "phase"),
             "process": process,

@@ -226,13 +226,16 @@ class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         context["themes"] = list(self.themes.all())
         if request.user.is_authenticated:
             # Jurors find their category's jury room (notes) from the edition's page.
-            context["jury_categories"] = list(
-                AwardCategory.objects.filter(
-                    page=self.submissions_page(),  # juries are the original's categories
-                    review_process__reviewers__user=request.user,
-                    review_process__reviewers__active=True,
-                )
-            )
+            from .services import categories_in_language
+
+            jury = AwardCategory.objects.filter(
+                page=self.submissions_page(),  # juries are the original's categories
+                review_process__reviewers__user=request.user,
+                review_process__reviewers__active=True,
+            ).values_list("pk", flat=True)
+            if jury:
+                shown = categories_in_language(self)  # named in the reader's language
+                context["jury_categories"] = [shown[pk] for pk in jury if pk in shown]
         return context
 
     # Views live in public.py, nominate.py, confirm.py, vote.py and jury.py; routes dispatch.
@@ -570,6 +573,19 @@ class Nomination(SubmissionBase):
 
     def review_attributes(self):
         return {"country": self.nominee_country.code or "", "kind": self.kind}
+
+    @classmethod
+    def review_attribute_labels(cls):
+        """What editors read for the keys and values of ``review_attributes``."""
+        from django_countries import countries
+
+        from participation.review.interface import AttributeLabels
+
+        return {
+            # Lazy names: read in the language of the page that shows them.
+            "country": AttributeLabels(_("Country of the nominee"), countries.countries),
+            "kind": AttributeLabels(_("Who is nominated"), dict(cls.Kind.choices)),
+        }
 
 
 def _upload_to(instance, filename):

@@ -2,6 +2,7 @@
 outcomes and their publication, the audience vote. Views and tests call these functions."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -16,13 +17,14 @@ from participation.audit.services import record
 from participation.dates import format_moment
 from participation.files.checks import UploadRefused, check_upload
 from participation.files.kinds import kinds_of
-from participation.i18n import submissions_page
+from participation.i18n import InLanguage, content_language, submissions_page
 from participation.organisations.services import membership_of
 from participation.review import services as review
 from participation.review.models import Criterion, Phase, ReviewProcess
 from participation.submissions import services as submissions
 from participation.submissions.services import SubmissionError
 from participation.text import strip_bidi_controls
+from participation.translation_rows import Localised
 
 from .models import (
     AudienceVote,
@@ -102,6 +104,81 @@ def show_categories(page, nominations) -> list | None:
             nomination.category.key, nomination.category
         )
     return nominations
+
+
+@dataclass(frozen=True)
+class CategoryInLanguage:
+    """A category as a reader of one language reads it: the original (which holds the
+    nominations and the jury) with the texts of its copy in the edition's translation (same
+    ``key``). Each text knows its language, so an untranslated one is marked as the original's
+    (``lang="en"``) where it is shown."""
+
+    category: AwardCategory
+    name: InLanguage
+    description: Localised
+    criteria: Localised  # one criterion per line: ``criteria_list``
+    prize: InLanguage
+
+    @property
+    def pk(self):
+        return self.category.pk
+
+    @property
+    def criteria_list(self) -> list[str]:
+        return [line.strip() for line in self.criteria.text.splitlines() if line.strip()]
+
+    @property
+    def criteria_language(self) -> str:
+        return self.criteria.language
+
+    def __str__(self):
+        return str(self.name)
+
+
+def categories_in_language(edition, language: str | None = None) -> dict:
+    """{pk of an original category: CategoryInLanguage} for every category of ``edition`` (or
+    of the edition a translation belongs to), in ``language`` (the active one): the live
+    translation's copy's texts, each field falling back to the original's. One query whatever
+    the number of categories (booklets, the results report, a jury's pages). A field left
+    empty, or as copied, in the translation is the original's, marked with its language."""
+    source = submissions_page(edition)
+    code = content_language(language or translation.get_language())
+    translated = Q(
+        page__translation_key=source.translation_key,
+        page__live=True,
+        page__locale__language_code=code,
+    )
+    rows = list(
+        AwardCategory.objects.filter(Q(page_id=source.pk) | (translated if code else Q(pk=None)))
+        .annotate(language=F("page__locale__language_code"))
+        .order_by("sort_order", "pk")
+    )
+    copies = {c.key: c for c in rows if c.page_id != source.pk}
+
+    def text(original, field, factory):
+        copy = copies.get(original.key)
+        value = getattr(copy, field, "") if copy is not None else ""
+        # A copy's text left as copied is the original's, in the original's language.
+        if value and value.strip() and value != getattr(original, field):
+            return factory(value, copy.language)
+        return factory(getattr(original, field) or "", original.language)
+
+    return {
+        original.pk: CategoryInLanguage(
+            category=original,
+            name=text(original, "name", InLanguage),
+            description=text(original, "description", Localised),
+            criteria=text(original, "criteria", Localised),
+            prize=text(original, "prize", InLanguage),
+        )
+        for original in rows
+        if original.page_id == source.pk
+    }
+
+
+def category_in_language(category, language: str | None = None) -> CategoryInLanguage:
+    """One category (an original) in ``language``: see ``categories_in_language``."""
+    return categories_in_language(category.page, language)[category.pk]
 
 
 def start(edition, user, *, category, kind, organisation=None) -> Nomination:

@@ -449,6 +449,26 @@ class Application(SubmissionBase):
     def review_languages(self):
         return list(self.languages)
 
+    @classmethod
+    def review_attribute_labels(cls):
+        """What editors read for the keys and values of ``review_attributes``."""
+        from participation.review.interface import AttributeLabels
+        from themes.selectors import canonical_themes, localized
+
+        from .choices import region_choices
+
+        # Expertise values are theme slugs: the themes' names in the reader's language.
+        themes = {canonical.slug: shown.name for canonical, shown in localized(canonical_themes())}
+        return {
+            "profile": AttributeLabels(_("Profile"), dict(profile_choices())),
+            "region": AttributeLabels(_("Region of residence"), dict(region_choices())),
+            "expertise": AttributeLabels(_("Areas of expertise"), themes),
+            "gender": AttributeLabels(_("Gender"), dict(gender_choices())),
+            "migrant_background": AttributeLabels(
+                _("Migrant background"), dict(migrant_background_choices())
+            ),
+        }
+
     def review_attributes(self):
         """For quotas only (editors run the selection); never shown to reviewers. Special-
         category data is used here in aggregate and disappears once erased."""

@@ -4,7 +4,7 @@ updates, upload indicator values. All changes go through services and imports.""
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -111,7 +111,9 @@ class UpdateView(MonitoringAdminView):
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         context["commitment"] = self.commitment
-        context["updates"] = self.commitment.updates.select_related("created_by")[:20]
+        context["updates"] = self.commitment.updates.select_related("created_by").annotate(
+            translated=Count("translations")
+        )[:20]
         context["form"] = form or UpdateForm(
             initial={
                 "date": timezone.localdate(),
@@ -147,6 +149,64 @@ class UpdateView(MonitoringAdminView):
                 messages.success(request, _("The progress update is saved."))
                 return redirect("monitoring_update", pk=self.commitment.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def translations_formset(update, data=None):
+    """The update's text in the other languages: its rows, and an empty form for each language
+    that has none (left empty, it makes no row: readers then see the original, marked)."""
+    from django.forms import inlineformset_factory
+
+    from participation.translation_rows import translation_language_choices
+
+    from .models import ProgressUpdate, ProgressUpdateTranslation
+
+    given = set(update.translations.values_list("language", flat=True))
+    missing = [code for code, _name in translation_language_choices() if code not in given]
+    formset = inlineformset_factory(
+        ProgressUpdate,
+        ProgressUpdateTranslation,
+        fields=["language", "text"],
+        widgets={"text": forms.Textarea(attrs={"rows": 3})},
+        extra=len(missing),
+        can_delete=True,
+    )
+    return formset(
+        data, instance=update, prefix="translations", initial=[{"language": c} for c in missing]
+    )
+
+
+class UpdateTranslationsView(MonitoringAdminView):
+    """Where an update's text is given in the other languages of the site."""
+
+    template_name = "monitoring/admin/update_translations.html"
+    page_title = gettext_lazy("Progress update in other languages")
+
+    def dispatch(self, request, *args, **kwargs):
+        from .models import ProgressUpdate
+
+        self.update = (
+            ProgressUpdate.objects.select_related("commitment").filter(pk=kwargs["pk"]).first()
+        )
+        if self.update is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.update)
+
+    def get_context_data(self, formset=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["update"] = self.update
+        context["formset"] = formset or translations_formset(self.update)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        formset = translations_formset(self.update, request.POST)
+        if formset.is_valid():
+            formset.save()
+            messages.success(request, _("The translations are saved."))
+            return redirect("monitoring_update", pk=self.update.commitment_id)
+        return self.render_to_response(self.get_context_data(formset=formset), status=400)
 
 
 class UploadForm(forms.Form):

@@ -1,7 +1,6 @@
 """The progress report of a theme (or of the whole action plan) as a PDF, built in the
 background through the shared documents engine."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.utils import timezone, translation
@@ -41,14 +40,17 @@ def report_fingerprint(params) -> str:
         services.indicators_for(theme).order_by().aggregate(rows=Max("translations__updated_at"))
     )
     ids = list(services.indicators_for(theme).values_list("pk", flat=True))
+    # Progress updates' translations: added, changed or removed, the report is rebuilt.
+    updates = services.update_texts_version(services.commitments_for(theme))
     # Figures come from every plugin and have no version: a report is reused for a day at most.
-    return "{}:{}:{}:{}:{}:{}:{}".format(
+    return "{}:{}:{}:{}:{}:{}:{}:{}".format(
         params["lang"],
         commitments["n"],
         commitments["latest"].isoformat() if commitments["latest"] else "",
         commitments["rows"].isoformat() if commitments["rows"] else "",
         indicators["rows"].isoformat() if indicators["rows"] else "",
         services.data_version(ids),
+        updates,
         timezone.localdate().isoformat(),
     )
 
@@ -61,7 +63,9 @@ def build_report(params, progress):
         name = localized([theme])[0][1].name if theme else _("Whole action plan")
         data = board.board_data(theme, board.Filters())
         commitments = list(
-            data["commitments"].order_by("status", "-updated_at").prefetch_related("updates")
+            data["commitments"]
+            .order_by("status", "-updated_at")
+            .prefetch_related(services.update_prefetch())
         )
         progress(len(commitments), len(commitments))
         rendered = render_pdf_document(
@@ -72,10 +76,6 @@ def build_report(params, progress):
                 "name": name,
                 "commitments": commitments,
                 "statuses": Commitment.Status,
-                # Progress updates are written in the default language only (not translated).
-                "update_lang": ""
-                if params["lang"] == settings.LANGUAGE_CODE
-                else settings.LANGUAGE_CODE,
                 "document_cover": True,
                 "document_subtitle": _("Progress report, %(date)s")
                 % {"date": timezone.localdate().isoformat()},

@@ -218,7 +218,10 @@ class CommitmentTranslation(TranslationRow):
         verbose_name_plural = _("translations of commitments")
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(ClusterableModel):
+    """A dated step of a commitment. Its text is written in the default language; translation
+    rows (``translations``) give it in the others, edited beside the update in the admin."""
+
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
     date = models.DateField(_("date"))
     text = models.TextField(_("what happened"))
@@ -237,6 +240,15 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.commitment}: {self.date}"
+
+
+class ProgressUpdateTranslation(TranslationRow):
+    parent = ParentalKey(ProgressUpdate, on_delete=models.CASCADE, related_name="translations")
+    text = models.TextField(_("what happened"), blank=True)
+
+    class Meta(TranslationRow.Meta):
+        verbose_name = _("translation of a progress update")
+        verbose_name_plural = _("translations of progress updates")
 
 
 class CommitmentFollow(models.Model):

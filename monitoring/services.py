@@ -182,6 +182,27 @@ def status_counts(theme=None) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
 
+def update_prefetch(language=None):
+    """Commitments' progress updates, newest first, with their rows in the reader's language
+    (``language``, by default the active one): two queries for any number of commitments."""
+    from django.db.models import Prefetch
+
+    updates = with_translations(ProgressUpdate.objects.order_by("-date", "-pk"), language)
+    return Prefetch("updates", queryset=updates)
+
+
+def update_texts_version(commitments) -> str:
+    """Changes whenever a translation of an update of ``commitments`` is added, changed or
+    removed (one aggregate query): part of a cached document's fingerprint."""
+    from .models import ProgressUpdateTranslation
+
+    found = ProgressUpdateTranslation.objects.filter(
+        parent__commitment__in=commitments.order_by().values("pk")
+    ).aggregate(n=Count("pk"), latest=Max("updated_at"), top=Max("pk"))
+    latest = found["latest"].isoformat() if found["latest"] else ""
+    return f"{found['n']}:{found['top']}:{latest}"
+
+
 def commitment_list(theme=None, status=""):
     qs = commitments_for(theme).select_related("owner_organisation", "consultation")
     if status in Status.values:

@@ -27,7 +27,7 @@ def notify_followers(commitment_id: int) -> int:
     ).first()
     if commitment is None:
         return 0
-    latest = commitment.updates.first()
+    latest = with_translations(commitment.updates.all(), every_language=True).first()
     board = MonitoringBoardPage.objects.live().first()
     url = ""
     if board is not None:

@@ -11,8 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_countries import countries as country_names
 
@@ -79,6 +79,7 @@ def board(request, page, slug):
     data = board_data.board_data(theme, filters, commitments_status=status)
     paginator = Paginator(data["commitments"], 20)
     commitments = paginator.get_page(request.GET.get("page"))
+    _latest_updates(commitments)
     pairs = board_data.theme_pairs()
     shown = next((s for c, s in pairs if theme is not None and c.pk == theme.pk), None)
     _label_themes(commitments, pairs)
@@ -108,6 +109,17 @@ def board(request, page, slug):
             "pdf_params": {"theme": slug or "", "lang": request.LANGUAGE_CODE},
         },
     )
+
+
+def _latest_updates(commitments):
+    """Each commitment's latest progress update, its text in the reader's language: two
+    queries for the page of commitments, whatever their number."""
+    from django.db.models import prefetch_related_objects
+
+    listed = list(commitments)
+    prefetch_related_objects(listed, services.update_prefetch())
+    for commitment in listed:
+        commitment.latest_update = next(iter(commitment.updates.all()), None)
 
 
 def _label_themes(commitments, pairs):
@@ -153,8 +165,6 @@ def commitment(request, page, pk):
         shown = consultation or found.consultation
         original = shown.locale_id == default_locale_id()
         consultation_lang = lang_attrs(settings.LANGUAGE_CODE) if original else ""
-    # Progress updates are written in the default language only (not translated).
-    update_lang = "" if get_language() == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
     return render(
         request,
         "monitoring/commitment.html",
@@ -163,8 +173,9 @@ def commitment(request, page, pk):
             "commitment": found,
             "consultation": consultation,
             "consultation_lang": consultation_lang,
-            "updates": found.updates.all(),
-            "update_lang": update_lang,
+            # In the reader's language where an editor translated them (the original's,
+            # marked with its language, where not).
+            "updates": with_translations(found.updates.all()),
             "behind": behind,
             "following": following,
             "can_follow": services.can_follow(request.user, found),

@@ -83,6 +83,11 @@ def monitoring_admin_urls():
             admin_views.UpdateView.as_view(),
             name="monitoring_update",
         ),
+        path(
+            "monitoring/updates/<int:pk>/translations/",
+            admin_views.UpdateTranslationsView.as_view(),
+            name="monitoring_update_translations",
+        ),
         path("monitoring/upload/", admin_views.UploadView.as_view(), name="monitoring_upload"),
     ]
 

@@ -562,6 +562,12 @@ class SelectionView(ReviewAdminView):
             formset=formset or self.quota_formset(),
             form=form or self.selection_form(),
             runs=self.process.selection_runs.select_related("created_by", "phase")[:50],
+            # What the keys and values typed into quotas mean, in the plugin's words.
+            attribute_labels=[
+                services.shown_attribute(labels, key, list(found.values))
+                for labels in [services.attribute_labels_of(self.process)]
+                for key, found in labels.items()
+            ],
         )
         return context
 
@@ -625,16 +631,24 @@ class SelectionRunView(ReviewAdminView):
         # member (e.g. the expert call's migrant background).
         owner = run.process.owner
         hidden = set(getattr(owner, "review_aggregate_only_attributes", ()) or ())
+        # The plugin's words for the stored keys and values (which stay the quotas' names).
+        labels = services.attribute_labels_of(run.process)
+        quota_table = [
+            {**row, "shown": services.shown_attribute(labels, row["attribute"], [row["value"]])}
+            for row in result.get("quota_table", [])
+        ]
         context.update(
             run=run,
-            result=reasons.described(result),
+            result={**reasons.described(result), "quota_table": quota_table},
             selected=[
                 {
                     "label": label(i),
                     "merit": candidates[i]["merit"],
-                    "attributes": {
-                        k: v for k, v in candidates[i]["attributes"].items() if k not in hidden
-                    },
+                    "attributes": [
+                        services.shown_attribute(labels, k, v)
+                        for k, v in candidates[i]["attributes"].items()
+                        if k not in hidden
+                    ],
                     "replacement": label(replacements[i]) if replacements.get(i) else None,
                 }
                 for i in result["selected"]
@@ -650,7 +664,10 @@ class SelectionRunView(ReviewAdminView):
             top=[label(i) for i in result["unconstrained_top"]],
             left_out=run.inputs.get("left_out", []),
             quotas=run.inputs["quotas"],
-            attributes=_attribute_summary(run.inputs["candidates"]),
+            attributes=[
+                services.shown_attribute(labels, key, values)
+                for key, values in _attribute_summary(run.inputs["candidates"]).items()
+            ],
         )
         return context
 

@@ -19,9 +19,17 @@ either as methods on the model itself or in an adapter registered for it::
             return [self.language]
         def review_attributes(self):            # for selection quotas; never shown to reviewers
             return {"gender": ..., "region": ...}
+        @classmethod
+        def review_attribute_labels(cls):       # optional: what editors read for those keys
+            return {"gender": AttributeLabels(_("Gender"), {"woman": _("Woman"), ...})}
 
     # or, for a model you cannot change:
     register_adapter(Nomination, NominationAdapter)  # NominationAdapter(obj) has the methods
+
+The keys and values of ``review_attributes`` are stored identifiers (quotas name them and
+selection runs keep them); ``review_attribute_labels``, a classmethod of the model or of its
+adapter, gives the words editors read for them in the active language (see
+:class:`AttributeLabels`). A key or value without a label is shown as the identifier it is.
 
 A reviewed model may also define a classmethod ``review_queryset(queryset)`` that adds the
 ``select_related``/``prefetch_related`` its review_* methods need, so that reading many items
@@ -47,7 +55,7 @@ enforced there, in :func:`~participation.review.services.item_view`, whatever th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 
@@ -63,6 +71,19 @@ class ReviewField:
     label: Any
     value: Any
     identifying: bool = False
+
+
+@dataclass(frozen=True)
+class AttributeLabels:
+    """The words for one attribute of ``review_attributes``: ``label`` names the key
+    ("Gender"), ``values`` maps stored values to theirs ({"woman": "Woman"}). Lazy
+    translations are welcome: they are read in the editor's language when shown."""
+
+    label: Any
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def value_label(self, value: str):
+        return self.values.get(value, value)
 
 
 @runtime_checkable
@@ -104,6 +125,16 @@ def adapter_for(subject) -> Reviewable:
         f"{type(subject).__name__} cannot be reviewed: implement the review_* methods "
         "(participation.review.interface.Reviewable) or register an adapter for it."
     )
+
+
+def attribute_labels(model: type | None) -> dict[str, AttributeLabels]:
+    """``review_attribute_labels()`` of ``model``'s adapter or of the model itself: {} when it
+    offers none (keys and values are then shown as they are stored)."""
+    if model is None:
+        return {}
+    source = next((_adapters[k] for k in model.__mro__ if k in _adapters), model)
+    method = getattr(source, "review_attribute_labels", None)
+    return dict(method() or {}) if callable(method) else {}
 
 
 def optional(adapter, name: str, default):

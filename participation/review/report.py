@@ -419,9 +419,15 @@ def selection_context(run):
         }
         for entry in result.get("reserve", [])
     ]
+    words = services.attribute_labels_of(run.process)  # the plugin's, for the stored keys
+
+    def quota_label(row):
+        shown = services.shown_attribute(words, row["attribute"], [row["value"]])
+        return f"{shown.label} = {shown.values[0][1]}"
+
     quota_table = [
         {
-            "label": f"{row['attribute']} = {row['value']}",
+            "label": quota_label(row),
             "min": row["min"],
             "max": row["max"],
             "achieved": row["achieved"],

@@ -1307,9 +1307,56 @@ def _attribute_value(value):
     return str(value)
 
 
+@dataclass(frozen=True)
+class ShownAttribute:
+    """An attribute as editors read it: the stored ``key`` (what quotas name) and its label,
+    with its values as (stored value, label) pairs."""
+
+    key: str
+    label: object
+    values: tuple = ()
+
+    @property
+    def labelled(self) -> bool:
+        return str(self.label) != self.key
+
+
+def attribute_labels_of(process) -> dict:
+    """The plugin's labels for the attributes of ``process``'s items (one query: the items'
+    model), in the active language when shown."""
+    from .interface import attribute_labels
+
+    type_id = (
+        ReviewItem.objects.filter(process=process)
+        .values_list("subject_content_type_id", flat=True)
+        .first()
+    )
+    if type_id is None:
+        return {}
+    return attribute_labels(ContentType.objects.get_for_id(type_id).model_class())
+
+
+def shown_attribute(labels: dict, key: str, values=()) -> ShownAttribute:
+    """``key`` and its ``values`` (a stored value, a list of them, or (value, count) pairs)
+    with the plugin's words for them; what it has no word for stays as stored."""
+    found = labels.get(key)
+    if isinstance(values, str):
+        values = [values]
+
+    def word(value):
+        return found.value_label(value) if found is not None else value
+
+    pairs = tuple(
+        (v[0], word(v[0]), *v[1:]) if isinstance(v, tuple | list) else (v, word(v)) for v in values
+    )
+    return ShownAttribute(key, found.label if found is not None else key, pairs)
+
+
 def selection_candidates(phase: Phase, basis: str) -> tuple[list[dict], list[str]]:
     """Candidates (items of the phase with a merit) with their plugin attributes; and the labels
-    of items left out because they have no counted review."""
+    of items left out because they have no counted review. The attributes keep the stored keys
+    and values (quotas name them, runs are re-computed from them); pages show them through
+    ``attribute_labels_of`` and ``shown_attribute``."""
     results = phase_results(phase, n_resamples=1)
     merits = results.merits(basis)
     items = list(phase_items(phase).select_related("process"))

@@ -280,9 +280,40 @@ def test_selection_run_page_shows_special_category_data_in_aggregate_only(client
     assert response.status_code == 200
     body = response.content.decode()
     selected_table = body.split("<tbody>")[1].split("</tbody>")[0]
-    assert "<code>profile</code>: " in selected_table  # ordinary quota attributes per member
+    # Ordinary quota attributes per member, named in words beside the stored key.
+    assert "Profile (<code>profile</code>): " in selected_table
     assert "migrant_background" not in selected_table and "gender" not in selected_table
     assert "migrant_background" in body  # the aggregate summary for setting quotas
+
+
+def test_selection_attributes_read_in_the_editors_words_and_language(client, selection_world):
+    """Keys and values stay the identifiers quotas name; the call gives their labels: the
+    profile, the region, the themes of expertise, gender and background, translated."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from expertgroup.models import Application
+
+    labels = Application.review_attribute_labels()
+    assert set(labels) == {"profile", "region", "expertise", "gender", "migrant_background"}
+    assert labels["profile"].value_label("individual") == "Individual expert"
+    assert labels["region"].value_label("west") == "Western Europe"
+    assert labels["expertise"].value_label("housing") == "Housing"
+    assert labels["gender"].value_label("unknown-code") == "unknown-code"
+    with translation.override("fr"):
+        assert str(labels["region"].label) != "Region of residence"
+        assert str(labels["region"].value_label("west")) != "Western Europe"
+
+    world = selection_world
+    run = review.run_selection(world.phase, 3, world.editor)
+    client.force_login(world.editor)
+    body = client.get(
+        reverse("review_admin:selection_run", args=[world.process.pk, run.pk])
+    ).content.decode()
+    summary = body[body.index("Attributes of the candidates") :]
+    assert "Region of residence (<code>region</code>)" in summary
+    assert "Gender (<code>gender</code>)" in summary  # in aggregate only
+    assert "Woman (<code>woman</code>)" in summary
 
 
 def test_selection_conflicts_rounds_and_normalisation(

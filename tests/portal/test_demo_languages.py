@@ -274,6 +274,16 @@ def test_progress_board_items_have_a_row_in_each_language_from_the_content_files
         "instead.",
     ):
         assert escape(texts[english]) in main and english not in main
+    # Progress updates too: each has its row, shown on the board and the commitment's page.
+    from monitoring.models import ProgressUpdate
+
+    assert ProgressUpdate.objects.exists()
+    assert not ProgressUpdate.objects.exclude(translations__language=code).exists()
+    assert escape(texts["Legal study done."]) in main and "Legal study done." not in main
+    courses = Commitment.objects.get(title="Language courses with childcare")
+    page = client.get(f"/{code}/progress/commitments/{courses.pk}/").content.decode()
+    for english in ("Courses in 40 towns.", "All regions covered."):
+        assert escape(texts[english]) in page and english not in page
 
 
 def test_juror_reads_the_default_criteria_in_their_language(demo_site, db, client):

@@ -16,7 +16,6 @@ from participation.questionnaire.structure import parse
 from . import services
 from .documents import charts
 
-
 MAX_CACHED_PAGE = 1000  # a page number past it is rendered, not kept: the cache stays bounded
 
 
@@ -116,9 +115,7 @@ def published_responses(request, page):
         listing_context,
         is_preview=getattr(request, "is_preview", False) or not cacheable,
     )
-    return render(
-        request, "consultations/published_responses.html", {"page": page, "body": body}
-    )
+    return render(request, "consultations/published_responses.html", {"page": page, "body": body})
 
 
 def can_download_attachment(request, response) -> bool:

@@ -78,9 +78,7 @@ def test_each_language_gets_its_own_fragment(client, consultation, answer, user)
     assert "<dt>Answers</dt>" in Client().get(path).content.decode()
 
 
-def test_nonce_is_new_in_every_response_and_matches_its_header(
-    client, consultation, answer, user
-):
+def test_nonce_is_new_in_every_response_and_matches_its_header(client, consultation, answer, user):
     answer(user, {APPLIED: True})
     url = consultation.url + "what-we-heard/"
     seen = []

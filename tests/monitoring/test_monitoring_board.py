@@ -62,6 +62,32 @@ def test_consultation_figures_query_count_is_fixed(
         consultation_figures(themes["housing"])
 
 
+def test_consultation_figures_follow_new_answers_at_once_and_read_one_query_warm(
+    consultation, make_user, make_response, themes, django_assert_num_queries
+):
+    from consultations import services
+    from consultations.models import Response
+    from consultations.wagtail_hooks import consultation_figures
+
+    def answers():
+        return {f.key: f.value for f in consultation_figures(themes["housing"])}[
+            "consultations.responses"
+        ]
+
+    def counted(response):  # as a submit does: the counts and the version in its transaction
+        services.count_added(Response.objects.filter(pk=response.pk))
+
+    counted(make_response(make_user("a@example.org")))
+    assert answers() == 1
+    with django_assert_num_queries(1):  # the held consultations' versions; totals cached
+        assert answers() == 1
+    counted(make_response(make_user("b@example.org")))
+    assert answers() == 2
+    spam = Response.objects.filter(consultation=consultation)[:1]
+    services.update_responses(Response.objects.filter(pk__in=spam), spam=True)
+    assert answers() == 1
+
+
 def test_board_commitments_by_status_with_progress_bars(client, board, make_commitment):
     make_commitment("Planned one")
     make_commitment("Going", status="in_progress", progress=40)

@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 from wagtail import hooks
 from wagtail.models import Locale
 
+from participation.i18n import active_locale
+
 from .models import Theme
 
 THEMED_CONTENT_HOOK = "register_themed_content"
@@ -21,7 +23,7 @@ def localized(themes) -> list[tuple[Theme, Theme]]:
     have made one, else the canonical theme itself (one query)."""
     themes = list(themes)
     try:
-        active = Locale.get_active()
+        active = active_locale()
     except Locale.DoesNotExist:
         return [(t, t) for t in themes]
     translations = {}

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -86,6 +87,7 @@ def board(request, page, slug):
     query = request.GET.copy()
     query.pop("page", None)
     base = page.url + (page.reverse_subpage("theme_board", args=[slug]) if slug else "")
+    page_url = page.get_url(request)  # once, not once per link ({% pageurl %})
     return render(
         request,
         "monitoring/board.html",
@@ -99,7 +101,11 @@ def board(request, page, slug):
             "figures": data["figures"],
             "status_counts": data["status_counts"],
             "commitments": commitments,
-            "indicators_html": _indicators_html(request, page, theme, filters, pairs, query),
+            "page_url": page_url,
+            "filters_html": _filters_html(request, form, base),
+            "indicators_html": _indicators_html(
+                request, page, page_url, theme, filters, pairs, query
+            ),
             "query": query.urlencode(),
             "board_url": base,
             "data_prefix": base,
@@ -108,7 +114,23 @@ def board(request, page, slug):
     )
 
 
-def _indicators_html(request, page, theme, filters, pairs, query):
+def _filters_html(request, form, board_url):
+    """The filters' form: its select widgets cost a tenth of a board's request. Unfiltered
+    (the usual visit) it is the same for every reader of a language and the same choices."""
+    context = {"form": form, "board_url": board_url}
+    if form.is_bound:
+        return render_to_string("monitoring/_filters.html", context, request=request)
+    choices = [[(str(v), str(label)) for v, label in field.field.choices] for field in form]
+    (html,) = cached_fragments(
+        request,
+        "monitoring:filters:" + digest(board_url, choices),
+        ["monitoring/_filters.html"],
+        lambda: context,
+    )
+    return html
+
+
+def _indicators_html(request, page, page_url, theme, filters, pairs, query):
     """The indicators section, rendered once per version of its values, texts, theme names
     and language (participation.fragments): its charts and tables were most of a board's
     request. Filtered boards (any parameter but the page number) are rendered each time: their
@@ -120,13 +142,13 @@ def _indicators_html(request, page, theme, filters, pairs, query):
         views = board_data.indicator_views(theme, filters)
         for view in views:  # the whole plan's board links each to its theme's board
             view.theme_name = names.get(view.indicator.theme_id, view.indicator.theme.name)
-        return {"page": page, "indicators": views, "query": query.urlencode()}
+        return {"page_url": page_url, "indicators": views, "query": query.urlencode()}
 
     key = "{}:{}".format(
         board_data.indicators_key(theme, filters, indicators),
         digest(
             page.pk,
-            page.url,
+            page_url,
             sorted(names.items()),
             [(i.pk, i.theme_id, i.theme.slug, i.source_url) for i in indicators],
         ),

@@ -20,16 +20,18 @@ MAX_CACHED_PAGE = 1000  # a page number past it is rendered, not kept: the cache
 
 
 def page_key(page) -> str:
-    """What a public fragment of this page shows besides its answers: the page's own content as
-    served (its live revision, when it was published, and a hash of its questionnaire, whose
-    labels the fragments show) and which page holds its answers, with their version (bumped in
-    the transaction of every submit, change, withdrawal, moderation and redaction)."""
+    """What a public fragment of this page shows besides its answers: the page's own content
+    as served (its live revision, when it was published, where it is, and a hash of its
+    questionnaire, whose labels the fragments show) and which page holds its answers, with
+    their version (bumped in the transaction of every submit, change, withdrawal, moderation,
+    redaction and author's name change)."""
     source = submissions_page(page)
     return "{}:{}:{}".format(
         page.pk,
         digest(
             page.live_revision_id,
             page.last_published_at,
+            page.url_path,  # a move changes the links, not the revision
             json.dumps(list(page.questionnaire.raw_data), sort_keys=True, default=str),
         ),
         f"{source.pk}:{services.summary_version(source.pk)}",

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from wagtail import hooks
 from wagtail.models import Locale
 
-from participation.i18n import active_locale
+from participation.i18n import active_locale, default_locale_id
 
 from .models import Theme
 
@@ -15,7 +15,10 @@ THEMED_CONTENT_HOOK = "register_themed_content"
 
 def canonical_themes():
     """Themes in the default locale: the rows that content is tagged with."""
-    return Theme.objects.filter(locale=Locale.get_default()).select_related("locale")
+    default = default_locale_id()  # kept per process: no query
+    if default is None:
+        return Theme.objects.filter(locale=Locale.get_default()).select_related("locale")
+    return Theme.objects.filter(locale_id=default).select_related("locale")
 
 
 def localized(themes) -> list[tuple[Theme, Theme]]:

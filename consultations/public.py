@@ -1,10 +1,14 @@
 """What the public sees after a consultation: what we heard, and the published answers."""
 
+import json
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django_countries import countries
 
 from participation.accounts.languages import language_name
+from participation.fragments import cached_fragments, digest
+from participation.i18n import submissions_page
 from participation.organisations.models import Organisation
 from participation.questionnaire.export import display_value
 from participation.questionnaire.structure import parse
@@ -12,20 +16,38 @@ from participation.questionnaire.structure import parse
 from . import services
 from .documents import charts
 
+MAX_CACHED_PAGE = 1000  # a page number past it is rendered, not kept: the cache stays bounded
+
+
+def page_key(page) -> str:
+    """What a public fragment of this page shows besides its answers: the page's own content
+    as served (its live revision, when it was published, where it is, and a hash of its
+    questionnaire, whose labels the fragments show) and which page holds its answers, with
+    their version (bumped in the transaction of every submit, change, withdrawal, moderation,
+    redaction and author's name change)."""
+    source = submissions_page(page)
+    return "{}:{}:{}".format(
+        page.pk,
+        digest(
+            page.live_revision_id,
+            page.last_published_at,
+            page.url_path,  # a move changes the links, not the revision
+            json.dumps(list(page.questionnaire.raw_data), sort_keys=True, default=str),
+        ),
+        f"{source.pk}:{services.summary_version(source.pk)}",
+    )
+
 
 def what_we_heard(request, page):
     # Counts of the page's submissions (the original's, for a translation: services), labels
     # of the page in the reader's language: choices are stored by value, the same in both.
-    heard = services.what_we_heard(page)
-    rows = services.summary_rows(page, heard)
-    kinds = dict(Organisation.Kind.choices)
-    return render(
-        request,
-        "consultations/what_we_heard.html",
-        {
-            "page": page,
+    # Rendered once per version of the answers, revision and language (participation.fragments).
+    def summary_context():
+        heard = services.what_we_heard(page)
+        rows = services.summary_rows(page, heard)
+        kinds = dict(Organisation.Kind.choices)
+        return {
             "heard": heard,
-            "pdf_params": {"consultation": page.pk, "lang": request.LANGUAGE_CODE},
             "rows": [(row, chart) for row, chart in zip(rows, charts(rows), strict=True)],
             "countries": [
                 (countries.name(code) or code, n) for code, n in heard["by_country"].items()
@@ -34,40 +56,68 @@ def what_we_heard(request, page):
             "kinds": [
                 (kinds.get(kind, kind), n) for kind, n in heard["by_organisation_kind"].items()
             ],
+        }
+
+    intro, body = cached_fragments(
+        request,
+        f"consultations:wwh:{page_key(page)}",
+        ["consultations/what_we_heard_intro.html", "consultations/what_we_heard_body.html"],
+        summary_context,
+        is_preview=getattr(request, "is_preview", False),
+    )
+    return render(
+        request,
+        "consultations/what_we_heard.html",
+        {
+            "page": page,
+            "intro": intro,
+            "body": body,
+            "pdf_params": {"consultation": page.pk, "lang": request.LANGUAGE_CODE},
         },
     )
 
 
 def published_responses(request, page):
-    questionnaire = parse(page.questionnaire)
-    paginator = Paginator(services.publishable(page), 20)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    items = []
-    for response in page_obj:
-        answers = services.public_answers(response)
-        items.append(
-            {
-                "response": response,
-                "author": services.public_author(response),
-                "answers": [
-                    (
-                        question.label,
-                        display_value(question, answers[question.id]),
-                        page.url
-                        + page.reverse_subpage("attachment", args=[response.pk, question.id])
-                        if question.type == "file_upload"
-                        else None,
-                    )
-                    for question in questionnaire.questions
-                    if question.id in answers and question.type not in ("consent",)
-                ],
-            }
-        )
-    return render(
+    # Rendered once per version of the answers (moderation, redaction, publication choices and
+    # the authors' names bump it), revision, page number and language.
+    number = request.GET.get("page") or "1"
+    cacheable = number.isdigit() and 0 < int(number) <= MAX_CACHED_PAGE
+
+    def listing_context():
+        questionnaire = parse(page.questionnaire)
+        paginator = Paginator(services.publishable(page), 20)
+        page_obj = paginator.get_page(number)
+        items = []
+        for response in page_obj:
+            answers = services.public_answers(response)
+            items.append(
+                {
+                    "response": response,
+                    "author": services.public_author(response),
+                    "answers": [
+                        (
+                            question.label,
+                            display_value(question, answers[question.id]),
+                            page.url
+                            + page.reverse_subpage("attachment", args=[response.pk, question.id])
+                            if question.type == "file_upload"
+                            else None,
+                        )
+                        for question in questionnaire.questions
+                        if question.id in answers and question.type not in ("consent",)
+                    ],
+                }
+            )
+        return {"page": page, "page_obj": page_obj, "items": items}
+
+    (body,) = cached_fragments(
         request,
-        "consultations/published_responses.html",
-        {"page": page, "page_obj": page_obj, "items": items},
+        f"consultations:published:{page_key(page)}:{int(number) if cacheable else 0}",
+        ["consultations/published_responses_body.html"],
+        listing_context,
+        is_preview=getattr(request, "is_preview", False) or not cacheable,
     )
+    return render(request, "consultations/published_responses.html", {"page": page, "body": body})
 
 
 def can_download_attachment(request, response) -> bool:

@@ -162,16 +162,16 @@ def trend(chart) -> Trend:
     )
 
 
-def indicator_views(theme, filters: Filters) -> list[IndicatorView]:
-    indicators = list(services.indicators_for(theme))
-    if not indicators:
-        return []
+def indicators_key(theme, filters: Filters, indicators=None) -> str:
+    """What the indicators of a board show: the theme, the filters, the language, the values'
+    version and the texts (an editor's change of a name, a unit or a translation shows at
+    once). Three queries."""
+    if indicators is None:
+        indicators = list(services.indicators_for(theme))
     ids = [i.pk for i in indicators]
-    version = services.data_version(ids)
-    # The texts shown (and drawn into the charts' titles) are part of the key: an editor's
-    # change of a name, a unit or a translation shows at once.
+    version = services.data_version(ids) if ids else "-"
     texts = fingerprint(indicators, (*INDICATOR_TEXTS, "higher_is_better"))
-    key = "monitoring:indicators:{}:{}:{}:{}:{}:{}".format(
+    return "monitoring:indicators:{}:{}:{}:{}:{}:{}".format(
         theme.pk if theme else "all",
         filters.country or "-",
         filters.year or "-",
@@ -179,6 +179,14 @@ def indicator_views(theme, filters: Filters) -> list[IndicatorView]:
         version,
         texts,
     )
+
+
+def indicator_views(theme, filters: Filters) -> list[IndicatorView]:
+    indicators = list(services.indicators_for(theme))
+    if not indicators:
+        return []
+    ids = [i.pk for i in indicators]
+    key = indicators_key(theme, filters, indicators)
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -226,10 +234,13 @@ def indicator_views(theme, filters: Filters) -> list[IndicatorView]:
     return views
 
 
-def board_data(theme, filters: Filters, *, commitments_status: str = "") -> dict:
+def board_data(
+    theme, filters: Filters, *, commitments_status: str = "", with_indicators: bool = True
+) -> dict:
     return {
         "figures": grouped_figures(theme),
         "status_counts": services.status_counts(theme),
         "commitments": services.commitment_list(theme, commitments_status),
-        "indicators": indicator_views(theme, filters),
+        # The web board renders them from its cached fragment (views.board) when it can.
+        "indicators": indicator_views(theme, filters) if with_indicators else None,
     }

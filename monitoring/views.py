@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from django_countries import countries as country_names
 
 from participation.accounts.templatetags.languages import lang_attrs
 from participation.documents.spreadsheets import Column, csv_response
+from participation.fragments import cached_fragments, digest
 from participation.i18n import default_locale_id, display_page
 from participation.translation_rows import localised, with_translations
 from themes.figures import participation_figures
@@ -76,19 +78,17 @@ def board(request, page, slug):
     codes, years = services.filter_choices(theme)
     form = FilterForm(request.GET or None, codes=codes, years=years)
     filters, status = form.filters() if form.is_bound else (board_data.Filters(), "")
-    data = board_data.board_data(theme, filters, commitments_status=status)
+    data = board_data.board_data(theme, filters, commitments_status=status, with_indicators=False)
     paginator = Paginator(data["commitments"], 20)
     commitments = paginator.get_page(request.GET.get("page"))
     _latest_updates(commitments)
     pairs = board_data.theme_pairs()
     shown = next((s for c, s in pairs if theme is not None and c.pk == theme.pk), None)
     _label_themes(commitments, pairs)
-    names = {canonical.pk: name.name for canonical, name in pairs}
-    for view in data["indicators"]:  # the whole plan's board links each to its theme's board
-        view.theme_name = names.get(view.indicator.theme_id, view.indicator.theme.name)
     query = request.GET.copy()
     query.pop("page", None)
     base = page.url + (page.reverse_subpage("theme_board", args=[slug]) if slug else "")
+    page_url = page.get_url(request)  # once, not once per link ({% pageurl %})
     return render(
         request,
         "monitoring/board.html",
@@ -102,7 +102,11 @@ def board(request, page, slug):
             "figures": data["figures"],
             "status_counts": data["status_counts"],
             "commitments": commitments,
-            "indicators": data["indicators"],
+            "page_url": page_url,
+            "filters_html": _filters_html(request, form, base),
+            "indicators_html": _indicators_html(
+                request, page, page_url, theme, filters, pairs, query
+            ),
             "query": query.urlencode(),
             "board_url": base,
             "data_prefix": base,
@@ -120,6 +124,55 @@ def _latest_updates(commitments):
     prefetch_related_objects(listed, services.update_prefetch())
     for commitment in listed:
         commitment.latest_update = next(iter(commitment.updates.all()), None)
+
+
+def _filters_html(request, form, board_url):
+    """The filters' form: its select widgets cost a tenth of a board's request. Unfiltered
+    (the usual visit) it is the same for every reader of a language and the same choices."""
+    context = {"form": form, "board_url": board_url}
+    if form.is_bound:
+        return render_to_string("monitoring/_filters.html", context, request=request)
+    choices = [[(str(v), str(label)) for v, label in field.field.choices] for field in form]
+    (html,) = cached_fragments(
+        request,
+        "monitoring:filters:" + digest(board_url, choices),
+        ["monitoring/_filters.html"],
+        lambda: context,
+    )
+    return html
+
+
+def _indicators_html(request, page, page_url, theme, filters, pairs, query):
+    """The indicators section, rendered once per version of its values, texts, theme names
+    and language (participation.fragments): its charts and tables were most of a board's
+    request. Filtered boards (any parameter but the page number) are rendered each time: their
+    links carry the query as typed, which must not fill the cache."""
+    names = {canonical.pk: name.name for canonical, name in pairs}
+    indicators = list(services.indicators_for(theme))
+
+    def context():
+        views = board_data.indicator_views(theme, filters)
+        for view in views:  # the whole plan's board links each to its theme's board
+            view.theme_name = names.get(view.indicator.theme_id, view.indicator.theme.name)
+        return {"page_url": page_url, "indicators": views, "query": query.urlencode()}
+
+    key = "{}:{}".format(
+        board_data.indicators_key(theme, filters, indicators),
+        digest(
+            page.pk,
+            page_url,
+            sorted(names.items()),
+            [(i.pk, i.theme_id, i.theme.slug, i.source_url) for i in indicators],
+        ),
+    )
+    (html,) = cached_fragments(
+        request,
+        key,
+        ["monitoring/_indicators.html"],
+        context,
+        is_preview=getattr(request, "is_preview", False) or bool(set(query)),
+    )
+    return html
 
 
 def _label_themes(commitments, pairs):

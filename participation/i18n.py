@@ -66,8 +66,12 @@ class InterfaceLanguageURLMixin:
 _default_locale_ids: dict[str, int] = {}
 
 
+_active_locales: dict = {}  # language code -> Locale
+
+
 def _forget_locales(**kwargs):
     _default_locale_ids.clear()
+    _active_locales.clear()
 
 
 # Locales are created once (a data migration) and hardly ever change; if one does, ask again.
@@ -87,6 +91,27 @@ def default_locale_id() -> int | None:
             return None  # not created yet: nothing is cached
         _default_locale_ids[code] = pk
     return _default_locale_ids[code]
+
+
+def active_locale():
+    """``Locale.get_active()`` without its query on every call (a theme's page asked four
+    times): the Locale of the active language, kept per process and language (hits only; see
+    ``_forget_locales``); the default locale when the language has none."""
+    from django.utils import translation
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    try:
+        code = get_supported_content_language_variant(translation.get_language())
+    except LookupError:
+        return Locale.get_default()
+    locale = _active_locales.get(code)
+    if locale is None:
+        locale = Locale.objects.filter(language_code=code).first()
+        if locale is None:
+            return Locale.get_default()
+        _active_locales[code] = locale
+    return locale
 
 
 def submissions_page(page):
@@ -209,7 +234,7 @@ def in_reader_language(queryset):
     from wagtail.models import Locale, Page
 
     try:
-        locale = Locale.get_active()
+        locale = active_locale()
     except (Locale.DoesNotExist, LookupError):
         return originals_only(queryset)
     translated = Page.objects.filter(locale=locale).values("translation_key")

@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 from wagtail import hooks
 from wagtail.models import Locale
 
+from participation.i18n import active_locale, default_locale_id
+
 from .models import Theme
 
 THEMED_CONTENT_HOOK = "register_themed_content"
@@ -13,7 +15,10 @@ THEMED_CONTENT_HOOK = "register_themed_content"
 
 def canonical_themes():
     """Themes in the default locale: the rows that content is tagged with."""
-    return Theme.objects.filter(locale=Locale.get_default()).select_related("locale")
+    default = default_locale_id()  # kept per process: no query
+    if default is None:
+        return Theme.objects.filter(locale=Locale.get_default()).select_related("locale")
+    return Theme.objects.filter(locale_id=default).select_related("locale")
 
 
 def localized(themes) -> list[tuple[Theme, Theme]]:
@@ -21,7 +26,7 @@ def localized(themes) -> list[tuple[Theme, Theme]]:
     have made one, else the canonical theme itself (one query)."""
     themes = list(themes)
     try:
-        active = Locale.get_active()
+        active = active_locale()
     except Locale.DoesNotExist:
         return [(t, t) for t in themes]
     translations = {}

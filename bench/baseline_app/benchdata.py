@@ -75,6 +75,11 @@ def build_site():
     )
     consultation.themes.set(Theme.objects.filter(slug__in=THEME_SLUGS))
     consultation.save_revision().publish()
+    # The progress board (monitoring's demo: indicators with their values, commitments), whose
+    # participation figures count the consultation's answers.
+    from monitoring import demo as monitoring_demo
+
+    monitoring_demo.load(home)
     return ConsultationPage.objects.get(pk=consultation.pk), StandardPage.objects.get(
         pk=standard.pk
     )

@@ -62,6 +62,32 @@ def test_consultation_figures_query_count_is_fixed(
         consultation_figures(themes["housing"])
 
 
+def test_consultation_figures_follow_new_answers_at_once_and_read_one_query_warm(
+    consultation, make_user, make_response, themes, django_assert_num_queries
+):
+    from consultations import services
+    from consultations.models import Response
+    from consultations.wagtail_hooks import consultation_figures
+
+    def answers():
+        return {f.key: f.value for f in consultation_figures(themes["housing"])}[
+            "consultations.responses"
+        ]
+
+    def counted(response):  # as a submit does: the counts and the version in its transaction
+        services.count_added(Response.objects.filter(pk=response.pk))
+
+    counted(make_response(make_user("a@example.org")))
+    assert answers() == 1
+    with django_assert_num_queries(1):  # the held consultations' versions; totals cached
+        assert answers() == 1
+    counted(make_response(make_user("b@example.org")))
+    assert answers() == 2
+    spam = Response.objects.filter(consultation=consultation)[:1]
+    services.update_responses(Response.objects.filter(pk__in=spam), spam=True)
+    assert answers() == 1
+
+
 def test_board_commitments_by_status_with_progress_bars(client, board, make_commitment):
     make_commitment("Planned one")
     make_commitment("Going", status="in_progress", progress=40)
@@ -458,3 +484,31 @@ def test_progress_report_of_a_groups_only_board_is_refused_outside_the_group(
     assert not GeneratedDocument.objects.exists()
     user.groups.add(insiders)
     assert client.post(url, {"theme": "housing", "lang": "en"}).status_code == 302
+
+
+def test_board_indicators_fragment_follows_values_texts_and_nonce(client, board, make_indicator):
+    """The indicators section is rendered once per version (participation.fragments): a new
+    value or a renamed indicator shows at once, and each response carries its own nonce."""
+    from decimal import Decimal
+
+    from monitoring.models import IndicatorValue
+
+    indicator = make_indicator(values=[("DE", 2020, 10), ("FR", 2020, 20)])
+    url = "/progress/housing/"
+    first = client.get(url)
+    assert "2021" not in first.content.decode().split('id="indicators-heading"')[1]
+    second = client.get(url)  # from the cache
+    nonces = [
+        set(re.findall(r'<style nonce="([^"]+)"', r.content.decode())) for r in (first, second)
+    ]
+    assert all(len(n) == 1 for n in nonces) and nonces[0] != nonces[1]
+    for response, found in zip((first, second), nonces, strict=True):
+        assert f"'nonce-{next(iter(found))}'" in response["Content-Security-Policy"]
+    IndicatorValue.objects.create(indicator=indicator, country="DE", year=2021, value=Decimal(11))
+    assert "2021" in client.get(url).content.decode().split('id="indicators-heading"')[1]
+    indicator.name = "Crowded homes"
+    indicator.save()
+    assert "Crowded homes over time" in client.get(url).content.decode()
+    # A filtered board is rendered, not cached, and shows the filter's country.
+    filtered = client.get(url, {"country": "FR"}).content.decode()
+    assert "France" in filtered

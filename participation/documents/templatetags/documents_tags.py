@@ -116,7 +116,14 @@ def chart_svg(context, chart):
         # with its own styles only, so every chart keeps its stylesheet.
         return chart.svg
     svg = _shared_style(request, chart)
-    nonce = getattr(request, "csp_nonce", None)
+    if context.get("nonce_placeholder"):
+        # A fragment rendered for the cache (participation.fragments): each response fills in
+        # its own nonce.
+        from participation.fragments import NONCE_PLACEHOLDER
+
+        nonce = NONCE_PLACEHOLDER
+    else:
+        nonce = getattr(request, "csp_nonce", None)
     if nonce is None:
         return mark_safe(svg)  # noqa: S308 - pygal's SVG, see Chart.svg
     return mark_safe(  # noqa: S308 - the nonce is base64 from os.urandom

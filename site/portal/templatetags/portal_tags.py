@@ -162,8 +162,10 @@ def link_label(link):
 
 @register.simple_tag
 def active_locale():
+    from participation.i18n import active_locale as cached_active_locale
+
     try:
-        return Locale.get_active()
+        return cached_active_locale()
     except Locale.DoesNotExist:
         return None
 

@@ -15,7 +15,7 @@ from participation.i18n import submissions_page
 from participation.questionnaire.structure import parse
 from participation.submissions import services as submissions
 
-from . import counts
+from . import counts, snapshots
 from .models import Response
 
 RECEIPT_PREFIX = "CONS"
@@ -40,6 +40,7 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
         stored["questionnaire_snapshot"] = submitted.questionnaire_snapshot
         for consultation_id, delta in counts.differences([], [stored]).items():
             answers_changed(consultation_id, delta)
+        snapshots.record(stored["consultation_id"], submitted.questionnaire_snapshot)
         tasks.send_confirmation.enqueue(submitted.pk)
 
     return submissions.submit(
@@ -101,9 +102,11 @@ def counted(responses):
 
 def count_added(responses) -> None:
     """Count answers inserted as submitted in bulk (demo and bench data), in their
-    transaction."""
-    for consultation_id, delta in sorted(counts.differences([], counts.rows(responses)).items()):
+    transaction, and record their questionnaire snapshots."""
+    rows = counts.rows(responses)
+    for consultation_id, delta in sorted(counts.differences([], rows).items()):
         answers_changed(consultation_id, delta)
+    snapshots.record_rows(rows)
 
 
 @transaction.atomic

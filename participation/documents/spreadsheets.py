@@ -203,13 +203,15 @@ def _csv_cells() -> Callable[[list], list]:
         if type(value) is bool:
             return "true" if value else "false"
         if type(value) is datetime.datetime and value.utcoffset() is not None:
-            return value.astimezone(zone).isoformat(sep=" ", timespec="seconds")
+            return value.astimezone(zone).isoformat(" ", "seconds")
         return csv_cell(value)
 
     def cells(values):
         return [
             ("'" + value if value and value[0] in _PREFIX_CHARS else value)
             if type(value) is str
+            else ""
+            if value is None
             else other(value)
             for value in values
         ]

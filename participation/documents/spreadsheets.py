@@ -152,8 +152,10 @@ def streaming_transaction(using: str):
     from one snapshot of the data. Elsewhere (SQLite reads as it goes; no server-side cursors
     behind a transaction pooler) nothing is needed."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or connection.settings_dict.get(
-        "DISABLE_SERVER_SIDE_CURSORS"
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+        or connection.in_atomic_block  # already in one: no savepoint needed
     ):
         return nullcontext()
     return transaction.atomic(using=using)

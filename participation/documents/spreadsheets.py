@@ -198,14 +198,18 @@ def _csv_cells() -> Callable[[list], list]:
     """``csv_cell`` over a row's values, with text (most cells) handled inline and the time
     zone looked up once per export instead of once per date."""
     zone = timezone.get_current_timezone()
+    local_text = _local_text(zone)
 
     def other(value):
         if value is None:
             return ""
         if type(value) is bool:
             return "true" if value else "false"
-        if type(value) is datetime.datetime and value.utcoffset() is not None:
-            return value.astimezone(zone).isoformat(" ", "seconds")
+        if type(value) is datetime.datetime and value.tzinfo is not None:
+            if value.tzinfo is datetime.UTC:
+                return local_text(value)
+            if value.utcoffset() is not None:
+                return value.astimezone(zone).isoformat(" ", "seconds")
         return csv_cell(value)
 
     def cells(values):
@@ -214,11 +218,50 @@ def _csv_cells() -> Callable[[list], list]:
             if type(value) is str
             else ""
             if value is None
+            else ("true" if value else "false")
+            if type(value) is bool
             else other(value)
             for value in values
         ]
 
     return cells
+
+
+def _local_text(zone) -> Callable[[datetime.datetime], str]:
+    """``value.astimezone(zone).isoformat(" ", "seconds")`` for a datetime in UTC, in a third
+    of the time: within one hour of UTC a zone mostly has one offset (checked at both ends of
+    the hour, else the full conversion), and the local time is then the UTC time shifted by
+    it. The rows of an export fall in a few thousand hours."""
+    hours: dict[tuple, tuple | None] = {}
+    last = datetime.timedelta(seconds=3599, microseconds=999999)
+
+    def full(value):
+        return value.astimezone(zone).isoformat(" ", "seconds")
+
+    def local_text(value):
+        key = (value.year, value.month, value.day, value.hour)
+        known = hours.get(key, False)
+        if known is False:
+            try:
+                start = value.replace(minute=0, second=0, microsecond=0)
+                first, end = start.astimezone(zone), (start + last).astimezone(zone)
+            except OverflowError:  # the first or last hour there is
+                return full(value)
+            known = None
+            if first.utcoffset() == end.utcoffset():  # isoformat: the offset after 19 chars
+                known = (first.utcoffset(), first.isoformat()[19:])
+            if len(hours) > 10_000:
+                hours.clear()
+            hours[key] = known
+        if known is None:
+            return full(value)
+        shift, suffix = known
+        try:
+            return (value + shift).isoformat(" ", "seconds")[:19] + suffix
+        except OverflowError:
+            return full(value)
+
+    return local_text
 
 
 def _xlsx_cells() -> Callable[[list], list]:

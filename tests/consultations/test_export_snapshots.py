@@ -1,10 +1,7 @@
 """The export's columns come from the table of distinct questionnaire snapshots (a few rows,
 constant queries), which submits, bulk inserts and the rebuild keep complete; CSV lines joined
 without the csv module are byte for byte what it writes; on PostgreSQL the rows stream from a
-cursor that is not materialised first."""
-
-import csv
-import random
+cursor that is not materialised first. (The CSV lines: tests/participation/documents.)"""
 
 import pytest
 from django.db import connection
@@ -14,7 +11,7 @@ from consultations import services, snapshots
 from consultations.demo_questionnaire import qid
 from consultations.documents import response_columns, response_rows
 from consultations.models import QuestionnaireSnapshot, Response
-from participation.documents.spreadsheets import Column, _csv_line, iter_csv
+from participation.documents.spreadsheets import Column, iter_csv
 from participation.questionnaire.export import snapshot
 from participation.questionnaire.structure import parse
 
@@ -106,26 +103,6 @@ def test_equal_snapshots_have_one_digest_whatever_the_order_of_their_keys():
     other = {"b": {}, "a": {"options": [1, 2], "label": "x"}}
     assert snapshots.digest(one) == snapshots.digest(other)
     assert snapshots.digest(one) != snapshots.digest({"a": {"label": "y"}, "b": {}})
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_csv_lines_are_what_the_csv_module_writes(seed):
-    rng = random.Random(seed)
-    alphabet = ["a", "Z", " ", ",", '"', "\n", "\r", "'", "=", "é", "ሀ", ";", "\t", ""]
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    echo = csv.writer(Echo())
-    for width in (1, 2, 5, 17):
-        line = _csv_line(csv.writer(Echo()), width)
-        for _ in range(300):
-            cells = [
-                "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
-                for _ in range(width)
-            ]
-            assert line(cells) == echo.writerow(cells), cells
 
 
 def test_a_closed_export_leaves_no_transaction_open(consultation, answer, make_user):

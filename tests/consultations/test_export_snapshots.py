@@ -98,6 +98,19 @@ def test_rebuild_adds_only_the_snapshots_the_table_lacks_oldest_first(consultati
     assert snapshots.of_consultation(consultation.pk) == [new, old]
 
 
+def test_the_rebuild_command_records_missing_snapshots(consultation, answer, make_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    answer(make_user("a@example.org"), {APPLIED: True})
+    QuestionnaireSnapshot.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_answer_counts", "--consultation", str(consultation.pk), stdout=out)
+    assert "1 questionnaire snapshots added" in out.getvalue()
+    assert QuestionnaireSnapshot.objects.filter(consultation=consultation).count() == 1
+
+
 def test_equal_snapshots_have_one_digest_whatever_the_order_of_their_keys():
     one = {"a": {"label": "x", "options": [1, 2]}, "b": {}}
     other = {"b": {}, "a": {"options": [1, 2], "label": "x"}}

@@ -318,7 +318,13 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000):
                 yield (
                     row[0],
                     moment(row[1]),
-                    *row[2:9],
+                    row[2],
+                    row[3],
+                    row[4],
+                    row[5],
+                    row[6],
+                    row[7],
+                    row[8],
                     bool(row[9]),
                     row[10],
                     # What each question's displayer shows, without calling it for the

@@ -212,9 +212,11 @@ def _csv_cells() -> Callable[[list], list]:
                 return value.astimezone(zone).isoformat(" ", "seconds")
         return csv_cell(value)
 
+    prefixes = _PREFIX_CHARS
+
     def cells(values):
         return [
-            ("'" + value if value and value[0] in _PREFIX_CHARS else value)
+            ("'" + value if value and value[0] in prefixes else value)
             if type(value) is str
             else ""
             if value is None
@@ -305,10 +307,17 @@ def iter_csv(
     if keys:
         yield writer.writerow([neutralise(key_cell(column)) for column in columns])
     read, cells, line = row_reader(columns), _csv_cells(), _csv_line(writer, len(columns))
+    width = len(columns)
+    # Rows that are already the columns' values, in order (tuples made for these columns):
+    # taken as they are, without copying them.
+    whole = [column.value for column in columns] == list(range(width))
     rows = iter_rows(rows)
     try:
         for row in rows:
-            yield line(cells(read(row)))
+            if whole and type(row) is tuple and len(row) == width:
+                yield line(cells(row))
+            else:
+                yield line(cells(read(row)))
     finally:
         _close(rows)  # at once, not when collected: it may hold a transaction open
 

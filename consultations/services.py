@@ -34,13 +34,19 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
         # Read back what is stored (the row is ours until commit): a spam flag or the
         # organisation's kind may have changed since the draft was loaded. The answers are
         # the ones loaded: the UPDATE matched their version.
-        mine = Response.objects.filter(pk=submitted.pk)
-        (stored,) = counts.rows(mine, fields=counts.STATE_FIELDS)
+        # The same read tells whether the exports' table knows its questionnaire snapshot
+        # (nearly always): recording a new one is then the only extra query.
+        snapshot = submitted.questionnaire_snapshot
+        mine = Response.objects.filter(pk=submitted.pk).annotate(
+            snapshot_known=snapshots.known(snapshot)
+        )
+        (stored,) = counts.rows(mine, fields=(*counts.STATE_FIELDS, "snapshot_known"))
         stored["answers"] = submitted.answers
-        stored["questionnaire_snapshot"] = submitted.questionnaire_snapshot
+        stored["questionnaire_snapshot"] = snapshot
         for consultation_id, delta in counts.differences([], [stored]).items():
             answers_changed(consultation_id, delta)
-        snapshots.record(stored["consultation_id"], submitted.questionnaire_snapshot)
+        if not stored["snapshot_known"]:
+            snapshots.record(stored["consultation_id"], snapshot)
         tasks.send_confirmation.enqueue(submitted.pk)
 
     return submissions.submit(

@@ -13,7 +13,7 @@ import hashlib
 import json
 
 from django.db import connections, transaction
-from django.db.models import F, Min, TextField
+from django.db.models import Exists, F, Min, OuterRef, TextField, Value
 from django.db.models.functions import MD5, Cast
 
 
@@ -43,6 +43,20 @@ def record(consultation_id: int, snapshot: dict) -> None:
     from .models import QuestionnaireSnapshot
 
     _insert(QuestionnaireSnapshot, consultation_id, [snapshot])
+
+
+def known(snapshot: dict):
+    """An expression over responses: whether the table has this snapshot for the response's
+    consultation (true for an empty snapshot, which is never recorded)."""
+    from .models import QuestionnaireSnapshot
+
+    if not snapshot:
+        return Value(True)
+    return Exists(
+        QuestionnaireSnapshot.objects.filter(
+            consultation_id=OuterRef("consultation_id"), digest=digest(snapshot)
+        )
+    )
 
 
 def record_rows(rows) -> None:

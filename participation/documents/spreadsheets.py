@@ -23,7 +23,7 @@ import datetime
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
@@ -145,6 +145,7 @@ def xlsx_cell(value):
     return text
 
 
+@contextmanager
 def streaming_transaction(using: str):
     """Hold this around reading a server-side cursor on PostgreSQL. Outside a transaction,
     Django declares the cursor WITH HOLD, and PostgreSQL then computes the whole result before
@@ -157,8 +158,15 @@ def streaming_transaction(using: str):
         or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
         or connection.in_atomic_block  # already in one: no savepoint needed
     ):
-        return nullcontext()
-    return transaction.atomic(using=using)
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            # A plan over a million rows crosses PostgreSQL's cost threshold for compiling it
+            # (half a second before the first row, measured), which a plain scan gains nothing
+            # from.
+            cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def _streamed(queryset: QuerySet, chunk_size: int) -> Iterator:

@@ -603,7 +603,7 @@ def export_figures(fmt: str, kind: str) -> dict:
         start = time.perf_counter()
         if fmt == "csv":
             if kind == "ours":
-                lines = iter_csv(response_rows(consultation), columns)
+                lines = iter_csv(response_rows(consultation, columns), columns)
             else:
                 writer = csv.writer(Echo())
                 header = [writer.writerow([f"column {i}" for i in range(width)])]
@@ -619,7 +619,7 @@ def export_figures(fmt: str, kind: str) -> dict:
             return count, first_row
         with tempfile.TemporaryFile(suffix=".xlsx") as handle:
             if kind == "ours":
-                rows = response_rows(consultation)
+                rows = response_rows(consultation, columns)
                 if limit is not None:
                     rows = itertools.islice(rows, limit)
                 count = write_xlsx(rows, columns, handle)

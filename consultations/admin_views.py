@@ -246,10 +246,12 @@ def export_responses(request, page_id, fmt):
         columns = response_columns(consultation)
         filename = f"responses-{consultation.slug}"
         if fmt == "csv":
-            return csv_response(response_rows(consultation), columns, f"{filename}.csv", keys=True)
+            return csv_response(
+                response_rows(consultation, columns), columns, f"{filename}.csv", keys=True
+            )
         if fmt == "xlsx":
             return xlsx_response(
-                response_rows(consultation),
+                response_rows(consultation, columns),
                 columns,
                 f"{filename}.xlsx",
                 sheet_title=_("Responses"),

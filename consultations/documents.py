@@ -2,22 +2,24 @@
 (built in the background), the charts, and the spreadsheets of responses."""
 
 import json
-from datetime import datetime
-from operator import itemgetter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Min, TextField
-from django.db.models.functions import MD5, Cast
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from participation.documents.charts import bar_chart
 from participation.documents.registry import BuiltFile, DocumentKind, register
-from participation.documents.spreadsheets import Column
+from participation.documents.spreadsheets import Column, streaming_transaction
 from participation.i18n import submissions_page
 from participation.questionnaire.export import columns as question_columns
 from participation.questionnaire.export import display_value, displayer, merge_snapshots
@@ -25,6 +27,7 @@ from participation.questionnaire.structure import parse
 
 from . import services
 from .models import ConsultationPage, Response
+from .snapshots import of_consultation as recorded_snapshots
 
 
 def charts(rows) -> list:
@@ -186,10 +189,27 @@ register(
 # database (values_list, in chunks, no model instances) and every column is a tuple lookup,
 # plus one prepared label lookup for each answer.
 
-# What one row holds, in this order; ``answers`` is last.
+# The fixed columns, in this order; then one column per question. The rows of
+# ``response_rows`` hold the values of all the columns in the same order, so every column is a
+# position in a tuple (read with one itemgetter for the whole row).
+_FIXED = (
+    ("receipt_number", gettext_noop("Receipt")),
+    ("submitted_at", gettext_noop("Submitted")),
+    ("respondent_type", gettext_noop("Respondent type")),
+    ("organisation.name", gettext_noop("Organisation")),
+    ("organisation.kind", gettext_noop("Organisation kind")),
+    ("country", gettext_noop("Country")),
+    ("language", gettext_noop("Language")),
+    ("publication", gettext_noop("Publication")),
+    ("moderation", gettext_noop("Moderation")),
+    ("spam", gettext_noop("Spam")),
+    ("campaign", gettext_noop("Campaign")),
+)
+# What the query reads: the fixed columns' fields (submitted_at as text, see _moment_reader),
+# then the answers.
 _ROW_FIELDS = (
     "receipt_number",
-    "submitted_at",
+    "submitted_text",
     "respondent_type",
     "organisation__name",
     "organisation__kind",
@@ -201,11 +221,14 @@ _ROW_FIELDS = (
     "campaign",
     "answers",
 )
-_ANSWERS = len(_ROW_FIELDS) - 1
 
 
-def _field(name):
-    return itemgetter(_ROW_FIELDS.index(name))
+@dataclass(frozen=True)
+class AnswerColumn(Column):
+    """The column of one question: ``show`` gives the text of its answer."""
+
+    question_id: str = ""
+    show: Callable[[Any], str] | None = None
 
 
 def response_columns(consultation) -> list[Column]:
@@ -213,53 +236,27 @@ def response_columns(consultation) -> list[Column]:
     (labelled from the snapshots stored with the answers), so the columns stay stable.
     The columns read the rows of ``response_rows``."""
     consultation = submissions_page(consultation)  # a translation exports the original's
-    snapshots = _snapshots(consultation)
+    snapshots = recorded_snapshots(consultation.pk)  # a few rows, not a scan of the answers
     merged = merge_snapshots(snapshots)  # questions as they were when people answered
     questionnaire = parse(consultation.questionnaire)
-    fixed = [
-        Column("receipt_number", _("Receipt"), _field("receipt_number")),
-        Column("submitted_at", _("Submitted"), _field("submitted_at")),
-        Column("respondent_type", _("Respondent type"), _field("respondent_type")),
-        Column("organisation.name", _("Organisation"), _field("organisation__name")),
-        Column("organisation.kind", _("Organisation kind"), _field("organisation__kind")),
-        Column("country", _("Country"), _field("country")),
-        Column("language", _("Language"), _field("language")),
-        Column("publication", _("Publication"), _field("publication")),
-        Column("moderation", _("Moderation"), _field("moderation")),
-        Column("spam", _("Spam"), _field("spam")),
-        Column("campaign", _("Campaign"), _field("campaign")),
-    ]
+    fixed = [Column(key, _(header), position) for position, (key, header) in enumerate(_FIXED)]
     columns = question_columns(questionnaire, list(merged), snapshots)
     taken = {column.key for column in fixed}
     answers = []
-    for column in columns:
-        answers.append(_answer_column(column, _question_key(column, taken)))
-        taken.add(answers[-1].key)
+    for position, column in enumerate(columns, start=len(fixed)):
+        key = _question_key(column, taken)
+        answers.append(
+            AnswerColumn(
+                key,
+                column.header,
+                position,
+                kind=column.type,
+                question_id=column.id,
+                show=displayer(column.source),  # labels prepared once for the whole export
+            )
+        )
+        taken.add(key)
     return fixed + answers
-
-
-def _snapshots(consultation) -> list[dict]:
-    """The distinct questionnaire snapshots stored with the consultation's answers."""
-    responses = Response.objects.filter(consultation=consultation).exclude(
-        questionnaire_snapshot={}
-    )
-    if connections[responses.db].vendor != "postgresql":
-        return [snap for (snap,) in responses.values_list("questionnaire_snapshot").distinct()]
-    # DISTINCT over 2 KB documents sorts them on disk (4.7 s at 100,000 answers); their
-    # digests group in memory (1.2 s), then each distinct one is read once, oldest first.
-    # Still a scan of the answers: a table of the snapshots would make it constant.
-    firsts = (
-        responses.annotate(digest=MD5(Cast("questionnaire_snapshot", TextField())))
-        .values("digest")
-        .annotate(first=Min("pk"))
-        .values("first")
-    )
-    return [
-        snap
-        for (snap,) in Response.objects.filter(pk__in=firsts)
-        .order_by("pk")
-        .values_list("questionnaire_snapshot")
-    ]
 
 
 def _question_key(column, taken) -> str:
@@ -269,60 +266,98 @@ def _question_key(column, taken) -> str:
     return key if key not in taken else f"{key}-{column.id}"
 
 
-def _answer_column(column, key) -> Column:
-    show = displayer(column.source)  # labels prepared once for the whole export
-    question_id = column.id
+def response_rows(consultation, columns=None, chunk_size: int = 2000):
+    """The submitted responses, oldest first, as tuples of the values of ``columns`` (those
+    of ``response_columns``), read in chunks (a server-side cursor on PostgreSQL). The order
+    follows the index on (consultation, status, submitted_at), so the first row comes without
+    sorting the whole consultation.
 
-    def value(row):
-        return show(row[_ANSWERS].get(question_id))
-
-    return Column(key, column.header, value, kind=column.type)
-
-
-def response_rows(consultation, chunk_size: int = 2000):
-    """The submitted responses as tuples of ``_ROW_FIELDS``, oldest first, read in chunks
-    (a server-side cursor on PostgreSQL). The order follows the index on (consultation,
-    status, submitted_at), so the first row comes without sorting the whole consultation.
-
-    The rows come straight from the database cursor: Django's per-value converters cost
-    three times the reading itself, so the three values that need one are converted here."""
+    A million rows pass through here: the rows come straight from the database cursor
+    (Django's per-value converters cost three times the reading itself), each response's
+    answers are decoded once and each answer shown by its question's prepared displayer."""
+    if columns is None:
+        columns = response_columns(consultation)
+    # Each question's displayer, and what it shows for yes and no.
+    questions = [
+        (c.question_id, c.show, c.show(True), c.show(False))
+        for c in columns
+        if isinstance(c, AnswerColumn)
+    ]
+    if [c.value for c in columns] != list(range(len(_FIXED) + len(questions))):
+        raise ValueError("response_rows reads the columns of response_columns, in order")
     queryset = (
         Response.objects.filter(
             consultation=submissions_page(consultation), status=Response.Status.SUBMITTED
         )
+        .annotate(submitted_text=Cast("submitted_at", TextField()))
         .order_by("submitted_at", "pk")
         .values_list(*_ROW_FIELDS)
     )
     connection = connections[queryset.db]
     compiler = queryset.query.get_compiler(using=queryset.db)
     moment = _moment_reader(connection)
-    loads = json.JSONDecoder().decode
-    # As QuerySet.iterator() does: a server-side cursor unless the settings disable them.
+    # The C scanner behind json.loads, without its Python wrapper (a tenth of a row's time);
+    # json.loads again for anything but one JSON document alone, to raise as it does.
+    scan, loads = json.JSONDecoder().scan_once, json.loads
+    nothing = {}.get
+    # As QuerySet.iterator() does: a server-side cursor unless the settings disable them,
+    # read inside a transaction so that PostgreSQL sends the first rows at once.
     chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-    for chunk in compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=chunk_size):
-        for row in chunk:
-            *fixed, spam, campaign, answers = row
-            fixed[_SUBMITTED_AT] = moment(fixed[_SUBMITTED_AT])
-            if type(answers) is str:
-                answers = loads(answers)
-            yield (*fixed, bool(spam), campaign, answers if type(answers) is dict else {})
-
-
-_SUBMITTED_AT = _ROW_FIELDS.index("submitted_at")
+    with streaming_transaction(queryset.db):
+        for chunk in compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=chunk_size):
+            for row in chunk:
+                answers = row[11]
+                if type(answers) is str:
+                    try:
+                        answers, end = scan(answers, 0)
+                    except StopIteration:
+                        end = -1
+                    if end != len(row[11]):
+                        answers = loads(row[11])
+                get = answers.get if type(answers) is dict else nothing
+                yield (
+                    row[0],
+                    moment(row[1]),
+                    row[2],
+                    row[3],
+                    row[4],
+                    row[5],
+                    row[6],
+                    row[7],
+                    row[8],
+                    bool(row[9]),
+                    row[10],
+                    # What each question's displayer shows, without calling it for the
+                    # commonest answers (none, a text, yes or no; as participation.
+                    # questionnaire.export shows them): a million rows, ~5 answers each.
+                    *[
+                        ""
+                        if (answer := get(question_id)) is None
+                        else answer
+                        if type(answer) is str and answer != "dont_know"
+                        else (yes if answer else no)
+                        if type(answer) is bool
+                        else show(answer)
+                        for question_id, show, yes, no in questions
+                    ],
+                )
 
 
 def _moment_reader(connection):
-    """A submitted_at as Django's converter gives it: PostgreSQL's driver gives an aware
-    datetime; SQLite's a naive one (or text) in the connection's time zone."""
-    if not settings.USE_TZ:
-        return lambda value: datetime.fromisoformat(value) if type(value) is str else value
+    """submitted_at, read as text (the drivers' date converters are Python, slower than the
+    rest of a row): PostgreSQL writes it with its offset, SQLite without, in the connection's
+    time zone (UTC unless the database's TIME_ZONE says otherwise)."""
+    parse = datetime.fromisoformat
     zone = connection.timezone
+    if not settings.USE_TZ:
+        return lambda text: None if text is None else parse(text)
+    if connection.vendor == "sqlite" and zone.utcoffset(None) == timedelta(0):
+        return lambda text: None if text is None else parse(text + "+00:00")
 
-    def moment(value):
-        if type(value) is str:
-            value = datetime.fromisoformat(value)
-        if value is not None and value.utcoffset() is None:
-            value = value.replace(tzinfo=zone)
-        return value
+    def moment(text):
+        if text is None:
+            return None
+        value = parse(text)
+        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
 
     return moment

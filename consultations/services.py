@@ -15,7 +15,7 @@ from participation.i18n import submissions_page
 from participation.questionnaire.structure import parse
 from participation.submissions import services as submissions
 
-from . import counts
+from . import counts, snapshots
 from .models import Response
 
 RECEIPT_PREFIX = "CONS"
@@ -34,12 +34,19 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
         # Read back what is stored (the row is ours until commit): a spam flag or the
         # organisation's kind may have changed since the draft was loaded. The answers are
         # the ones loaded: the UPDATE matched their version.
-        mine = Response.objects.filter(pk=submitted.pk)
-        (stored,) = counts.rows(mine, fields=counts.STATE_FIELDS)
+        # The same read tells whether the exports' table knows its questionnaire snapshot
+        # (nearly always): recording a new one is then the only extra query.
+        snapshot = submitted.questionnaire_snapshot
+        mine = Response.objects.filter(pk=submitted.pk).annotate(
+            snapshot_known=snapshots.known(snapshot)
+        )
+        (stored,) = counts.rows(mine, fields=(*counts.STATE_FIELDS, "snapshot_known"))
         stored["answers"] = submitted.answers
-        stored["questionnaire_snapshot"] = submitted.questionnaire_snapshot
+        stored["questionnaire_snapshot"] = snapshot
         for consultation_id, delta in counts.differences([], [stored]).items():
             answers_changed(consultation_id, delta)
+        if not stored["snapshot_known"]:
+            snapshots.record(stored["consultation_id"], snapshot)
         tasks.send_confirmation.enqueue(submitted.pk)
 
     return submissions.submit(
@@ -101,9 +108,11 @@ def counted(responses):
 
 def count_added(responses) -> None:
     """Count answers inserted as submitted in bulk (demo and bench data), in their
-    transaction."""
-    for consultation_id, delta in sorted(counts.differences([], counts.rows(responses)).items()):
+    transaction, and record their questionnaire snapshots."""
+    rows = counts.rows(responses)
+    for consultation_id, delta in sorted(counts.differences([], rows).items()):
         answers_changed(consultation_id, delta)
+    snapshots.record_rows(rows)
 
 
 @transaction.atomic

@@ -23,11 +23,13 @@ import datetime
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -143,13 +145,42 @@ def xlsx_cell(value):
     return text
 
 
+@contextmanager
+def streaming_transaction(using: str):
+    """Hold this around reading a server-side cursor on PostgreSQL. Outside a transaction,
+    Django declares the cursor WITH HOLD, and PostgreSQL then computes the whole result before
+    the first row (seconds at 100,000 answers); inside one, rows come as they are found, all
+    from one snapshot of the data. Elsewhere (SQLite reads as it goes; no server-side cursors
+    behind a transaction pooler) nothing is needed."""
+    connection = connections[using]
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+        or connection.in_atomic_block  # already in one: no savepoint needed
+    ):
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            # A plan over a million rows crosses PostgreSQL's cost threshold for compiling it
+            # (half a second before the first row, measured), which a plain scan gains nothing
+            # from.
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def _streamed(queryset: QuerySet, chunk_size: int) -> Iterator:
+    with streaming_transaction(queryset.db):
+        yield from queryset.iterator(chunk_size=chunk_size)
+
+
 def iter_rows(rows: Iterable, chunk_size: int = 2000) -> Iterator:
     if isinstance(rows, QuerySet):
-        return rows.iterator(chunk_size=chunk_size)
+        return _streamed(rows, chunk_size)
     return iter(rows)
 
 
-def row_reader(columns: list[Column]) -> Callable[[Any], list]:
+def row_reader(columns: list[Column]) -> Callable[[Any], list | tuple]:
     """A function of a row giving the values of all the columns, in order. Leading columns
     that are positions in a tuple row are read with one ``itemgetter`` call."""
     getters = [column.get for column in columns]
@@ -159,6 +190,8 @@ def row_reader(columns: list[Column]) -> Callable[[Any], list]:
     if lead < 2:
         return lambda row: [get(row) for get in getters]
     take = itemgetter(*(column.value for column in columns[:lead]))
+    if lead == len(columns):
+        return take  # a tuple of all the values
     rest = getters[lead:]
 
     def read(row):
@@ -173,25 +206,72 @@ def _csv_cells() -> Callable[[list], list]:
     """``csv_cell`` over a row's values, with text (most cells) handled inline and the time
     zone looked up once per export instead of once per date."""
     zone = timezone.get_current_timezone()
+    local_text = _local_text(zone)
 
     def other(value):
         if value is None:
             return ""
         if type(value) is bool:
             return "true" if value else "false"
-        if type(value) is datetime.datetime and value.utcoffset() is not None:
-            return value.astimezone(zone).isoformat(sep=" ", timespec="seconds")
+        if type(value) is datetime.datetime and value.tzinfo is not None:
+            if value.tzinfo is datetime.UTC:
+                return local_text(value)
+            if value.utcoffset() is not None:
+                return value.astimezone(zone).isoformat(" ", "seconds")
         return csv_cell(value)
+
+    prefixes = _PREFIX_CHARS
 
     def cells(values):
         return [
-            ("'" + value if value and value[0] in _PREFIX_CHARS else value)
+            ("'" + value if value and value[0] in prefixes else value)
             if type(value) is str
+            else ""
+            if value is None
+            else ("true" if value else "false")
+            if type(value) is bool
             else other(value)
             for value in values
         ]
 
     return cells
+
+
+def _local_text(zone) -> Callable[[datetime.datetime], str]:
+    """``value.astimezone(zone).isoformat(" ", "seconds")`` for a datetime in UTC, in a third
+    of the time: within one hour of UTC a zone mostly has one offset (checked at both ends of
+    the hour, else the full conversion), and the local time is then the UTC time shifted by
+    it. The rows of an export fall in a few thousand hours."""
+    hours: dict[tuple, tuple | None] = {}
+    last = datetime.timedelta(seconds=3599, microseconds=999999)
+
+    def full(value):
+        return value.astimezone(zone).isoformat(" ", "seconds")
+
+    def local_text(value):
+        key = (value.year, value.month, value.day, value.hour)
+        known = hours.get(key, False)
+        if known is False:
+            try:
+                start = value.replace(minute=0, second=0, microsecond=0)
+                first, end = start.astimezone(zone), (start + last).astimezone(zone)
+            except OverflowError:  # the first or last hour there is
+                return full(value)
+            known = None
+            if first.utcoffset() == end.utcoffset():  # isoformat: the offset after 19 chars
+                known = (first.utcoffset(), first.isoformat()[19:])
+            if len(hours) > 10_000:
+                hours.clear()
+            hours[key] = known
+        if known is None:
+            return full(value)
+        shift, suffix = known
+        try:
+            return (value + shift).isoformat(" ", "seconds")[:19] + suffix
+        except OverflowError:
+            return full(value)
+
+    return local_text
 
 
 def _xlsx_cells() -> Callable[[list], list]:
@@ -234,9 +314,47 @@ def iter_csv(
     yield writer.writerow([neutralise(_text(column.header)) for column in columns])
     if keys:
         yield writer.writerow([neutralise(key_cell(column)) for column in columns])
-    read, cells, writerow = row_reader(columns), _csv_cells(), writer.writerow
-    for row in iter_rows(rows):
-        yield writerow(cells(read(row)))
+    read, cells, line = row_reader(columns), _csv_cells(), _csv_line(writer, len(columns))
+    width = len(columns)
+    # Rows that are already the columns' values, in order (tuples made for these columns):
+    # taken as they are, without copying them.
+    whole = [column.value for column in columns] == list(range(width))
+    rows = iter_rows(rows)
+    try:
+        for row in rows:
+            if whole and type(row) is tuple and len(row) == width:
+                yield line(cells(row))
+            else:
+                yield line(cells(read(row)))
+    finally:
+        _close(rows)  # at once, not when collected: it may hold a transaction open
+
+
+def _close(rows) -> None:
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
+
+
+def _csv_line(writer, width: int) -> Callable[[list], str]:
+    """``writer.writerow`` for a row of text cells, faster: most rows need no quoting (no
+    comma, quote or line break in any cell), and are then simply the cells joined by commas,
+    which is what the csv module writes for them. The others go through the csv module."""
+    writerow, commas = writer.writerow, width - 1
+
+    def line(cells):
+        text = ",".join(cells)
+        if (
+            '"' in text
+            or "\n" in text
+            or "\r" in text
+            or text.count(",") != commas
+            or (width == 1 and text == "")  # the csv module writes "" for a lone empty cell
+        ):
+            return writerow(cells)
+        return text + "\r\n"
+
+    return line
 
 
 def csv_response(
@@ -277,11 +395,15 @@ def write_xlsx(
     sheet.freeze_panes = "A2"
     count = 0
     read, cells, append = row_reader(columns), _xlsx_cells(), sheet.append
-    for row in iter_rows(rows):
-        append(cells(read(row)))
-        count += 1
-        if progress is not None and count % 1000 == 0:
-            progress(count)
+    rows = iter_rows(rows)
+    try:
+        for row in rows:
+            append(cells(read(row)))
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+    finally:
+        _close(rows)
     if keys:
         _columns_sheet(workbook, columns, bold)
     workbook.save(target)

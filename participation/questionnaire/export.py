@@ -165,7 +165,8 @@ class _View:
                 if kind == "multiple_choice" and not answer.get("other"):
                     choices = answer.get("choices")
                     if type(choices) is list:
-                        return "; ".join([self.label(value) for value in choices])
+                        options = self.options  # self.label, inline: once per choice
+                        return "; ".join([options.get(v) or str(v) for v in choices])
             except TypeError:  # an unhashable value: the general path shows it as text
                 pass
         return self._general(answer)

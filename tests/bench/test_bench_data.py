@@ -3,7 +3,7 @@
 import pytest
 
 from bench.baseline_app.benchdata import ORG_EVERY, SLUG, THEME_SLUGS, generate
-from consultations import counts
+from consultations import counts, snapshots
 from consultations.models import ConsultationPage, Response
 
 
@@ -24,6 +24,9 @@ def test_generate_adds_only_the_missing_responses():
     # Counted as they were added: the table equals a recount from the answers.
     assert counts.current(consultation.pk) == counts.recount(consultation.pk)
     assert counts.summary(consultation.pk)["totals"]["responses"] == 12
+    # Their questionnaire snapshot is recorded for the exports, once.
+    assert len(snapshots.of_consultation(consultation.pk)) == 1
+    assert snapshots.scan(responses) == snapshots.of_consultation(consultation.pk)
 
 
 @pytest.mark.django_db
@@ -68,3 +71,5 @@ def test_on_postgresql_the_responses_past_the_templates_are_copies_made_by_the_s
     # The counts were rebuilt from the answers: the table equals a recount.
     assert counts.current(consultation.pk) == counts.recount(consultation.pk)
     assert counts.summary(consultation.pk)["totals"]["responses"] == 650
+    # The copies share their templates' questionnaire snapshot: the exports' table has it.
+    assert snapshots.scan(responses) == snapshots.of_consultation(consultation.pk)

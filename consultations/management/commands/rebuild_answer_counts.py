@@ -1,5 +1,6 @@
 from django.core.management import BaseCommand, CommandError
 
+from consultations import snapshots
 from consultations.models import ConsultationPage
 from consultations.services import rebuild_counts
 
@@ -7,7 +8,8 @@ from consultations.services import rebuild_counts
 class Command(BaseCommand):
     help = (
         "Count the answers again and correct the answer counts behind 'what we heard' (all "
-        "consultations, or one); one transaction per consultation, answers may keep arriving."
+        "consultations, or one); one transaction per consultation, answers may keep arriving. "
+        "Also records the questionnaire snapshots of answers that the exports' table lacks."
     )
 
     def add_arguments(self, parser):
@@ -28,3 +30,8 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(f"{page.title} ({page.pk}): the counts were right")
+            added = snapshots.rebuild(page.pk)
+            if added:
+                self.stdout.write(
+                    f"{page.title} ({page.pk}): {added} questionnaire snapshots added"
+                )

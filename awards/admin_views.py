@@ -68,7 +68,7 @@ class EditionView(AwardAdminView):
                 messages.success(
                     request,
                     _("%(count)s confirmed nominations are in the jury process of “%(name)s”.")
-                    % {"count": count, "name": category.name},
+                    % {"count": count, "name": category.name_in()},
                 )
             elif action in ("publish_shortlist", "publish_winners"):
                 what = action.removeprefix("publish_")

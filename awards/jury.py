@@ -48,8 +48,10 @@ def notes(request, page, category_id):
         {
             "page": page,
             "category": category,
-            # Its name as the juror reads it (the translation's copy, same key).
+            # Its name, description and criteria as the juror reads them (the translation's
+            # copy, same key), with the jury's scoring criteria.
             "shown": services.category_in_language(category),
+            "criteria": list(process.criteria.all()) if process else [],
             "form": form,
             "notes": category.deliberation_notes.select_related("author", "phase"),
             "process": process,

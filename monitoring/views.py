@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -118,8 +119,6 @@ def board(request, page, slug):
 def _latest_updates(commitments):
     """Each commitment's latest progress update, its text in the reader's language: two
     queries for the page of commitments, whatever their number."""
-    from django.db.models import prefetch_related_objects
-
     listed = list(commitments)
     prefetch_related_objects(listed, services.update_prefetch())
     for commitment in listed:

@@ -639,7 +639,7 @@ class SelectionRunView(ReviewAdminView):
         ]
         context.update(
             run=run,
-            result={**reasons.described(result), "quota_table": quota_table},
+            result={**reasons.described(result, labels), "quota_table": quota_table},
             selected=[
                 {
                     "label": label(i),

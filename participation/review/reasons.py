@@ -107,27 +107,32 @@ def assignment_reason(error, reviewer_name: Callable = str) -> str:
     return error.reason
 
 
-def _quota(quota: dict) -> str:
-    return f"{quota['attribute']} = {quota['value']}"
+def _quota(quota: dict, labels: dict | None) -> str:
+    """ "Gender = Woman": the plugin's words (``AttributeLabels`` by key) for a quota's stored
+    key and value; what it has no word for stays as stored."""
+    found = (labels or {}).get(quota["attribute"])
+    if found is None:
+        return f"{quota['attribute']} = {quota['value']}"
+    return f"{found.label} = {found.value_label(quota['value'])}"
 
 
-def bound_text(bound: dict) -> str:
+def bound_text(bound: dict, labels: dict | None = None) -> str:
     """A bound of a stored selection result that cannot hold with the others."""
     values = {"value": bound["value"]}
     if bound.get("quota") is None:
         if bound["kind"] == "min":
             return _("at least %(value)s selected") % values
         return _("at most %(value)s selected") % values
-    values["quota"] = _quota(bound["quota"])
+    values["quota"] = _quota(bound["quota"], labels)
     if bound["kind"] == "min":
         return _("%(quota)s: at least %(value)s") % values
     return _("%(quota)s: at most %(value)s") % values
 
 
-def change_text(change: dict) -> str:
+def change_text(change: dict, labels: dict | None = None) -> str:
     """A proposed change of a quota bound of a stored selection result."""
     values = {
-        "quota": _quota(change["quota"]),
+        "quota": _quota(change["quota"], labels),
         "current": change["current"],
         "proposed": change["proposed"],
     }
@@ -136,9 +141,9 @@ def change_text(change: dict) -> str:
     return _("%(quota)s: raise “at most” from %(current)s to %(proposed)s") % values
 
 
-def selection_explanation(result: dict) -> str:
+def selection_explanation(result: dict, labels: dict | None = None) -> str:
     """What a stored selection result says in a sentence (the pure algorithm's
-    ``explanation``, in the reader's language)."""
+    ``explanation``, in the reader's language, quotas in the plugin's words: ``labels``)."""
     n = result["n"]
     if result["feasible"]:
         return ngettext(
@@ -159,30 +164,32 @@ def selection_explanation(result: dict) -> str:
             pool,
         ) % {"pool": pool, "n": n}
     text = _("The quotas cannot all be met. These bounds cannot hold together: %(bounds)s.") % {
-        "bounds": "; ".join(bound_text(bound) for bound in conflicting)
+        "bounds": "; ".join(bound_text(bound, labels) for bound in conflicting)
     }
     relaxation = result.get("relaxation") or []
     if relaxation:
         total = sum(abs(change["proposed"] - change["current"]) for change in relaxation)
         text += " " + _("Smallest change (total %(total)s): %(changes)s.") % {
             "total": total,
-            "changes": "; ".join(change_text(change) for change in relaxation),
+            "changes": "; ".join(change_text(change, labels) for change in relaxation),
         }
     return text
 
 
-def described(result: dict) -> dict:
+def described(result: dict, labels: dict | None = None) -> dict:
     """A copy of a stored selection result whose ``explanation`` and the ``description`` of
-    its bounds and changes are written in the reader's language (what pages and PDFs show;
-    the stored English is left as it was stored)."""
+    its bounds and changes are written in the reader's language, with the plugin's words for
+    the quotas' stored keys and values (``labels``: ``services.attribute_labels_of``); what
+    pages and PDFs show. The stored English is left as it was stored."""
     return {
         **result,
-        "explanation": selection_explanation(result),
+        "explanation": selection_explanation(result, labels),
         "conflicting": [
-            {**bound, "description": bound_text(bound)} for bound in result.get("conflicting", [])
+            {**bound, "description": bound_text(bound, labels)}
+            for bound in result.get("conflicting", [])
         ],
         "relaxation": [
-            {**change, "description": change_text(change)}
+            {**change, "description": change_text(change, labels)}
             for change in result.get("relaxation", [])
         ],
     }

@@ -443,7 +443,7 @@ def selection_context(run):
     return {
         "run": run,
         "feasible": result.get("feasible", False),
-        "result": reasons.described(result),
+        "result": reasons.described(result, words),
         "selected": selected,
         "reserve": reserve,
         "quota_table": quota_table,

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from pypdf import PdfReader
 from wagtail.models import Locale
 
@@ -190,6 +191,25 @@ def test_the_jury_room_and_the_edition_page_name_the_category_in_french(client, 
     with translation.override("fr"):
         admin = client.get(reverse("awards_admin:edition", args=[juried.edition.pk]))
     assert admin.status_code == 200
+
+
+def test_the_jury_room_shows_what_the_jury_judges_in_the_jurors_language(client, juried):
+    describe(juried.edition)
+    translate_fr(juried.edition)
+    french = translate_page(juried.edition)
+    client.force_login(juried.jurors[0])
+    with translation.override("fr"):
+        room = client.get(french.route_url("jury_notes", juried.first.pk)).content.decode()
+        scoring = [escape(c.label) for c in juried.first.review_process.criteria.all()]
+    assert "Pour les écoles qui accueillent." in room and "welcome newcomers" not in room
+    assert "<li>Effet durable</li>" in room and "<li>Participation des familles</li>" in room
+    assert scoring and all(label in room for label in scoring)
+    # The second category: nothing translated but its name, so its English text is marked.
+    client.force_login(juried.editor)
+    with translation.override("fr"):
+        second = client.get(french.route_url("jury_notes", juried.second.pk)).content.decode()
+    assert "welcome newcomers" in second
+    assert 'lang="en"' in second.split('id="criteria-heading"')[1].split("</section>")[0]
 
 
 def test_nomination_attributes_have_labels_for_the_selection_pages():

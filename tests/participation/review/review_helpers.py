@@ -52,3 +52,25 @@ def submit(assignment, scores=None, comments="ok"):
         expected_version=review.version if review else 0,
         submit=True,
     )
+
+
+def score_candidates(world, process, people):
+    """One reviewer scores one application per ``(name, relevance, experience, attributes)``
+    in ``process``'s only phase (what selection tests start from); returns the phase and items."""
+    phase = process.phases.get()
+    reviewer = services.add_reviewer(process, world.reviewers[0].user, world.editor)
+    items = []
+    for name, relevance, experience, attributes in people:
+        item = services.sync_item(
+            process, make_application(world.call, name=name, attributes=attributes)
+        )
+        assignment = services.add_assignment(phase, item, reviewer, world.editor)
+        services.save_review(
+            assignment,
+            reviewer.user,
+            scores=full_scores(relevance, experience),
+            expected_version=0,
+            submit=True,
+        )
+        items.append(item)
+    return phase, items

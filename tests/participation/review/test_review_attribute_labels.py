@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from review_doubles import ApplicationDouble, PlainThing
-from review_helpers import full_scores, make_application
+from review_helpers import score_candidates
 
 from participation.review import interface, services
 from participation.review.interface import AttributeLabels, attribute_labels
@@ -84,19 +84,9 @@ def test_shown_attribute_keeps_the_identifiers_beside_the_words():
 @pytest.fixture
 def scored(world, make_process):
     process = make_process(name="Expert group: final", seats=2)
-    phase = process.phases.get()
-    alice = services.add_reviewer(process, world.reviewers[0].user, world.editor)
-    for name, relevance, experience, gender in PEOPLE:
-        application = make_application(world.call, name=name, attributes={"gender": gender})
-        item = services.sync_item(process, application)
-        assignment = services.add_assignment(phase, item, alice, world.editor)
-        services.save_review(
-            assignment,
-            alice.user,
-            scores=full_scores(relevance, experience),
-            expected_version=0,
-            submit=True,
-        )
+    phase, _items = score_candidates(
+        world, process, [(n, r, e, {"gender": g}) for n, r, e, g in PEOPLE]
+    )
     Quota.objects.create(process=process, attribute="gender", value="f", min=1)
     world.final, world.final_phase = process, phase
     return world
@@ -145,3 +135,36 @@ def test_committee_report_names_quotas_in_the_plugins_words(scored, labelled):
 
     run = services.run_selection(scored.final_phase, 2, scored.editor)
     assert selection_context(run)["quota_table"][0]["label"] == "Gender = Woman"
+
+
+@pytest.mark.django_db
+def test_why_no_selection_meets_the_quotas_in_the_plugins_words(client, scored, labelled):
+    # Two seats, three women wanted and a man required too: infeasible, explained by quota.
+    Quota.objects.filter(process=scored.final).update(min=2)
+    Quota.objects.create(process=scored.final, attribute="gender", value="m", min=1)
+    run = services.run_selection(scored.final_phase, 2, scored.editor)
+    assert not run.feasible
+    client.force_login(scored.editor)
+    body = client.get(
+        reverse("review_admin:selection_run", args=[scored.final.pk, run.pk])
+    ).content.decode()
+    assert "Gender = Woman: at least 2" in body and "Gender = Man: at least 1" in body
+    assert "gender = f" not in body
+    # The committee report (PDF) writes the same reasons.
+    from participation.review.report import selection_context
+
+    described = selection_context(run)["result"]
+    assert "Gender = Woman: at least 2" in described["explanation"]
+    assert [b["description"] for b in described["conflicting"] if b.get("quota")]
+    assert all("gender =" not in b["description"] for b in described["conflicting"])
+
+
+def test_reasons_without_labels_keep_the_stored_identifiers():
+    from participation.review import reasons
+
+    bound = {"kind": "min", "value": 2, "quota": {"attribute": "gender", "value": "f"}}
+    assert reasons.bound_text(bound) == "gender = f: at least 2"
+    labels = {"gender": AttributeLabels("Gender", {"f": "Woman"})}
+    assert reasons.bound_text(bound, labels) == "Gender = Woman: at least 2"
+    change = {**bound, "current": 2, "proposed": 1}
+    assert reasons.change_text(change, labels) == "Gender = Woman: lower “at least” from 2 to 1"

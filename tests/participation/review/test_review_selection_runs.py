@@ -2,7 +2,7 @@
 re-running gives the same result, infeasibility explained, reserves, applying a run."""
 
 import pytest
-from review_helpers import full_scores, make_application
+from review_helpers import make_application, score_candidates
 
 from participation.audit.services import history
 from participation.review import services
@@ -23,23 +23,11 @@ PEOPLE = [  # name, relevance, experience, gender, regions
 @pytest.fixture
 def scored(world, make_process):
     process = make_process(name="Expert group: final", seats=3)
-    phase = process.phases.get()
-    alice = services.add_reviewer(process, world.reviewers[0].user, world.editor)
-    items = []
-    for name, relevance, experience, gender, regions in PEOPLE:
-        application = make_application(
-            world.call, name=name, attributes={"gender": gender, "region": regions}
-        )
-        item = services.sync_item(process, application)
-        assignment = services.add_assignment(phase, item, alice, world.editor)
-        services.save_review(
-            assignment,
-            alice.user,
-            scores=full_scores(relevance, experience),
-            expected_version=0,
-            submit=True,
-        )
-        items.append(item)
+    phase, items = score_candidates(
+        world,
+        process,
+        [(n, r, e, {"gender": g, "region": regions}) for n, r, e, g, regions in PEOPLE],
+    )
     world.final, world.final_phase, world.final_items = process, phase, items
     return world
 

@@ -66,11 +66,11 @@ demo: migrate
 run: demo
 	@echo "Site:  http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/  (accounts in README.md)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(MANAGE) db_worker --interval 1 & \
+	$(MANAGE) db_worker --interval 1 --queue-name '*' & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: install
-	$(MANAGE) db_worker
+	$(MANAGE) db_worker --queue-name '*'
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ from django_tasks import task
 from participation.documents.mail import send_with_pdf
 from participation.i18n import display_page, in_language_of
 from participation.operations.once import already_done, in_this_task, mark_done, once
+from participation.operations.queues import queue_for
 from participation.text import isolate_ltr_text
 
 
@@ -19,7 +20,7 @@ def _absolute(url: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
 
 
-@task()
+@task(queue_name=queue_for("mail"))
 def send_receipt(nomination_id: int) -> None:
     """Email the nominator the receipt number with the PDF receipt attached."""
     from .documents import receipt_pdf
@@ -53,7 +54,7 @@ def send_receipt(nomination_id: int) -> None:
     mark_done(key)
 
 
-@task()
+@task(queue_name=queue_for("mail"))
 def send_confirmation_request(nomination_id: int) -> None:
     """Ask the nominee, at their contact address, to confirm a third party's nomination."""
     from participation.accounts.models import sender_name
@@ -87,7 +88,7 @@ def send_confirmation_request(nomination_id: int) -> None:
     )
 
 
-@task()
+@task(queue_name=queue_for("mail"))
 def notify_outcome(edition_id: int, what: str) -> int:
     """Tell nominees and nominators that the shortlist or the winners are published."""
     from .models import AwardEditionPage

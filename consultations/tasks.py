@@ -11,10 +11,11 @@ from django_tasks import task
 from participation.documents.mail import send_with_pdf
 from participation.i18n import display_page, in_language_of
 from participation.operations.once import already_done, in_this_task, mark_done, once
+from participation.operations.queues import queue_for
 from participation.text import isolate_ltr_text
 
 
-@task()
+@task(queue_name=queue_for("mail"))
 def send_confirmation(response_id: int) -> None:
     """Email the confirmation with the receipt number and the PDF receipt attached."""
     from .documents import receipt_pdf
@@ -52,7 +53,7 @@ def send_confirmation(response_id: int) -> None:
     mark_done(key)
 
 
-@task()
+@task(queue_name=queue_for("mail"))
 def notify_outcome(page_id: int) -> None:
     """Tell everyone who answered that the outcome is published, in their language."""
     from django.core.mail import send_mail
@@ -85,7 +86,7 @@ def notify_outcome(page_id: int) -> None:
         once(in_this_task(email), partial(send_mail, subject, body, None, [email]))
 
 
-@task()
+@task(queue_name=queue_for("mail"))
 def send_deadline_reminders() -> int:
     """Email every due reminder once; run hourly (`manage.py send_deadline_reminders`)."""
     from django.core.mail import send_mail
@@ -116,7 +117,7 @@ def send_deadline_reminders() -> int:
     return sent
 
 
-@task()
+@task(queue_name=queue_for("analysis"))
 def detect_campaigns(consultation_id: int) -> int:
     from .models import ConsultationPage
     from .services import detect_campaigns as detect

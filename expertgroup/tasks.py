@@ -13,10 +13,11 @@ from participation.documents.mail import send_with_pdf
 from participation.emails import signature
 from participation.i18n import display_page, in_language_of
 from participation.operations.once import already_done, in_this_task, mark_done, once
+from participation.operations.queues import queue_for
 from participation.text import isolate_ltr_text
 
 
-@task()
+@task(queue_name=queue_for("mail"))
 def send_receipt(application_id: int) -> None:
     """Email the receipt number with the PDF receipt attached, in the applicant's language."""
     from .documents import receipt_pdf
@@ -51,7 +52,7 @@ def send_receipt(application_id: int) -> None:
     mark_done(key)
 
 
-@task()
+@task(queue_name=queue_for("mail"))
 def send_letter(application_id: int, kind: str) -> bool:
     """Send one letter (decision, screening notice, replacement) and note when it was sent."""
     from .models import Application, LetterTemplate, Screening

@@ -10,11 +10,12 @@ from django_tasks import task
 
 from participation.i18n import in_language_of
 from participation.operations.once import in_this_task, once
+from participation.operations.queues import queue_for
 from participation.text import isolate_text
 from participation.translation_rows import localised_text, with_translations
 
 
-@task()
+@task(queue_name=queue_for("mail"))
 def notify_followers(commitment_id: int) -> int:
     """Email everyone who follows the commitment, in their language, about its new state."""
     from .models import Commitment, MonitoringBoardPage

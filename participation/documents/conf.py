@@ -21,8 +21,6 @@ DEFAULTS = {
     "REFRESH_SECONDS": 2,
     # A build that has shown no progress for this long is taken as dead (worker killed): retry.
     "STALE_AFTER_SECONDS": 30 * 60,
-    # Task queue for background builds.
-    "QUEUE_NAME": "default",
     # prune_generated_documents deletes records (and unshared files) older than this.
     "KEEP_DAYS": 30,
 }

@@ -200,9 +200,7 @@ def enqueue(document: GeneratedDocument) -> None:
     from .tasks import build_generated_document
 
     try:
-        result = build_generated_document.using(queue_name=conf.get("QUEUE_NAME")).enqueue(
-            document.pk
-        )
+        result = build_generated_document.enqueue(document.pk)  # its kind's queue
     except Exception as error:
         logger.exception("Could not queue document %s", document.pk)
         _fail(document.pk, _("The document could not be queued. Please try again later."), error)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import storages
 from django.db import connections
+from django.db.models import Count, Min
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -101,15 +102,29 @@ def task_queue():
     backend = task_backends["default"]
     if not isinstance(backend, DatabaseBackend):
         return {"status": "skipped", "backend": type(backend).__name__}
-    ready = DBTaskResult.objects.ready().filter(backend_name=backend.alias)
-    backlog = ready.count()
-    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
-    age = (timezone.now() - oldest).total_seconds() if oldest else 0
+    # One grouped query: each queue's backlog and oldest task (a kind of work on a queue of its
+    # own, PARTICIPATION_TASK_QUEUES, shows whether its workers keep up).
+    rows = (
+        DBTaskResult.objects.ready()
+        .filter(backend_name=backend.alias)
+        .values("queue_name")
+        .annotate(backlog=Count("pk"), oldest=Min("enqueued_at"))
+    )
+    now = timezone.now()
+    queues = {
+        row["queue_name"]: {
+            "backlog": row["backlog"],
+            "oldest_age_seconds": round((now - row["oldest"]).total_seconds(), 1),
+        }
+        for row in rows
+    }
+    age = max((q["oldest_age_seconds"] for q in queues.values()), default=0)
     max_age = getattr(settings, "PARTICIPATION_HEALTH_TASK_MAX_AGE", DEFAULT_TASK_MAX_AGE_SECONDS)
     return {
         "status": "late" if age > max_age else "ok",
-        "backlog": backlog,
-        "oldest_age_seconds": round(age, 1),
+        "backlog": sum(q["backlog"] for q in queues.values()),
+        "oldest_age_seconds": age,
+        "queues": queues,
     }
 
 

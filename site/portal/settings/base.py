@@ -8,6 +8,7 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import pgettext_lazy
 
+from participation.operations.queues import parse_task_queues, queue_names
 from portal.languages import (
     DEFAULT_LANGUAGE,
     offered_languages,
@@ -267,7 +268,14 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Background work: a database queue that needs no extra server (`manage.py db_worker`).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Kinds of work may get queues of their own (participation/operations/queues.py).
+PARTICIPATION_TASK_QUEUES = parse_task_queues(os.environ.get("PARTICIPATION_TASK_QUEUES"))
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": queue_names(PARTICIPATION_TASK_QUEUES),
+    }
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

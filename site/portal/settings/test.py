@@ -8,7 +8,12 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run at once in tests unless a test asks for the database queue.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": queue_names(PARTICIPATION_TASK_QUEUES),  # noqa: F405
+    }
+}
 # One folder per pytest-xdist worker: workers must not see (or clean up) each other's files.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "media" / "test" / _WORKER  # noqa: F405

@@ -146,5 +146,21 @@ def test_health_reports_the_task_backlog_and_the_oldest_waiting_task(client, set
     assert response.status_code == 200
 
 
+@pytest.mark.django_db
+def test_health_reports_each_queue_on_its_own(client, settings):
+    from monitoring.tasks import notify_followers
+
+    settings.TASKS = {"default": {**DB_TASKS["default"], "QUEUES": ["default", "mail"]}}
+    notify_followers.enqueue(0)
+    for _ in range(2):
+        notify_followers.using(queue_name="mail").enqueue(0)
+    tasks = _get(client, "/health/")[1]["checks"]["tasks"]
+    assert tasks["backlog"] == 3
+    assert {name: queue["backlog"] for name, queue in tasks["queues"].items()} == {
+        "default": 1,
+        "mail": 2,
+    }
+
+
 def test_health_skips_the_queue_without_the_database_backend(db):
     assert health.task_queue()["status"] == "skipped"  # tests run tasks at once

@@ -62,11 +62,13 @@ migrate: install
 demo: migrate
 	$(MANAGE) load_demo
 
-# Serves the site and runs a background task worker beside it; Ctrl-C stops both.
+# Serves the site with a background task worker and the periodic jobs' scheduler beside it (the
+# answers' languages, scheduled publishing, reminders); Ctrl-C stops all three.
 run: demo
 	@echo "Site:  http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/  (accounts in README.md)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) db_worker --interval 1 --queue-name '*' & \
+	$(MANAGE) run_periodic & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: install

@@ -16,6 +16,8 @@ Parts (about 7 to 9 minutes in all on a 2-core machine):
 * documents - bench/documents_bench.py: summary PDF of 500 submissions against WeasyPrint
   alone, a receipt in a warm worker, CSV writer;
 * campaigns - bench/campaigns_bench.py: grouping 1,000 / 10,000 / 100,000 answers;
+* languages - bench/languages_bench.py: the language of 10,000 / 100,000 answers against
+  Lingua's own batch call;
 * consultations-sqlite - bench/consultations_bench.py on a throw-away SQLite database: data
   made by ``generate_bench_data`` at 1,000 / 10,000 / 100,000 responses, public pages under
   gunicorn, what we heard, CSV and XLSX exports, submitting;
@@ -55,6 +57,7 @@ PARTS = [
     ("documents", "documents_bench", {}, 400),
     # Memory of the grouping (bench/campaigns_bench.py alone) costs a minute more: time only.
     ("campaigns", "campaigns_bench", {"rss": False, "traced": False}, 300),
+    ("languages", "languages_bench", {}, 900),
     ("consultations-sqlite", "consultations_bench", {"postgres": False}, 900),
     ("consultations-postgres", "consultations_bench", {"postgres": True, "scope": "submit"}, 400),
     ("monitoring", "monitoring_bench", {}, 400),
@@ -63,6 +66,7 @@ PARTS = [
 QUICK = {  # --quick: a tenth of the data, shorter rounds (checks the machinery in ~2 minutes)
     "documents": {"quick": True},
     "campaigns": {"sizes": (1_000, 10_000)},
+    "languages": {"sizes": (1_000, 10_000)},
     "consultations-sqlite": {"quick": True},
     "consultations-postgres": {"quick": True},
     "editor": {"quick": True},

@@ -19,6 +19,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from participation import pages_access
+from participation.accounts.languages import language_name
 from participation.listings import IsolatedColumnsMixin
 from participation.questionnaire.export import display_value
 
@@ -37,12 +38,22 @@ class AnswersPanel(Panel):
             context = super().get_context_data(parent_context)
             response = self.instance
             snapshot = response.questionnaire_snapshot or {}
+            detected = response.text_languages or {}
             rows = []
             for question_id, answer in response.answers.items():
                 question = snapshot.get(
                     question_id, {"label": question_id, "type": "", "options": []}
                 )
-                rows.append((question["label"], display_value(question, answer)))
+                # A text's own language where it was detected (consultations.languages).
+                code = detected.get(question_id, "")
+                rows.append(
+                    (
+                        question["label"],
+                        display_value(question, answer),
+                        code or response.language,
+                        language_name(code) if code else "",
+                    )
+                )
             context["rows"] = rows
             context["response"] = response
             return context
@@ -197,6 +208,7 @@ class ResponseViewSet(ModelViewSet):
         "organisation",
         "country",
         "language",
+        "detected_language",
         "moderation",
         "spam",
         "campaign",
@@ -209,6 +221,7 @@ class ResponseViewSet(ModelViewSet):
         "organisation__kind",
         "country",
         "language",
+        "detected_language",
         "moderation",
         "spam",
         "publication",

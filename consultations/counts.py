@@ -25,7 +25,8 @@ from participation.submissions.models import SubmissionStatus
 # Dimensions; a key is (dimension, question_id, value, respondent_type).
 RESPONSES = "responses"  # value: "organisation" (given for one) or "individual"
 COUNTRY = "country"
-LANGUAGE = "language"
+LANGUAGE = "language"  # declared by the person
+DETECTED = "detected_language"  # of the free text, detected (consultations.languages)
 KIND = "organisation_kind"
 CAMPAIGN = "campaign"
 ANSWER = "answer"  # per question, value and respondent type
@@ -43,6 +44,7 @@ ROW_FIELDS = (
     "respondent_type",
     "country",
     "language",
+    "detected_language",
     "campaign",
     "answers",
     "questionnaire_snapshot",
@@ -85,6 +87,8 @@ def keys_of(row: dict) -> set[tuple]:
         keys.add((COUNTRY, "", str(row["country"]), ""))
     if row["language"]:
         keys.add((LANGUAGE, "", row["language"], ""))
+    if row["detected_language"]:
+        keys.add((DETECTED, "", row["detected_language"], ""))
     if with_organisation and row["organisation__kind"]:
         keys.add((KIND, "", row["organisation__kind"], ""))
     if row["campaign"]:
@@ -202,7 +206,12 @@ def recount(consultation_id: int, chunk: int = 2000) -> Counter:
 
 
 # Dimensions that are one column of the response: recounted in SQL after a change to many.
-_COLUMNS = {COUNTRY: "country", LANGUAGE: "language", CAMPAIGN: "campaign"}
+_COLUMNS = {
+    COUNTRY: "country",
+    LANGUAGE: "language",
+    DETECTED: "detected_language",
+    CAMPAIGN: "campaign",
+}
 
 
 def recount_column(consultation_id: int, dimension: str) -> Counter:
@@ -246,6 +255,7 @@ def summary(consultation_id: int) -> dict:
         },
         "by_country": dict(by[COUNTRY].most_common()),
         "by_language": dict(by[LANGUAGE].most_common()),
+        "by_detected_language": dict(by[DETECTED].most_common()),
         "by_organisation_kind": dict(by[KIND].most_common()),
         "campaigns": [
             {"campaign": campaign, "n": n} for campaign, n in by[CAMPAIGN].most_common() if n > 1

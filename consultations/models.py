@@ -386,6 +386,15 @@ class Response(ClusterableModel, SubmissionBase):
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # All text answers in one field, written on submit, so editors' search is a plain lookup.
     search_text = models.TextField(blank=True, editable=False)
+    # Languages the free-text answers are written in, detected in the background
+    # (consultations.languages) beside the one the person declared (`language`): the language
+    # most of the text is in, and each text answer's ({question id: code}, "" when unknown).
+    detected_language = models.CharField(
+        _("detected language"), max_length=16, blank=True, editable=False
+    )
+    text_languages = models.JSONField(default=dict, blank=True, editable=False)
+    # The `version` whose texts were read (0: not yet); behind `version`, detection is due.
+    languages_version = models.PositiveIntegerField(default=0, editable=False)
     personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -402,8 +411,17 @@ class Response(ClusterableModel, SubmissionBase):
                 name="one_live_personal_response",
             ),
         ]
-        # Exports and the moderation list read one consultation's submitted answers in order.
-        indexes = [models.Index(fields=["consultation", "status", "submitted_at"])]
+        indexes = [
+            # Exports and the moderation list read one consultation's submitted answers in order.
+            models.Index(fields=["consultation", "status", "submitted_at"]),
+            # The answers whose languages are due, found without reading the others (a partial
+            # index: empty when detection keeps up, whatever the number of answers).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="submitted", languages_version__lt=models.F("version")),
+                name="response_languages_due",
+            ),
+        ]
         verbose_name = _("response")
 
     def __str__(self):

@@ -52,7 +52,15 @@ def what_we_heard(request, page):
             "countries": [
                 (countries.name(code) or code, n) for code, n in heard["by_country"].items()
             ],
-            "languages": [(language_name(code), n) for code, n in heard["by_language"].items()],
+            # Declared by the people beside detected in their free text (consultations.languages).
+            "languages": [
+                (
+                    language_name(code),
+                    heard["by_language"].get(code, 0),
+                    heard["by_detected_language"].get(code, 0),
+                )
+                for code in {**heard["by_language"], **heard["by_detected_language"]}
+            ],
             "kinds": [
                 (kinds.get(kind, kind), n) for kind, n in heard["by_organisation_kind"].items()
             ],

@@ -123,3 +123,12 @@ def detect_campaigns(consultation_id: int) -> int:
     from .services import detect_campaigns as detect
 
     return detect(ConsultationPage.objects.get(pk=consultation_id))
+
+
+@task(queue_name=queue_for("analysis"))
+def detect_answer_languages() -> int:
+    """Languages of the submitted answers that are due (consultations.languages); four minutes
+    at most, so a backlog is read over several runs of the periodic job, never a hung task."""
+    from .languages import detect_due
+
+    return detect_due(budget_seconds=240)

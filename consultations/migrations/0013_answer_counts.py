@@ -14,9 +14,13 @@ def count_existing_answers(apps, schema_editor):
     Response = apps.get_model("consultations", "Response")
     AnswerCount = apps.get_model("consultations", "AnswerCount")
     totals = {}
-    rows = Response.objects.filter(status="submitted", spam=False).values(*ROW_FIELDS)
+    # Columns added by later migrations are not there yet: they count as empty.
+    have = {f.name for f in Response._meta.get_fields()} | {"pk", "consultation_id", "organisation_id"}
+    fields = [f for f in ROW_FIELDS if f.split("__")[0] in have]
+    later = dict.fromkeys(set(ROW_FIELDS) - set(fields), "")
+    rows = Response.objects.filter(status="submitted", spam=False).values(*fields)
     for row in rows.iterator(2000):
-        totals.setdefault(row["consultation_id"], Counter()).update(keys_of(row))
+        totals.setdefault(row["consultation_id"], Counter()).update(keys_of({**later, **row}))
     AnswerCount.objects.bulk_create(
         (
             AnswerCount(

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
-from consultations import counts, services
+from consultations import counts, languages, services
 from consultations.models import AnswerCount, Response
 from participation.accounts.services import delete_account
 from participation.organisations.models import Organisation
@@ -75,6 +75,7 @@ def assert_counts_right(consultation):
     )
     assert heard["by_country"] == grouped(counted, "country")
     assert heard["by_language"] == grouped(counted, "language")
+    assert heard["by_detected_language"] == grouped(counted, "detected_language")
     assert heard["by_organisation_kind"] == dict(
         counted.filter(organisation__isnull=False)
         .values_list("organisation__kind")
@@ -180,6 +181,9 @@ class World:
     def erase(self):
         services.erase_personal_data(self.consultation)
 
+    def detect_languages(self):  # the background job (consultations.languages)
+        languages.detect_due(batch=7)
+
     def delete_person(self):
         people = [p for p in self.people if p.pk]
         person = self.rng.choice(people)
@@ -210,6 +214,7 @@ OPERATIONS = [
     ("spam", 10),
     ("campaigns", 3),
     ("erase", 1),
+    ("detect_languages", 5),
     ("delete_person", 3),
     ("organisation_kind", 4),
     ("delete_answer", 2),

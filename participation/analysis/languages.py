@@ -8,8 +8,10 @@ readers that Lingua does not know, by the letters only they use:
 
 * **Pashto** is written in the Arabic script with letters Persian, Arabic and Urdu do not have
   (ټ ډ ړ ږ ښ ګ ڼ ې ۍ ځ څ): Lingua calls it Arabic or Persian.
-* **Tigrinya and Amharic** share the Ethiopic script, which Lingua does not read. Tigrinya writes
-  the glottal "a" as ኣ where Amharic writes አ, and uses the ቐ and ኸ series Amharic lacks.
+* **Tigrinya and Amharic** share the Ethiopic script, which Lingua does not read. Each earns
+  points for what marks it: Tigrinya the glottal "a" written ኣ (Amharic writes አ), the ቐ and ኸ
+  series Amharic lacks, the throat letters ሐ and ዐ it keeps, and its small words (ናይ, እዩ, ኣብ,
+  ምስ, ከም); Amharic አ, the ቸ series and its own small words (ነው, እና, ላይ, ውስጥ, ግን).
 
 A text without letters (empty, emoji, numbers), of one word however often repeated, or one
 Lingua cannot tell, gets "" (unknown): never a guess presented as a fact. Only the first
@@ -28,7 +30,10 @@ MIN_WORDS = 2  # distinct words
 MAX_CHARS = 1000
 PASHTO_LETTERS = frozenset("ټډړږښګڼېۍځڅ")
 TIGRINYA_ONLY = frozenset("ቐቑቒቓቔቕቖኸኹኺኻኼኽኾ")
-TIGRINYA_A, AMHARIC_A = "ኣ", "አ"
+TIGRINYA_THROAT = frozenset("ሐሑሒሓሔሕሖዐዑዒዓዔዕዖ")
+TIGRINYA_WORDS = frozenset({"ናይ", "እዩ", "ኣብ", "ምስ", "ከም", "ኣሎ", "ኢዩ"})
+AMHARIC_CH = frozenset("ቸቹቺቻቼችቾ")
+AMHARIC_WORDS = frozenset({"ነው", "እና", "ላይ", "ውስጥ", "ግን", "ነበር", "ይህ"})
 
 
 @cache
@@ -50,8 +55,19 @@ def _by_letters(text: str) -> str | None:
     """The rules for what Lingua does not know; None leaves the text to Lingua."""
     if _ethiopic(text):
         letters = Counter(text)
-        tigrinya = letters[TIGRINYA_A] + 3 * sum(letters[ch] for ch in TIGRINYA_ONLY)
-        return "ti" if tigrinya > letters[AMHARIC_A] else "am"
+        words = Counter(text.replace("።", " ").replace("፡", " ").split())
+        tigrinya = (
+            2 * letters["ኣ"]
+            + 3 * sum(letters[ch] for ch in TIGRINYA_ONLY)
+            + sum(letters[ch] for ch in TIGRINYA_THROAT)
+            + 3 * sum(words[w] for w in TIGRINYA_WORDS)
+        )
+        amharic = (
+            2 * letters["አ"]
+            + sum(letters[ch] for ch in AMHARIC_CH)
+            + 3 * sum(words[w] for w in AMHARIC_WORDS)
+        )
+        return "ti" if tigrinya > amharic else "am"
     if sum(1 for ch in text if ch in PASHTO_LETTERS) >= 2:
         return "ps"
     return None

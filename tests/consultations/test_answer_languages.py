@@ -44,6 +44,13 @@ def test_each_language_of_the_platform_is_recognised():
     assert detect([SENTENCES[code] for code in codes]) == codes
 
 
+def test_tigrinya_and_amharic_are_told_apart_without_the_glottal_a():
+    # The demo's Tigrinya answer has no ኣ: its small words and throat letters tell.
+    tigrinya = "ምፍላጥ ናይ ትምህርተይ ብዙሕ ግዜ ወሲዱ። ሓበሬታ ብቋንቋና ንደሊ።"
+    amharic = "ቀን ለሚሰሩ አዋቂዎች የምሽት የቋንቋ ትምህርት ያስፈልገናል።"
+    assert detect([tigrinya, amharic]) == ["ti", "am"]
+
+
 def test_what_tells_nothing_is_unknown_never_a_guess():
     assert detect(["", "   ", "🙂🙂🙂", "12 345", "ok", "Wohnung " * 700, "ᐅ"]) == [""] * 7
     # Five thousand characters of text are read in their first thousand: still right.

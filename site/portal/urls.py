@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("themes/", include("themes.urls")),
     path("documents/generated/", include("participation.documents.urls")),
     path("search/", views.search, name="search"),
+    path("fonts/scripts.css", views.script_fonts, name="script_fonts"),
     path("review/", include("participation.review.urls")),
     path("responses/", include("consultations.urls")),
     # Wagtail's own views (the password form of restricted pages, its login), which the

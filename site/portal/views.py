@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
 from wagtail import views as wagtail_views
 from wagtail.models import Locale, Page, Site
 from wagtail.search.backends import get_search_backend
@@ -12,6 +14,16 @@ from wagtail.search.utils import parse_query_string
 from participation.organisations.models import Organisation
 from participation.text import clean_query
 from themes.models import Theme
+
+
+@cache_control(public=True, max_age=3600)
+def script_fonts(request):
+    """The site's fonts for scripts a device may lack (participation.documents.fonts): pages
+    and the admin link to it; a browser downloads a font only for a letter it cannot draw."""
+    from participation.documents.fonts import web_font_css
+
+    css = web_font_css(lambda name: static(f"documents/fonts/{name}"))
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
 def search(request):

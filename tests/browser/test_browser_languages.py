@@ -52,3 +52,42 @@ def test_switcher_open_passes_axe_on_a_phone(new_page, live):
     page.goto(world.page.url)
     page.locator("nav.languages summary").click()
     axe_check(page, "language switcher open, 320 px")
+
+
+def _fonts_of(page, selector):
+    """The fonts Chromium drew an element's letters with (DevTools: platform fonts)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+def test_tigrinya_reads_as_letters_without_an_ethiopic_font_on_the_device(browser, live):
+    """This machine has no Ethiopic font: the site's own (/fonts/scripts.css) draws the letters,
+    regular and bold, instead of boxes."""
+    world = build_world()
+    context = browser.new_context(base_url=live.url, viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(world.page.url)
+        page.locator("nav.languages summary").click()
+        page.locator('nav.languages a[lang="ti"]').click()
+        page.wait_for_load_state()
+        assert page.evaluate("document.documentElement.lang") == "ti"
+        page.evaluate("document.fonts.ready")
+        page.wait_for_function("[...document.fonts].filter(f => f.status === 'loaded').length >= 2")
+        for selector in ("nav.languages summary", ".brand", "main p"):
+            text = page.locator(selector).first.inner_text()
+            letters = sum(1 for ch in text if "\u1200" <= ch <= "\u139f")
+            fonts = _fonts_of(page, selector)
+            drawn = sum(
+                f["glyphCount"]
+                for f in fonts
+                if f["familyName"] == "Noto Sans Ethiopic" and f["isCustomFont"]
+            )
+            # Every Ethiopic letter drawn by the site's Ethiopic font, none as a box by another.
+            assert letters and drawn >= letters, (selector, text, fonts)
+    finally:
+        context.close()

@@ -280,7 +280,7 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
         columns = response_columns(consultation)
     # Each question's displayer, and what it shows for yes and no.
     questions = [
-        (c.question_id, c.show, c.show(True), c.show(False))
+        (c.question_id, c.show, c.show(True), c.show(False), _choice_reader(c.show))
         for c in columns
         if isinstance(c, AnswerColumn)
     ]
@@ -329,8 +329,9 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
                     bool(row[9]),
                     row[10],
                     # What each question's displayer shows, without calling it for the
-                    # commonest answers (none, a text, yes or no; as participation.
-                    # questionnaire.export shows them): a million rows, ~5 answers each.
+                    # commonest answers (none, a text, yes or no, a number, a choice; as
+                    # participation.questionnaire.export shows them): a million rows, ~5
+                    # answers each.
                     *[
                         ""
                         if (answer := get(question_id)) is None
@@ -338,10 +339,41 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
                         if type(answer) is str and answer != "dont_know"
                         else (yes if answer else no)
                         if type(answer) is bool
+                        else str(answer)
+                        if type(answer) is int
+                        else choice(answer)
+                        if type(answer) is dict
                         else show(answer)
-                        for question_id, show, yes, no in questions
+                        for question_id, show, yes, no, choice in questions
                     ],
                 )
+
+
+def _choice_reader(show):
+    """``show`` for a dict answer, with the commonest ones, ``{"choice": value}`` and
+    ``{"choices": [values]}`` of a choice question, shown inline as the displayer shows them
+    (the option's label, else the value as text; "; " between choices): a call less and no
+    type tests per answer. Anything else goes to ``show``."""
+    kind, options = getattr(show, "type", ""), getattr(show, "options", None)
+    if kind not in ("single_choice", "multiple_choice") or type(options) is not dict:
+        return show
+    many = kind == "multiple_choice"
+
+    def shown(answer):
+        if len(answer) == 1:
+            try:
+                if many:
+                    choices = answer.get("choices")
+                    if type(choices) is list:
+                        return "; ".join([options.get(v) or str(v) for v in choices])
+                elif "choice" in answer:
+                    value = answer["choice"]
+                    return options.get(value) or str(value)
+            except TypeError:  # an unhashable value: the displayer shows it as text
+                pass
+        return show(answer)
+
+    return shown
 
 
 def _csv_moment_reader(connection):

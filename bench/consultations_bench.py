@@ -603,7 +603,7 @@ def export_figures(fmt: str, kind: str) -> dict:
         start = time.perf_counter()
         if fmt == "csv":
             if kind == "ours":
-                lines = iter_csv(response_rows(consultation, columns), columns)
+                lines = iter_csv(response_rows(consultation, columns, for_csv=True), columns)
             else:
                 writer = csv.writer(Echo())
                 header = [writer.writerow([f"column {i}" for i in range(width)])]

@@ -259,9 +259,8 @@ def export_responses(request, page_id, fmt):
         columns = response_columns(consultation)
         filename = f"responses-{consultation.slug}"
         if fmt == "csv":
-            return csv_response(
-                response_rows(consultation, columns), columns, f"{filename}.csv", keys=True
-            )
+            rows = response_rows(consultation, columns, for_csv=True)
+            return csv_response(rows, columns, f"{filename}.csv", keys=True)
         if fmt == "xlsx":
             return xlsx_response(
                 response_rows(consultation, columns),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from participation.documents.charts import bar_chart
 from participation.documents.registry import BuiltFile, DocumentKind, register
-from participation.documents.spreadsheets import Column, streaming_transaction
+from participation.documents.spreadsheets import Column, csv_utc_text, streaming_transaction
 from participation.i18n import submissions_page
 from participation.questionnaire.export import columns as question_columns
 from participation.questionnaire.export import display_value, displayer, merge_snapshots
@@ -266,11 +266,12 @@ def _question_key(column, taken) -> str:
     return key if key not in taken else f"{key}-{column.id}"
 
 
-def response_rows(consultation, columns=None, chunk_size: int = 2000):
+def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv: bool = False):
     """The submitted responses, oldest first, as tuples of the values of ``columns`` (those
     of ``response_columns``), read in chunks (a server-side cursor on PostgreSQL). The order
     follows the index on (consultation, status, submitted_at), so the first row comes without
-    sorting the whole consultation.
+    sorting the whole consultation. With ``for_csv``, the submission time comes as the text
+    ``iter_csv`` writes for it (made from the database's text without a datetime between).
 
     A million rows pass through here: the rows come straight from the database cursor
     (Django's per-value converters cost three times the reading itself), each response's
@@ -279,7 +280,7 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000):
         columns = response_columns(consultation)
     # Each question's displayer, and what it shows for yes and no.
     questions = [
-        (c.question_id, c.show, c.show(True), c.show(False))
+        (c.question_id, c.show, c.show(True), c.show(False), _choice_reader(c.show))
         for c in columns
         if isinstance(c, AnswerColumn)
     ]
@@ -295,7 +296,7 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000):
     )
     connection = connections[queryset.db]
     compiler = queryset.query.get_compiler(using=queryset.db)
-    moment = _moment_reader(connection)
+    moment = (for_csv and _csv_moment_reader(connection)) or _moment_reader(connection)
     # The C scanner behind json.loads, without its Python wrapper (a tenth of a row's time);
     # json.loads again for anything but one JSON document alone, to raise as it does.
     scan, loads = json.JSONDecoder().scan_once, json.loads
@@ -328,8 +329,9 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000):
                     bool(row[9]),
                     row[10],
                     # What each question's displayer shows, without calling it for the
-                    # commonest answers (none, a text, yes or no; as participation.
-                    # questionnaire.export shows them): a million rows, ~5 answers each.
+                    # commonest answers (none, a text, yes or no, a number, a choice; as
+                    # participation.questionnaire.export shows them): a million rows, ~5
+                    # answers each.
                     *[
                         ""
                         if (answer := get(question_id)) is None
@@ -337,10 +339,52 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000):
                         if type(answer) is str and answer != "dont_know"
                         else (yes if answer else no)
                         if type(answer) is bool
+                        else str(answer)
+                        if type(answer) is int
+                        else choice(answer)
+                        if type(answer) is dict
                         else show(answer)
-                        for question_id, show, yes, no in questions
+                        for question_id, show, yes, no, choice in questions
                     ],
                 )
+
+
+def _choice_reader(show):
+    """``show`` for a dict answer, with the commonest ones, ``{"choice": value}`` and
+    ``{"choices": [values]}`` of a choice question, shown inline as the displayer shows them
+    (the option's label, else the value as text; "; " between choices): a call less and no
+    type tests per answer. Anything else goes to ``show``."""
+    kind, options = getattr(show, "type", ""), getattr(show, "options", None)
+    if kind not in ("single_choice", "multiple_choice") or type(options) is not dict:
+        return show
+    many = kind == "multiple_choice"
+
+    def shown(answer):
+        if len(answer) == 1:
+            try:
+                if many:
+                    choices = answer.get("choices")
+                    if type(choices) is list:
+                        return "; ".join([options.get(v) or str(v) for v in choices])
+                elif "choice" in answer:
+                    value = answer["choice"]
+                    return options.get(value) or str(value)
+            except TypeError:  # an unhashable value: the displayer shows it as text
+                pass
+        return show(answer)
+
+    return shown
+
+
+def _csv_moment_reader(connection):
+    """submitted_at's text straight to its CSV cell, when the database writes it in UTC
+    (PostgreSQL's sessions are in UTC under USE_TZ; SQLite in the TIME_ZONE of the database,
+    UTC unless set); None otherwise (then as a datetime, written by the CSV as usual)."""
+    if not settings.USE_TZ or connection.timezone.utcoffset(None) != timedelta(0):
+        return None
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return None
+    return csv_utc_text()
 
 
 def _moment_reader(connection):

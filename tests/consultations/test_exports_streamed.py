@@ -12,13 +12,18 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from consultations import snapshots
-from consultations.documents import _question_key, response_columns, response_rows
+from consultations.documents import (
+    _choice_reader,
+    _question_key,
+    response_columns,
+    response_rows,
+)
 from consultations.models import ConsultationPage, Response
 from participation.documents import spreadsheets
 from participation.documents.spreadsheets import Column, csv_cell, iter_csv, neutralise, write_xlsx
 from participation.organisations.models import Organisation
 from participation.questionnaire.export import columns as question_columns
-from participation.questionnaire.export import display_value, merge_snapshots, snapshot
+from participation.questionnaire.export import display_value, displayer, merge_snapshots, snapshot
 from participation.questionnaire.structure import parse
 
 pytestmark = pytest.mark.django_db
@@ -201,14 +206,21 @@ def _old_csv(consultation) -> str:
     return "".join(lines)
 
 
+@pytest.mark.parametrize(
+    "zone, for_csv",
+    [
+        ("America/St_Johns", False),  # a half-hour offset shows any slip
+        ("America/St_Johns", True),
+        ("Europe/Brussels", True),  # whole hours: times spliced from the database's text
+    ],
+)
 def test_streamed_csv_equals_the_export_from_model_instances_for_every_question_type(
-    every_type,
+    every_type, zone, for_csv
 ):
     _make(every_type, 120)
-    with timezone.override("America/St_Johns"):  # a half-hour offset shows any slip
-        streamed = "".join(
-            iter_csv(response_rows(every_type), response_columns(every_type), keys=True)
-        )
+    with timezone.override(zone):
+        rows = response_rows(every_type, for_csv=for_csv)
+        streamed = "".join(iter_csv(rows, response_columns(every_type), keys=True))
         old = _old_csv(every_type)
     assert streamed == old
     lines = streamed.splitlines()
@@ -256,3 +268,33 @@ def test_export_queries_do_not_grow_with_the_answers(every_type):
     with CaptureQueriesContext(connection) as queries:
         rows = list(response_rows(every_type, columns, chunk_size=50))
     assert len(rows) == 500 - 46 and len(queries) == 1  # one query, read in chunks
+
+
+@pytest.mark.parametrize("kind", ["single_choice", "multiple_choice", "ranking"])
+def test_choice_answers_shown_inline_as_the_displayer_shows_them(kind):
+    source = {
+        "type": kind,
+        "options": [{"value": "a", "label": "Alpha"}, {"value": "b", "label": ""}],
+        "settings": {"other_label": "Else"},
+    }
+    show = displayer(source)
+    shown = _choice_reader(show)
+    answers = [
+        {"choice": "a"},
+        {"choice": "b"},  # an empty label: the value
+        {"choice": "gone"},
+        {"choice": 3},
+        {"choice": ["a"]},  # unhashable
+        {"choice": None},
+        {"choice": "a", "other": "x"},
+        {"other": "x"},
+        {"choices": ["a", "b", "gone", 2]},
+        {"choices": []},
+        {"choices": "a"},
+        {"choices": [["a"]]},
+        {"choices": ["a"], "other": "x"},
+        {"choices": ["a"], "other": ""},
+        {"x": 1},
+    ]
+    for answer in answers:
+        assert shown(answer) == show(answer), answer

@@ -1,5 +1,6 @@
 """The CSV export's fast paths give exactly what the general ones give: local times of UTC
-datetimes (cached per hour of UTC) and lines joined without the csv module."""
+datetimes (cached per hour of UTC), the same from the databases' text of UTC moments, and
+lines joined without the csv module."""
 
 import csv
 import random
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from participation.documents.spreadsheets import _csv_line, _local_text
+from participation.documents.spreadsheets import _csv_line, _local_text, csv_utc_text
 
 ZONES = [
     "Europe/Brussels",
@@ -44,6 +45,40 @@ def test_local_text_is_the_full_conversion_across_transitions(name):
         except OverflowError:
             continue
         assert local_text(moment) == expected, moment
+
+
+def _database_texts(moment):
+    """The texts a database may send for a UTC moment: PostgreSQL's (offset "+00", trailing
+    zeros of the fraction dropped, none when whole seconds) and SQLite's (no offset)."""
+    naive = moment.replace(tzinfo=None).isoformat(" ")
+    postgres = naive.rstrip("0").rstrip(".") if "." in naive else naive
+    return [postgres + "+00", naive, naive[:19]]
+
+
+@pytest.mark.parametrize("name", ZONES)
+def test_csv_utc_text_is_what_the_datetime_path_writes(name):
+    zone = zoneinfo.ZoneInfo(name)
+    utc_text, local_text = csv_utc_text(zone), _local_text(zone)
+    rng = random.Random(name)
+    moments = []
+    for year in (1850, 1986, 2025, 2026):
+        start = datetime(year, 1, 1, tzinfo=UTC)
+        moments += [
+            start + timedelta(seconds=rng.randrange(366 * 86400), microseconds=rng.randrange(10**6))
+            for _ in range(400)
+        ]
+        hours = [start + timedelta(hours=n) for n in range(366 * 24)]
+        for before, after in zip(hours, hours[1:], strict=False):
+            if before.astimezone(zone).utcoffset() != after.astimezone(zone).utcoffset():
+                moments += [before + timedelta(minutes=n, seconds=30) for n in range(-60, 120)]
+    moments.append(datetime(2026, 3, 29, 0, 59, 59, 999999, tzinfo=UTC))
+    moments.append(datetime(2026, 10, 25, 0, 0, 0, 100000, tzinfo=UTC))
+    for moment in moments:
+        expected = local_text(moment)
+        assert expected == moment.astimezone(zone).isoformat(" ", "seconds")
+        for text in _database_texts(moment):
+            assert utc_text(text) == expected, text
+    assert utc_text(None) == ""
 
 
 class _Echo:

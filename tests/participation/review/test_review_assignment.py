@@ -1,12 +1,14 @@
 """Reviewer assignment: rules always hold, optimal affinity, connectivity, clear failures."""
 
 import itertools
+from unittest.mock import patch
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from participation.review.algorithms import assignment
 from participation.review.algorithms.assignment import (
     AssignmentInfeasible,
     AssignmentResult,
@@ -345,3 +347,100 @@ def test_assign_cuts_give_best_connected_assignment_on_clustered_tiny_instance()
     by_swaps = assign(items, reviewers, 2, connect_by="swaps")
     assert by_cuts.connected and by_cuts.total_affinity == best_connected
     assert by_swaps.connected and by_swaps.total_affinity <= best_connected
+
+
+# --- moves (successive shortest paths) against the LP -----------------------------------------
+
+
+@st.composite
+def models(draw):
+    """A random model: ties (small integer weights) or distinct real weights, blocked and
+    fixed pairs, loads that divide evenly or not."""
+    n = draw(st.integers(1, 60))
+    r = draw(st.integers(1, 8))
+    k = draw(st.integers(1, min(r, 4)))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    if draw(st.booleans()):
+        weights = rng.integers(0, 4, (n, r)).astype(float)
+    else:
+        weights = rng.random((n, r)) * draw(st.sampled_from([1e-4, 1.0, 50.0]))
+    allowed = rng.random((n, r)) > draw(st.sampled_from([0.0, 0.1, 0.3]))
+    for i in np.flatnonzero(allowed.sum(axis=1) < k):  # as assign() checks first
+        allowed[i, rng.choice(r, k, replace=False)] = True
+    fixed = (rng.random((n, r)) < draw(st.sampled_from([0.0, 0.02]))) & allowed
+    fixed[fixed.cumsum(axis=1) > k] = False
+    low, high = (n * k) // r, -(-(n * k) // r)
+    return assignment._Model(allowed, fixed, weights, k, low, high)
+
+
+def assert_model_rules_hold(model, chosen):
+    assert (chosen.sum(axis=1) == model.k).all()
+    loads = chosen.sum(axis=0)
+    assert ((model.floor_load <= loads) & (loads <= model.ceil_load)).all()
+    assert not (chosen & ~model.allowed).any()
+    assert not (model.fixed_mask & ~chosen).any()
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(models())
+def test_moves_give_the_lp_optimum_on_random_models(model):
+    with patch.object(assignment, "_MOVES_PER_ITEM", np.inf):  # never hand over to the LP
+        by_moves = assignment._solve_by_moves(model)
+    by_lp = model._solve_lp()
+    assert (by_moves is None) == (by_lp is None)  # None only when infeasible
+    if by_lp is None:
+        return
+    assert_model_rules_hold(model, by_moves)
+    # The LP is optimal within HiGHS's tolerance (1e-7); moves are exact.
+    assert model.weights[by_moves].sum() >= model.weights[by_lp].sum() - 1e-6
+    assert model.weights[by_moves].sum() == pytest.approx(model.weights[by_lp].sum(), abs=1e-6)
+
+
+@settings(
+    max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(tiny_instances())
+def test_assign_by_moves_matches_brute_force_on_tiny_instances(instance):
+    items, reviewers, k, conflicts, fixed = instance
+    expected = brute_force(items, reviewers, k, conflicts, fixed)
+    with (
+        patch.object(assignment, "_MOVES_PER_ITEM", np.inf),
+        patch.object(assignment._Model, "_solve_lp", return_value=None),  # moves or nothing
+    ):
+        try:
+            result = assign(items, reviewers, k, conflicts, fixed=fixed, require_connected=False)
+        except AssignmentInfeasible:
+            assert expected is None
+            return
+    assert_rules_hold(result, items, reviewers, k, conflicts, fixed)
+    assert result.total_affinity == pytest.approx(expected)
+
+
+def test_assign_near_balanced_instance_is_solved_by_moves_without_lp():
+    items, reviewers, conflicts = themed_instance(n_items=1200)
+    fixed = [("app1", "rev2"), ("app5", "rev7")]
+    with patch.object(assignment._Model, "_solve_lp", side_effect=AssertionError("LP used")):
+        result = assign(items, reviewers, 3, conflicts, fixed=fixed, seed=2)
+    with patch.object(assignment, "_solve_by_moves", return_value=None):
+        by_lp = assign(items, reviewers, 3, conflicts, fixed=fixed, seed=2)
+    assert_rules_hold(result, items, reviewers, 3, conflicts, fixed)
+    assert result.load_range == (360, 360)
+    assert result.total_affinity == by_lp.total_affinity
+    assert result.connected
+
+
+def test_assign_far_from_balanced_instance_goes_to_the_lp():
+    # Everybody's best three reviewers are the same three: the greedy start is far off.
+    items = [Item(i, {"x"}) for i in range(300)]
+    reviewers = [Reviewer(j, {"x"} if j < 3 else set()) for j in range(10)]
+    solve_lp, calls = assignment._Model._solve_lp, []
+
+    def counting(model):
+        calls.append(model.shape)
+        return solve_lp(model)
+
+    with patch.object(assignment._Model, "_solve_lp", counting):
+        result = assign(items, reviewers, 3, seed=1)
+    assert calls == [(300, 10)]
+    assert_rules_hold(result, items, reviewers, 3)
+    assert result.total_affinity == 3 * 90  # each hot reviewer at the balanced load, 90

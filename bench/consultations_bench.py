@@ -80,7 +80,8 @@ BENCH = ROOT / "bench"
 SITE = ROOT / "site"
 RESULTS = BENCH / "results"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-PG_NAME = "wp_bench_consultations"
+# WP_BENCH_PG_NAME: another name, so that two checkouts can bench on one server at once.
+PG_NAME = os.environ.get("WP_BENCH_PG_NAME", "wp_bench_consultations")
 DEFAULT_POSTGRES_URL = os.environ.get(
     "WP_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )

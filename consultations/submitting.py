@@ -102,3 +102,50 @@ def read(response_id: int):
     )
     response.consultation = page
     return response, row[-2], bool(row[-1])
+
+
+@cache
+def _state_statement(vendor: str) -> str:
+    from participation.organisations.models import Organisation
+
+    from .models import QuestionnaireSnapshot
+
+    quote = connection.ops.quote_name
+    field = Response._meta.get_field
+    columns = [
+        f"r.{quote(field(name).column)}"
+        for name in ("id", "consultation", "status", "spam", "organisation")
+    ]
+    columns.append(f"o.{quote(Organisation._meta.get_field('kind').column)}")
+    columns += [
+        f"r.{quote(field(name).column)}"
+        for name in ("respondent_type", "country", "language", "campaign")
+    ]
+    snapshot = QuestionnaireSnapshot._meta
+    consultation = quote(field("consultation").column)
+    known = (
+        f"EXISTS (SELECT 1 FROM {quote(snapshot.db_table)} s "
+        f"WHERE s.{quote(snapshot.get_field('consultation').column)} = r.{consultation} "
+        f"AND s.{quote(snapshot.get_field('digest').column)} = %s)"
+    )
+    return (
+        f"SELECT {', '.join(columns)}, {known} FROM {quote(Response._meta.db_table)} r "
+        f"LEFT JOIN {quote(Organisation._meta.db_table)} o "
+        f"ON o.{quote('id')} = r.{quote(field('organisation').column)} "
+        f"WHERE r.{quote('id')} = %s"
+    )
+
+
+def counted_state(response_id: int, snapshot_digest: str) -> dict:
+    """What counts.keys_of needs of a response besides its answers (``counts.STATE_FIELDS``),
+    as stored now, and ``snapshot_known``: whether the snapshot with this digest is recorded
+    for its consultation. One statement, for the submit's transaction."""
+    from . import counts
+
+    with connection.cursor() as cursor:
+        cursor.execute(_state_statement(connection.vendor), [snapshot_digest, response_id])
+        row = cursor.fetchone()
+    state = dict(zip(counts.STATE_FIELDS, row[:-1], strict=True))
+    state["spam"] = bool(state["spam"])  # 0 or 1 on SQLite
+    state["snapshot_known"] = bool(row[-1])
+    return state

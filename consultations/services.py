@@ -29,22 +29,30 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
     after the commit made no difference that the bench could tell apart from its noise.)"""
     from . import tasks
 
+    snapshot = response.questionnaire_snapshot
+    stored = {}
+
+    def update(draft, changes):
+        # The conditional UPDATE reads back, in the same statement, what is stored of the
+        # answer's counted state (the row is ours until commit: a spam flag may have changed
+        # since the draft was loaded) and whether the exports' table knows its questionnaire
+        # snapshot (nearly always; recording a new one is then the only extra query). The
+        # answers are the ones loaded: the UPDATE matched their version.
+        state = submitting.update_returning_state(
+            draft, changes, response.pk, snapshots.digest(snapshot or {})
+        )
+        stored.update(state or {})
+        return state is not None
+
     def count_and_confirm(submitted):
-        # Read back what is stored (the row is ours until commit): a spam flag or the
-        # organisation's kind may have changed since the draft was loaded. The answers are
-        # the ones loaded: the UPDATE matched their version.
-        # The same read tells whether the exports' table knows its questionnaire snapshot
-        # (nearly always): recording a new one is then the only extra query.
-        # (In SQL written once per process: the ORM took longer to build it than to run it.)
-        snapshot = submitted.questionnaire_snapshot
-        stored = submitting.counted_state(submitted.pk, snapshots.digest(snapshot or {}))
         stored["answers"] = submitted.answers
         stored["questionnaire_snapshot"] = snapshot
-        for consultation_id, delta in counts.differences([], [stored]).items():
-            answers_changed(consultation_id, delta)
         if snapshot and not stored["snapshot_known"]:
             snapshots.record(stored["consultation_id"], snapshot)
         tasks.send_confirmation.enqueue(submitted.pk)
+        # Last: the consultation's lock (answers_changed), held until commit, then.
+        for consultation_id, delta in counts.differences([], [stored]).items():
+            answers_changed(consultation_id, delta)
 
     return submissions.submit(
         response,
@@ -57,6 +65,7 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
             "search_text": search_text(response),
         },
         then=count_and_confirm,
+        update=update,
     )
 
 

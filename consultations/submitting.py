@@ -10,6 +10,7 @@ from functools import cache
 
 from django.db import connection
 from django.db.models import DEFERRED
+from django.db.models.sql import UpdateQuery
 from wagtail.models import Page, PageViewRestriction
 
 from .models import ConsultationPage, Response
@@ -104,34 +105,71 @@ def read(response_id: int):
     return response, row[-2], bool(row[-1])
 
 
-@cache
-def _state_statement(vendor: str) -> str:
+def _state_columns(table: str) -> tuple[str, str]:
+    """The columns of ``counts.STATE_FIELDS`` and whether the snapshot with a digest (the one
+    parameter) is recorded, as SQL over the response table named ``table``."""
     from participation.organisations.models import Organisation
 
     from .models import QuestionnaireSnapshot
 
     quote = connection.ops.quote_name
     field = Response._meta.get_field
-    columns = [
-        f"r.{quote(field(name).column)}"
-        for name in ("id", "consultation", "status", "spam", "organisation")
-    ]
-    columns.append(f"o.{quote(Organisation._meta.get_field('kind').column)}")
-    columns += [
-        f"r.{quote(field(name).column)}"
-        for name in ("respondent_type", "country", "language", "campaign")
-    ]
+
+    def own(*names):
+        return [f"{table}.{quote(field(name).column)}" for name in names]
+
+    kind = (
+        f"(SELECT o.{quote(Organisation._meta.get_field('kind').column)} "
+        f"FROM {quote(Organisation._meta.db_table)} o "
+        f"WHERE o.{quote('id')} = {table}.{quote(field('organisation').column)})"
+    )
     snapshot = QuestionnaireSnapshot._meta
-    consultation = quote(field("consultation").column)
     known = (
         f"EXISTS (SELECT 1 FROM {quote(snapshot.db_table)} s "
-        f"WHERE s.{quote(snapshot.get_field('consultation').column)} = r.{consultation} "
+        f"WHERE s.{quote(snapshot.get_field('consultation').column)} = "
+        f"{table}.{quote(field('consultation').column)} "
         f"AND s.{quote(snapshot.get_field('digest').column)} = %s)"
     )
+    columns = [
+        *own("id", "consultation", "status", "spam", "organisation"),
+        kind,
+        *own("respondent_type", "country", "language", "campaign"),
+    ]
+    return ", ".join(columns), known
+
+
+def _as_state(row) -> dict:
+    from . import counts
+
+    state = dict(zip(counts.STATE_FIELDS, row[:-1], strict=True))
+    state["spam"] = bool(state["spam"])  # 0 or 1 on SQLite
+    state["snapshot_known"] = bool(row[-1])
+    return state
+
+
+def update_returning_state(queryset, changes: dict, response_id, snapshot_digest: str):
+    """``queryset.update(**changes)`` for the response ``response_id`` (or none) that also
+    returns what ``counted_state`` reads, or None when no row matched: one statement instead of
+    two (UPDATE ... RETURNING, on PostgreSQL and SQLite 3.35+; two statements elsewhere)."""
+    if not connection.features.can_return_columns_from_insert:
+        stored = queryset.update(**changes)
+        return counted_state(response_id, snapshot_digest) if stored else None
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(changes)
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    columns, known = _state_columns(connection.ops.quote_name(Response._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {columns}, {known}", [*params, snapshot_digest])
+        row = cursor.fetchone()
+    return None if row is None else _as_state(row)
+
+
+@cache
+def _state_statement(vendor: str) -> str:
+    columns, known = _state_columns("r")
+    quote = connection.ops.quote_name
     return (
-        f"SELECT {', '.join(columns)}, {known} FROM {quote(Response._meta.db_table)} r "
-        f"LEFT JOIN {quote(Organisation._meta.db_table)} o "
-        f"ON o.{quote('id')} = r.{quote(field('organisation').column)} "
+        f"SELECT {columns}, {known} FROM {quote(Response._meta.db_table)} r "
         f"WHERE r.{quote('id')} = %s"
     )
 
@@ -140,12 +178,6 @@ def counted_state(response_id: int, snapshot_digest: str) -> dict:
     """What counts.keys_of needs of a response besides its answers (``counts.STATE_FIELDS``),
     as stored now, and ``snapshot_known``: whether the snapshot with this digest is recorded
     for its consultation. One statement, for the submit's transaction."""
-    from . import counts
-
     with connection.cursor() as cursor:
         cursor.execute(_state_statement(connection.vendor), [snapshot_digest, response_id])
-        row = cursor.fetchone()
-    state = dict(zip(counts.STATE_FIELDS, row[:-1], strict=True))
-    state["spam"] = bool(state["spam"])  # 0 or 1 on SQLite
-    state["snapshot_known"] = bool(row[-1])
-    return state
+        return _as_state(cursor.fetchone())

@@ -118,7 +118,7 @@ def save_draft(submission, user, answers: dict, expected_version: int, **fields)
     return current
 
 
-def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=None):
+def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=None, update=None):
     """Submit a draft once. Submitting again (double click, second tab) returns the same
     receipt instead of an error or a duplicate; after the deadline the draft is kept.
 
@@ -127,7 +127,9 @@ def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=No
     conflict instead of submitting answers the person has not seen. ``fields`` are more
     columns for the same UPDATE (e.g. a publication choice); ``then(submitted)`` makes more
     writes in the same transaction, only when this call did the submitting. Whether it did
-    also shows in ``submitted_at == now``."""
+    also shows in ``submitted_at == now``. ``update(queryset, changes)`` runs that conditional
+    UPDATE and says whether it stored (default: ``queryset.update(**changes)``): a plugin may
+    read back what it needs in the same statement."""
     now = now or timezone.now()
     if submission.status == SubmissionStatus.SUBMITTED:
         return submission
@@ -145,9 +147,10 @@ def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=No
         changes["receipt_number"] = new_receipt_number(receipt_prefix)
         try:
             with transaction.atomic():
-                stored = model.objects.filter(
+                draft = model.objects.filter(
                     pk=submission.pk, status=SubmissionStatus.DRAFT, version=submission.version
-                ).update(**changes)
+                )
+                stored = update(draft, changes) if update else draft.update(**changes)
                 if not stored:
                     break
                 for name, value in changes.items():

@@ -39,7 +39,11 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
         # snapshot (nearly always; recording a new one is then the only extra query). The
         # answers are the ones loaded: the UPDATE matched their version.
         state = submitting.update_returning_state(
-            draft, changes, response.pk, snapshots.digest(snapshot or {})
+            draft,
+            changes,
+            response.pk,
+            snapshots.digest(snapshot or {}),
+            for_organisation=response.organisation_id is not None,
         )
         stored.update(state or {})
         return state is not None

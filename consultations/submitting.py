@@ -147,11 +147,17 @@ def _as_state(row) -> dict:
     return state
 
 
-def update_returning_state(queryset, changes: dict, response_id, snapshot_digest: str):
+def update_returning_state(
+    queryset, changes: dict, response_id, snapshot_digest: str, for_organisation=False
+):
     """``queryset.update(**changes)`` for the response ``response_id`` (or none) that also
     returns what ``counted_state`` reads, or None when no row matched: one statement instead of
-    two (UPDATE ... RETURNING, on PostgreSQL and SQLite 3.35+; two statements elsewhere)."""
-    if not connection.features.can_return_columns_from_insert:
+    two (UPDATE ... RETURNING, on PostgreSQL and SQLite 3.35+; two statements elsewhere).
+
+    An answer ``for_organisation`` is read back in a statement of its own: a change of the
+    organisation's kind locks its answers first (consultations/signals.py), and on PostgreSQL
+    a subquery of an UPDATE that waited for that lock still sees the kind as it was."""
+    if for_organisation or not connection.features.can_return_columns_from_insert:
         stored = queryset.update(**changes)
         return counted_state(response_id, snapshot_digest) if stored else None
     query = queryset.query.chain(UpdateQuery)

@@ -30,6 +30,7 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
     from . import tasks
 
     snapshot = response.questionnaire_snapshot
+    digest = snapshots.digest(snapshot or {})
     stored = {}
 
     def update(draft, changes):
@@ -38,15 +39,20 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
         # since the draft was loaded) and whether the exports' table knows its questionnaire
         # snapshot (nearly always; recording a new one is then the only extra query). The
         # answers are the ones loaded: the UPDATE matched their version.
-        state = submitting.update_returning_state(
+        run = submitting.update_returning_state(
             draft,
             changes,
             response.pk,
-            snapshots.digest(snapshot or {}),
+            digest,
             for_organisation=response.organisation_id is not None,
         )
-        stored.update(state or {})
-        return state is not None
+
+        def run_and_keep():
+            state = run()
+            stored.update(state or {})
+            return state is not None
+
+        return run_and_keep
 
     def count_and_confirm(submitted):
         stored["answers"] = submitted.answers

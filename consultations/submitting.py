@@ -150,24 +150,36 @@ def _as_state(row) -> dict:
 def update_returning_state(
     queryset, changes: dict, response_id, snapshot_digest: str, for_organisation=False
 ):
-    """``queryset.update(**changes)`` for the response ``response_id`` (or none) that also
-    returns what ``counted_state`` reads, or None when no row matched: one statement instead of
-    two (UPDATE ... RETURNING, on PostgreSQL and SQLite 3.35+; two statements elsewhere).
+    """Prepares ``queryset.update(**changes)`` for the response ``response_id`` (or none) and
+    returns the function that runs it and returns what ``counted_state`` reads, or None when no
+    row matched: one statement instead of two (UPDATE ... RETURNING, on PostgreSQL and SQLite
+    3.35+; two statements elsewhere). The statement is written before it runs (outside the
+    submit's transaction).
 
     An answer ``for_organisation`` is read back in a statement of its own: a change of the
     organisation's kind locks its answers first (consultations/signals.py), and on PostgreSQL
     a subquery of an UPDATE that waited for that lock still sees the kind as it was."""
     if for_organisation or not connection.features.can_return_columns_from_insert:
-        stored = queryset.update(**changes)
-        return counted_state(response_id, snapshot_digest) if stored else None
+
+        def update_then_read():
+            stored = queryset.update(**changes)
+            return counted_state(response_id, snapshot_digest) if stored else None
+
+        return update_then_read
     query = queryset.query.chain(UpdateQuery)
     query.add_update_values(changes)
     sql, params = query.get_compiler(queryset.db).as_sql()
     columns, known = _state_columns(connection.ops.quote_name(Response._meta.db_table))
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {columns}, {known}", [*params, snapshot_digest])
-        row = cursor.fetchone()
-    return None if row is None else _as_state(row)
+    sql = f"{sql} RETURNING {columns}, {known}"
+    params = [*params, snapshot_digest]
+
+    def update_returning():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return None if row is None else _as_state(row)
+
+    return update_returning
 
 
 @cache

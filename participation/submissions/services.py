@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -127,9 +128,13 @@ def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=No
     conflict instead of submitting answers the person has not seen. ``fields`` are more
     columns for the same UPDATE (e.g. a publication choice); ``then(submitted)`` makes more
     writes in the same transaction, only when this call did the submitting. Whether it did
-    also shows in ``submitted_at == now``. ``update(queryset, changes)`` runs that conditional
-    UPDATE and says whether it stored (default: ``queryset.update(**changes)``): a plugin may
-    read back what it needs in the same statement."""
+    also shows in ``submitted_at == now``.
+
+    ``update(queryset, changes)`` prepares that conditional UPDATE before the transaction
+    begins and returns the function that runs it inside and says whether it stored (default:
+    ``queryset.update(**changes)``): a plugin may read back what it needs in the same
+    statement. (On SQLite the transaction holds the database's write lock: what can be done
+    before it, is, so that the other workers' submits wait less.)"""
     now = now or timezone.now()
     if submission.status == SubmissionStatus.SUBMITTED:
         return submission
@@ -143,15 +148,15 @@ def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=No
         "version": submission.version + 1,
         **(fields or {}),
     }
+    draft = model.objects.filter(
+        pk=submission.pk, status=SubmissionStatus.DRAFT, version=submission.version
+    )
     for _attempt in range(5):
         changes["receipt_number"] = new_receipt_number(receipt_prefix)
+        run = update(draft, changes) if update else partial(draft.update, **changes)
         try:
             with transaction.atomic():
-                draft = model.objects.filter(
-                    pk=submission.pk, status=SubmissionStatus.DRAFT, version=submission.version
-                )
-                stored = update(draft, changes) if update else draft.update(**changes)
-                if not stored:
+                if not run():
                     break
                 for name, value in changes.items():
                     setattr(submission, name, value)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participation.audit.services import record
+from participation.audit.services import prepared_record, record
 from participation.organisations.services import membership_of
 
 from .models import SubmissionStatus
@@ -154,13 +154,14 @@ def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=No
     for _attempt in range(5):
         changes["receipt_number"] = new_receipt_number(receipt_prefix)
         run = update(draft, changes) if update else partial(draft.update, **changes)
+        trace = prepared_record(submission, user, "submitted", receipt=changes["receipt_number"])
         try:
             with transaction.atomic():
                 if not run():
                     break
                 for name, value in changes.items():
                     setattr(submission, name, value)
-                record(submission, user, "submitted", receipt=submission.receipt_number)
+                trace()
                 if then is not None:
                     then(submission)
                 return submission

@@ -37,12 +37,12 @@ and the ``generate_bench_data`` command that makes the data).
 5. Submitting: the final POST of the consultation flow (``consultations:submit``) for drafts
    created up front, one per virtual user, each with its own session cookie minted with
    Django's session engine, and a CSRF cookie and token like a browser's; baseline: POST to the
-   bare view (form + one INSERT); rounds alternate between the two. Throughput = successful
-   requests (302 to the expected page) per second; target: ours >= 0.7x the baseline.
-   Also the *floor* (bench/baseline_app/views.py ``floor_submit``), in the same rounds: the
-   least any submit must do in bare Django (sign the person in from the session, submit their
-   draft once with one conditional UPDATE, one INSERT to keep a trace, one transaction), with
-   the same sessions; rows: the floor against the baseline, and ours against the floor.
+   bare view (form + one INSERT) and the *floor* (bench/baseline_app/views.py
+   ``floor_submit``): the least any submit must do in bare Django (sign the person in from the
+   session, submit their draft once with one conditional UPDATE, one INSERT to keep a trace,
+   one transaction), with the same sessions; rounds alternate between the three. Throughput =
+   successful requests (302 to the expected page) per second; target (issue 21): ours >= 0.5x
+   the floor. Ours and the floor against form + INSERT are shown for information.
 
 ``--scope submit`` (what ``make bench`` runs on PostgreSQL) does 1,000 responses, the what-we-
 heard page under gunicorn and submitting only. ``--quick`` uses a tenth of the data and short
@@ -80,7 +80,8 @@ BENCH = ROOT / "bench"
 SITE = ROOT / "site"
 RESULTS = BENCH / "results"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-PG_NAME = "wp_bench_consultations"
+# WP_BENCH_PG_NAME: another name, so that two checkouts can bench on one server at once.
+PG_NAME = os.environ.get("WP_BENCH_PG_NAME", "wp_bench_consultations")
 DEFAULT_POSTGRES_URL = os.environ.get(
     "WP_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
@@ -88,7 +89,9 @@ CLIENTS = 4  # concurrent virtual users driving the two gunicorn workers
 
 PAGE_KB_LIMIT = 100  # HTML of a public page, for a phone
 TARGET_WARM_S = 0.5
-TARGET_SUBMIT_RATIO = 0.7
+# Issue 21, point 3: submitting at least 0.5x the requests/s of the floor (bench/baseline_app
+# floor_submit); it replaced issue 5's 0.7x of form + INSERT, which the floor itself cannot reach.
+TARGET_SUBMIT_FLOOR_RATIO = 0.5
 TARGET_EXPORT_MB = 50.0
 # Issue 21, point 4: against the csv module / openpyxl's write-only mode writing as many plain
 # rows of the same width, and the first CSV row within a second.
@@ -1129,8 +1132,6 @@ def run(
             ours_rps,
             base_rps,
             "requests/s",
-            target=(">=", TARGET_SUBMIT_RATIO),
-            on="ratio",
         )
     )
     # The floor: what any submit that signs the person in, refuses a second submit and keeps a
@@ -1151,6 +1152,8 @@ def run(
             ours_rps,
             floor_rps,
             "requests/s",
+            target=(">=", TARGET_SUBMIT_FLOOR_RATIO),
+            on="ratio",
         )
     )
     table.append(

@@ -10,8 +10,7 @@ from functools import partial
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -36,6 +35,7 @@ from participation.submissions.history import describe
 from participation.submissions.services import EditConflict, SubmissionError
 
 from . import services as consultation_services
+from . import submitting
 from .models import Response
 
 
@@ -414,8 +414,9 @@ def _display(questionnaire, answers):
 
 
 @responding
-def review(request, page, response, respondent, questionnaire=None):
-    """`questionnaire`: the parsed questionnaire of the answer's page, when the caller has it."""
+def review(request, page, response, respondent, questionnaire=None, refused=None):
+    """`questionnaire`: the parsed questionnaire of the answer's page, when the caller has it;
+    `refused`: the SubmissionError of a submit the caller tried already (shown, not retried)."""
     if questionnaire is None or page.pk != response.consultation_id:
         questionnaire = parse(page.questionnaire)
     missing = engine.missing_required(questionnaire, response.answers) if response.is_draft else []
@@ -426,7 +427,10 @@ def review(request, page, response, respondent, questionnaire=None):
     publication_form = PublicationForm(request.POST or None, has_attachments=has_attachments)
     if request.method == "POST" and response.is_submitted:  # a double click: same receipt
         return redirect(_url(page, request, "respond_done", response.pk))
-    if request.method == "POST" and response.is_draft:
+    if refused is not None:
+        messages.error(request, str(refused))
+        response.refresh_from_db()  # show what is stored now
+    elif request.method == "POST" and response.is_draft:
         if missing:
             messages.error(request, _("Some required questions are not answered yet."))
         elif publication_form.is_valid():
@@ -456,42 +460,54 @@ def review(request, page, response, respondent, questionnaire=None):
     )
 
 
-# What submitting reads of the page: its state, window, address, language and questionnaire
-# (as stored text, parsed once per process). Not its intro, documents or outcome.
-_SUBMIT_PAGE_FIELDS = (
-    "live",
-    "path",
-    "url_path",
-    "locale",
-    "translation_key",
-    "opens_at",
-    "closes_at",
-    "grace_minutes",
-    "allow_anonymous",
-)
-
-
 def submit(request, response_id):
     """The review page's "Submit" button posts here, to a plain URL rather than a page route:
     submitting peaks at the deadline, and Wagtail's page routing costs nine queries a request.
-    The page's live state and view restrictions are checked as its routing would."""
-    response = (
-        Response.objects.select_related("consultation")
-        .only(
-            *(field.name for field in Response._meta.concrete_fields),
-            *(f"consultation__{name}" for name in _SUBMIT_PAGE_FIELDS),
-        )
-        .annotate(questionnaire_text=Cast("consultation__questionnaire", TextField()))
-        .filter(pk=response_id, consultation__live=True)
-        .first()
-    )
-    if response is None:
+    The page's live state and view restrictions are checked as its routing would. The usual
+    case (a complete personal draft, in time) is submitted at once; anything else goes
+    through the review view, which refuses or asks again, and says why."""
+    found = submitting.read(response_id)
+    if found is None:
         raise Http404
+    response, questionnaire_text, restricted = found
     page = response.consultation
-    if request.method != "POST" or not _view_allowed(request, page):
+    if request.method != "POST" or (restricted and not _view_allowed(request, page)):
         return redirect(_url(page, request, "respond_review", response_id))
-    questionnaire = parse_stored(response.questionnaire_text)
+    questionnaire = parse_stored(questionnaire_text)
+    done = _submit_usual(request, page, response, questionnaire)
+    if done is not None:
+        return done
     return review(request, page, response_id, response=response, questionnaire=questionnaire)
+
+
+def _submit_usual(request, page, response, questionnaire):
+    """Submit a personal draft its author completed, in time, with a publication choice and no
+    attachments: the checks of `responding` and `review` for that case, without building the
+    forms. None when anything else holds (an organisation's draft, a missing answer, a bad
+    choice, the deadline passed, a colleague's save): the review view then handles it."""
+    user = request.user
+    publication = request.POST.get("publication")
+    if (
+        not user.is_authenticated
+        or response.organisation_id is not None
+        or response.user_id != user.pk
+        or not response.is_draft
+        or publication not in Response.Publication.values
+        or not page.accepts_submission(draft_started_at=response.created_at)
+        or engine.missing_required(questionnaire, response.answers)
+        or any(  # attachments: the review view asks whether they may be published
+            question.type == "file_upload" and response.answers.get(question.id)
+            for question in questionnaire.questions
+        )
+    ):
+        return None
+    try:
+        with saving(request):
+            consultation_services.submit_response(response, user, publication)
+    except SubmissionError as error:  # a colleague's save since it was read, a full disk
+        return review(request, page, response.pk, response=response, refused=error)
+    # The done page in the reader's language (a translation of the answer's page, if any).
+    return redirect(_url(display_page(page), request, "respond_done", response.pk))
 
 
 def _view_allowed(request, page) -> bool:

@@ -5,8 +5,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -15,7 +14,7 @@ from participation.i18n import submissions_page
 from participation.questionnaire.structure import parse
 from participation.submissions import services as submissions
 
-from . import counts, snapshots
+from . import counts, snapshots, submitting
 from .models import Response
 
 RECEIPT_PREFIX = "CONS"
@@ -30,24 +29,40 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
     after the commit made no difference that the bench could tell apart from its noise.)"""
     from . import tasks
 
-    def count_and_confirm(submitted):
-        # Read back what is stored (the row is ours until commit): a spam flag or the
-        # organisation's kind may have changed since the draft was loaded. The answers are
-        # the ones loaded: the UPDATE matched their version.
-        # The same read tells whether the exports' table knows its questionnaire snapshot
-        # (nearly always): recording a new one is then the only extra query.
-        snapshot = submitted.questionnaire_snapshot
-        mine = Response.objects.filter(pk=submitted.pk).annotate(
-            snapshot_known=snapshots.known(snapshot)
+    snapshot = response.questionnaire_snapshot
+    digest = snapshots.digest(snapshot or {})
+    stored = {}
+
+    def update(draft, changes):
+        # The conditional UPDATE reads back, in the same statement, what is stored of the
+        # answer's counted state (the row is ours until commit: a spam flag may have changed
+        # since the draft was loaded) and whether the exports' table knows its questionnaire
+        # snapshot (nearly always; recording a new one is then the only extra query). The
+        # answers are the ones loaded: the UPDATE matched their version.
+        run = submitting.update_returning_state(
+            draft,
+            changes,
+            response.pk,
+            digest,
+            for_organisation=response.organisation_id is not None,
         )
-        (stored,) = counts.rows(mine, fields=(*counts.STATE_FIELDS, "snapshot_known"))
+
+        def run_and_keep():
+            state = run()
+            stored.update(state or {})
+            return state is not None
+
+        return run_and_keep
+
+    def count_and_confirm(submitted):
         stored["answers"] = submitted.answers
         stored["questionnaire_snapshot"] = snapshot
-        for consultation_id, delta in counts.differences([], [stored]).items():
-            answers_changed(consultation_id, delta)
-        if not stored["snapshot_known"]:
+        if snapshot and not stored["snapshot_known"]:
             snapshots.record(stored["consultation_id"], snapshot)
         tasks.send_confirmation.enqueue(submitted.pk)
+        # Last: the consultation's lock (answers_changed), held until commit, then.
+        for consultation_id, delta in counts.differences([], [stored]).items():
+            answers_changed(consultation_id, delta)
 
     return submissions.submit(
         response,
@@ -60,6 +75,7 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
             "search_text": search_text(response),
         },
         then=count_and_confirm,
+        update=update,
     )
 
 
@@ -182,9 +198,15 @@ def answers_changed(consultation_id, delta=None) -> None:
     makes the consultation's counts one writer at a time (see counts.py)."""
     from .models import ConsultationPage
 
-    ConsultationPage.objects.filter(pk=consultation_id).update(
-        answers_version=F("answers_version") + 1
-    )
+    # UPDATE ... SET answers_version = answers_version + 1, written once: every submit runs it.
+    table, column = ConsultationPage._meta.db_table, "answers_version"
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(table)} SET {quote(column)} = {quote(column)} + 1 "
+            f"WHERE {quote(ConsultationPage._meta.pk.column)} = %s",
+            [consultation_id],
+        )
     if delta:
         counts.apply(consultation_id, delta)
 

@@ -130,10 +130,12 @@ def _state_columns(table: str) -> tuple[str, str]:
         f"{table}.{quote(field('consultation').column)} "
         f"AND s.{quote(snapshot.get_field('digest').column)} = %s)"
     )
+    from .counts import STATE_FIELDS
+
+    # In the order of counts.STATE_FIELDS, whatever it holds (one list for both).
     columns = [
-        *own("id", "consultation", "status", "spam", "organisation"),
-        kind,
-        *own("respondent_type", "country", "language", "campaign"),
+        kind if name == "organisation__kind" else own("id" if name == "pk" else name)[0]
+        for name in STATE_FIELDS
     ]
     return ", ".join(columns), known
 

@@ -78,13 +78,8 @@ def board(request, page, slug):
     codes, years = services.filter_choices(theme)
     form = FilterForm(request.GET or None, codes=codes, years=years)
     filters, status = form.filters() if form.is_bound else (board_data.Filters(), "")
-    data = board_data.board_data(theme, filters, commitments_status=status, with_indicators=False)
-    paginator = Paginator(data["commitments"], 20)
-    commitments = paginator.get_page(request.GET.get("page"))
-    _latest_updates(commitments)
     pairs = board_data.theme_pairs()
     shown = next((s for c, s in pairs if theme is not None and c.pk == theme.pk), None)
-    _label_themes(commitments, pairs)
     query = request.GET.copy()
     query.pop("page", None)
     base = page.url + (page.reverse_subpage("theme_board", args=[slug]) if slug else "")
@@ -99,10 +94,11 @@ def board(request, page, slug):
             "themes": pairs,
             "form": form,
             "filters": filters,
-            "figures": data["figures"],
-            "status_counts": data["status_counts"],
-            "commitments": commitments,
+            "figures": board_data.grouped_figures(theme),
             "page_url": page_url,
+            "commitments_html": _commitments_html(
+                request, page, page_url, theme, status, pairs, query
+            ),
             "filters_html": _filters_html(request, form, base),
             "indicators_html": _indicators_html(
                 request, page, page_url, theme, filters, pairs, query
@@ -113,6 +109,49 @@ def board(request, page, slug):
             "pdf_params": {"theme": slug or "", "lang": request.LANGUAGE_CODE},
         },
     )
+
+
+MAX_CACHED_PAGE = 100  # a page number past it is rendered, not kept: the cache stays bounded
+
+
+def _commitments_html(request, page, page_url, theme, status, pairs, query):
+    """The counts by status and a page of commitments, rendered once per version of what they
+    show (monitoring/versions.py: bumped in the transaction of every change), page, theme
+    names and language. Filtered lists (any parameter but the page number) are rendered each
+    time, as the indicators are."""
+    from . import versions
+
+    number = request.GET.get("page") or "1"
+    cacheable = (
+        not set(query) and number.isdigit() and 0 < int(number) <= MAX_CACHED_PAGE
+    ) and not getattr(request, "is_preview", False)
+
+    def context():
+        paginator = Paginator(services.commitment_list(theme, status), 20)
+        commitments = paginator.get_page(number)
+        _latest_updates(commitments)
+        _label_themes(commitments, pairs)
+        return {
+            "page_url": page_url,
+            "status_counts": services.status_counts(theme),
+            "commitments": commitments,
+            "query": query.urlencode(),
+        }
+
+    key = "monitoring:commitments:{}:{}:{}".format(
+        theme.pk if theme else "all",
+        int(number) if cacheable else 0,
+        digest(
+            versions.current() if cacheable else 0,
+            page.pk,
+            page_url,
+            [(c.pk, c.slug, s.name) for c, s in pairs],
+        ),
+    )
+    (html,) = cached_fragments(
+        request, key, ["monitoring/_commitments.html"], context, is_preview=not cacheable
+    )
+    return html
 
 
 def _latest_updates(commitments):

@@ -1,10 +1,12 @@
-"""The version of what the board's list of commitments shows, for its cached copy's key.
+"""The version of what the board shows besides its participation figures: commitments and
+indicators, for the keys of their cached copies (monitoring/views.py).
 
 Bumped by signals in the transaction of every change: a commitment, its translations, its
-progress updates and theirs, its themes, its owner organisation's name, a theme. A change that
-bypasses signals (``QuerySet.update``, ``bulk_create``) of something the list shows must call
-``bump()`` itself; today only ``notified_state`` is written that way, which the list does not
-show. A reader who reads the new number reads the new rows too: they commit together.
+progress updates and theirs, its themes, its owner organisation's name, a theme, an indicator,
+its translations and values. A change that bypasses signals (``QuerySet.update``,
+``bulk_create``) of something the board shows must call ``bump()`` itself, as the import of
+values does (imports.py); ``notified_state`` is written that way, and the board does not show
+it. A reader who reads the new number reads the new rows too: they commit together.
 """
 
 from django.db import IntegrityError, transaction
@@ -15,8 +17,21 @@ from .models import (
     BoardVersion,
     Commitment,
     CommitmentTranslation,
+    Indicator,
+    IndicatorTranslation,
+    IndicatorValue,
     ProgressUpdate,
     ProgressUpdateTranslation,
+)
+
+SHOWN = (
+    Commitment,
+    CommitmentTranslation,
+    ProgressUpdate,
+    ProgressUpdateTranslation,
+    Indicator,
+    IndicatorTranslation,
+    IndicatorValue,
 )
 
 ROW = 1
@@ -52,7 +67,7 @@ def connect() -> None:
     from participation.organisations.models import Organisation
     from themes.models import Theme
 
-    for model in (Commitment, CommitmentTranslation, ProgressUpdate, ProgressUpdateTranslation):
+    for model in SHOWN:
         post_save.connect(bump, sender=model, dispatch_uid=f"board-version-save-{model.__name__}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"board-version-del-{model.__name__}")
     through = Commitment.themes.through

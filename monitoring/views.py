@@ -74,8 +74,17 @@ def _theme(slug):
 
 
 def board(request, page, slug):
+    from django.core.cache import cache
+
+    from . import versions
+
     theme = _theme(slug)
-    codes, years = services.filter_choices(theme)
+    version = versions.current()  # of everything below but the participation figures
+    codes, years = cache.get_or_set(
+        f"monitoring:choices:{theme.pk if theme else 'all'}:{version}",
+        lambda: services.filter_choices(theme),
+        board_data.CACHE_SECONDS,
+    )
     form = FilterForm(request.GET or None, codes=codes, years=years)
     filters, status = form.filters() if form.is_bound else (board_data.Filters(), "")
     pairs = board_data.theme_pairs()
@@ -97,11 +106,11 @@ def board(request, page, slug):
             "figures": board_data.grouped_figures(theme),
             "page_url": page_url,
             "commitments_html": _commitments_html(
-                request, page, page_url, theme, status, pairs, query
+                request, page, page_url, theme, status, pairs, query, version
             ),
             "filters_html": _filters_html(request, form, base),
             "indicators_html": _indicators_html(
-                request, page, page_url, theme, filters, pairs, query
+                request, page, page_url, theme, filters, pairs, query, version
             ),
             "query": query.urlencode(),
             "board_url": base,
@@ -114,13 +123,11 @@ def board(request, page, slug):
 MAX_CACHED_PAGE = 100  # a page number past it is rendered, not kept: the cache stays bounded
 
 
-def _commitments_html(request, page, page_url, theme, status, pairs, query):
+def _commitments_html(request, page, page_url, theme, status, pairs, query, version):
     """The counts by status and a page of commitments, rendered once per version of what they
     show (monitoring/versions.py: bumped in the transaction of every change), page, theme
     names and language. Filtered lists (any parameter but the page number) are rendered each
     time, as the indicators are."""
-    from . import versions
-
     number = request.GET.get("page") or "1"
     cacheable = (
         not set(query) and number.isdigit() and 0 < int(number) <= MAX_CACHED_PAGE
@@ -142,7 +149,7 @@ def _commitments_html(request, page, page_url, theme, status, pairs, query):
         theme.pk if theme else "all",
         int(number) if cacheable else 0,
         digest(
-            versions.current() if cacheable else 0,
+            version if cacheable else 0,
             page.pk,
             page_url,
             [(c.pk, c.slug, s.name) for c, s in pairs],
@@ -181,13 +188,13 @@ def _filters_html(request, form, board_url):
     return html
 
 
-def _indicators_html(request, page, page_url, theme, filters, pairs, query):
-    """The indicators section, rendered once per version of its values, texts, theme names
-    and language (participation.fragments): its charts and tables were most of a board's
-    request. Filtered boards (any parameter but the page number) are rendered each time: their
-    links carry the query as typed, which must not fill the cache."""
+def _indicators_html(request, page, page_url, theme, filters, pairs, query, version):
+    """The indicators section, rendered once per version of the board's data (values, texts:
+    monitoring/versions.py), theme names and language (participation.fragments): its charts
+    and tables were most of a board's request. Filtered boards (any parameter but the page
+    number) are rendered each time: their links carry the query as typed, which must not fill
+    the cache."""
     names = {canonical.pk: name.name for canonical, name in pairs}
-    indicators = list(services.indicators_for(theme))
 
     def context():
         views = board_data.indicator_views(theme, filters)
@@ -195,14 +202,9 @@ def _indicators_html(request, page, page_url, theme, filters, pairs, query):
             view.theme_name = names.get(view.indicator.theme_id, view.indicator.theme.name)
         return {"page_url": page_url, "indicators": views, "query": query.urlencode()}
 
-    key = "{}:{}".format(
-        board_data.indicators_key(theme, filters, indicators),
-        digest(
-            page.pk,
-            page_url,
-            sorted(names.items()),
-            [(i.pk, i.theme_id, i.theme.slug, i.source_url) for i in indicators],
-        ),
+    key = "monitoring:indicators-html:{}:{}".format(
+        theme.pk if theme else "all",
+        digest(version, filters.country, filters.year, page.pk, page_url, sorted(names.items())),
     )
     (html,) = cached_fragments(
         request,

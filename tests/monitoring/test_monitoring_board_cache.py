@@ -97,3 +97,32 @@ def test_board_warm_queries_do_not_grow_and_are_fewer_than_cold(
         client.get(path)
     # The list's counts, commitments, themes, updates and their translations: five queries.
     assert len(cold) >= len(many) + 5
+
+
+def test_board_indicators_and_filters_show_every_change_at_once(client, board, make_indicator):
+    from decimal import Decimal
+
+    from monitoring import imports
+    from monitoring.models import IndicatorValue
+
+    indicator = make_indicator(values=[("DE", 2020, 10), ("DE", 2021, 11)])
+    versions.bump()  # make_indicator writes its values in bulk, as a test fixture
+    main = _main(client, "/progress/housing/")
+    assert "Overcrowding" in main and 'value="2021"' in main
+    _main(client, "/progress/housing/")  # served from the cache
+
+    report = imports.import_values(b"indicator,country,year,value\novercrowding,PL,2023,7.5\n")
+    assert report.created == 1  # an import (bulk writes): a new year among the filters
+    main = _main(client, "/progress/housing/")
+    assert 'value="2023"' in main and "7.5" in main
+
+    value = IndicatorValue.objects.get(country="PL")  # a value edited one by one
+    value.value = Decimal("31.5")
+    value.save()
+    assert "31.5" in _main(client, "/progress/housing/")
+
+    indicator.name = "Overcrowding rate"  # the indicator's texts
+    indicator.save()
+    assert "Overcrowding rate" in _main(client, "/progress/housing/")
+    value.delete()
+    assert 'value="2023"' not in _main(client, "/progress/housing/")

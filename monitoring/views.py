@@ -11,7 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -78,8 +78,18 @@ def board(request, page, slug):
 
     from . import versions
 
-    theme = _theme(slug)
     version = versions.current()  # of everything below but the participation figures
+    # The themes (tabs, names) in the reader's language: a theme's change bumps the version.
+    pairs = cache.get_or_set(
+        f"monitoring:themes:{translation.get_language() or ''}:{version}",
+        board_data.theme_pairs,
+        board_data.CACHE_SECONDS,
+    )
+    theme = None
+    if slug is not None:
+        theme = next((c for c, _shown in pairs if c.slug == slug), None)
+        if theme is None:
+            raise Http404
     codes, years = cache.get_or_set(
         f"monitoring:choices:{theme.pk if theme else 'all'}:{version}",
         lambda: services.filter_choices(theme),
@@ -87,7 +97,6 @@ def board(request, page, slug):
     )
     form = FilterForm(request.GET or None, codes=codes, years=years)
     filters, status = form.filters() if form.is_bound else (board_data.Filters(), "")
-    pairs = board_data.theme_pairs()
     shown = next((s for c, s in pairs if theme is not None and c.pk == theme.pk), None)
     query = request.GET.copy()
     query.pop("page", None)

@@ -126,3 +126,17 @@ def test_board_indicators_and_filters_show_every_change_at_once(client, board, m
     assert "Overcrowding rate" in _main(client, "/progress/housing/")
     value.delete()
     assert 'value="2023"' not in _main(client, "/progress/housing/")
+
+
+def test_board_themes_follow_a_new_translation_at_once(client, board, make_commitment, themes):
+    from wagtail.models import Locale
+
+    make_commitment("Going", status="in_progress", progress=40)
+    assert "Logement (traduit)" not in _main(client, "/fr/progress/housing/")
+    french, _created = Locale.objects.get_or_create(language_code="fr")
+    translation = themes["housing"].copy_for_translation(french)
+    translation.name = "Logement (traduit)"
+    translation.save()
+    main = _main(client, "/fr/progress/housing/")
+    assert main.count("Logement (traduit)") >= 3  # the heading, the tab and the tag
+    assert client.get("/progress/no-such-theme/").status_code == 404

@@ -45,7 +45,8 @@ and the ``generate_bench_data`` command that makes the data).
    the floor. Ours and the floor against form + INSERT are shown for information.
 
 ``--scope submit`` (what ``make bench`` runs on PostgreSQL) does 1,000 responses, the what-we-
-heard page under gunicorn and submitting only. ``--quick`` uses a tenth of the data and short
+heard page under gunicorn and submitting only; ``--scope pages`` the public pages under gunicorn
+only, at the largest size. ``--quick`` uses a tenth of the data and short
 rounds. ``--profile`` then prints where the time goes, measured in this process after the
 timed parts: the SQL of one submit, cProfile of 199 submits, of 10 warm requests of what we
 heard and of 5,000 rows of the CSV export. ``--keep`` keeps the database.
@@ -827,6 +828,63 @@ def drive_pages(server: Server, pages: dict[str, str], rounds: int, seconds: flo
     }
 
 
+def page_rows(urls, http, queries, broken, engine, last) -> list[dict]:
+    """The rows of the public pages under gunicorn, each against the StandardPage."""
+    table = []
+    base = http["baseline"]
+    for name in urls:
+        ours = http[name]
+        at = f" at {last:,} responses" if name in ANSWER_PAGES else ""
+        table.append(
+            make_row(
+                f"page {name}{at} ({engine}, gunicorn), requests/s (baseline: StandardPage)",
+                ours["rps"],
+                base["rps"],
+                "requests/s",
+                target=(">=", TARGET_PAGE_RATIO),
+                on="ratio",
+            )
+        )
+        table.append(
+            make_row(
+                f"page {name}{at} ({engine}, gunicorn), p95",
+                ours["p95"] * 1000,
+                base["p95"] * 1000,
+                "ms",
+            )
+        )
+        table.append(
+            make_row(
+                f"page {name}, queries per request", queries[name], queries["baseline"], "queries"
+            )
+        )
+    for name, reason in broken.items():
+        table.append(
+            make_row(
+                f"page {name} ({engine}): not measured, {reason}",
+                None,
+                None,
+                "",
+                ok=False,
+                target_text="answers 200",
+            )
+        )
+    page_errors = [e for name in http for e in http[name]["errors"]]
+    if page_errors:
+        status, path, body = page_errors[0]
+        table.append(
+            make_row(
+                f"pages ({engine}): failed requests, first {status} {path}",
+                len(page_errors),
+                0,
+                "requests",
+                ok=False,
+                target_text="0 failed",
+            )
+        )
+    return table
+
+
 def run(
     postgres: bool = False,
     scope: str = "full",
@@ -839,8 +897,12 @@ def run(
     began = time.perf_counter()
     load_at_start = os.getloadavg()
     full = scope == "full"
+    # "pages": the public pages under gunicorn only, at the largest size (no exports, no submit)
+    only_pages = scope == "pages"
     scale = 10 if quick else 1
     sizes = [1_000 // scale, 10_000 // scale, 100_000 // scale] if full else [1_000 // scale]
+    if only_pages:
+        sizes = [100_000 // scale]
     rounds, round_seconds, pool = (2, 1.5, 500) if quick else (3, 5.0, 2500)
     page_rounds, page_seconds = (1, 1.0) if quick else (2, 3.0)
     database = Database(postgres, postgres_url)
@@ -876,7 +938,7 @@ def run(
             urls[f"progress board ({THEME_SLUGS[0]})"] = board.url + board.reverse_subpage(
                 "theme_board", args=[THEME_SLUGS[0]]
             )
-        if not full:
+        if not full and not only_pages:
             urls = {"what we heard": wwh_url}
         client = Client()
 
@@ -885,6 +947,8 @@ def run(
             call_command("generate_bench_data", responses=size, stdout=io.StringIO())
             progress(f"{size:,} responses in {time.perf_counter() - started:.1f} s")
             cold_repeat = 3 if size == sizes[-1] or quick else 5
+            if only_pages:
+                continue
             pages[size] = (
                 measure_page(client, wwh_url, cold_repeat, 10 if quick else 15),
                 measure_page(client, standard.url, cold_repeat, 10 if quick else 15),
@@ -901,6 +965,21 @@ def run(
             except RuntimeError as error:  # one broken page must not hide the other figures
                 broken[name] = str(error)
                 del urls[name]
+        if only_pages:
+            connection.close()
+            server = Server(env, database.tmp)
+            progress("pages under load")
+            http = drive_pages(
+                server, {**urls, "baseline": standard.url}, page_rounds, page_seconds
+            )
+            server.stop()
+            server = None
+            return {
+                "rows": page_rows(urls, http, queries, broken, engine, sizes[-1]),
+                "heading": [f"consultations bench{' (quick)' if quick else ''}, pages: {engine}"],
+                "profile": "",
+                "engine": engine,
+            }
         progress(f"creating {pool:,} drafts, users and sessions")
         drafts = make_drafts(consultation, pool)
         queries_ours, queries_base = queries_per_request(drafts[:2])
@@ -957,62 +1036,9 @@ def run(
             connections.close_all()
         database.drop(keep)
 
-    table = []
+    table = page_rows(urls, http, queries, broken, engine, sizes[-1])
     labels = [f"{size:,}" for size in sizes]
     last = sizes[-1]
-
-    # Public pages under gunicorn.
-    base = http["baseline"]
-    for name in urls:
-        ours = http[name]
-        at = f" at {last:,} responses" if name in ANSWER_PAGES else ""
-        table.append(
-            make_row(
-                f"page {name}{at} ({engine}, gunicorn), requests/s (baseline: StandardPage)",
-                ours["rps"],
-                base["rps"],
-                "requests/s",
-                target=(">=", TARGET_PAGE_RATIO),
-                on="ratio",
-            )
-        )
-        table.append(
-            make_row(
-                f"page {name}{at} ({engine}, gunicorn), p95",
-                ours["p95"] * 1000,
-                base["p95"] * 1000,
-                "ms",
-            )
-        )
-        table.append(
-            make_row(
-                f"page {name}, queries per request", queries[name], queries["baseline"], "queries"
-            )
-        )
-    for name, reason in broken.items():
-        table.append(
-            make_row(
-                f"page {name} ({engine}): not measured, {reason}",
-                None,
-                None,
-                "",
-                ok=False,
-                target_text="answers 200",
-            )
-        )
-    page_errors = [e for name in http for e in http[name]["errors"]]
-    if page_errors:
-        status, path, body = page_errors[0]
-        table.append(
-            make_row(
-                f"pages ({engine}): failed requests, first {status} {path}",
-                len(page_errors),
-                0,
-                "requests",
-                ok=False,
-                target_text="0 failed",
-            )
-        )
 
     # What we heard in this process, at each size.
     if full:
@@ -1215,7 +1241,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--scope",
-        choices=["full", "submit"],
+        choices=["full", "submit", "pages"],
         default="full",
         help="submit: 1,000 responses, what we heard under gunicorn and submitting only",
     )

@@ -224,10 +224,28 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
             audiences=[audience_labels.get(code, code) for code in self.audiences],
             answer_languages=[language_name(code) for code in self.accepted_languages],
         )
+        outcomes = []
         if self.outcome_published_at:
             from .services import outcome_rows
 
-            context["outcomes"] = outcome_rows(self)
+            outcomes = context["outcomes"] = outcome_rows(self)
+        # Every theme shown, in the reader's language, read at once (``theme.localized`` is a
+        # query per theme).
+        from themes.selectors import localized
+
+        themes = list(self.themes.all())
+        shown = {t.pk: t for t in [*themes, *(t for o in outcomes for t in o["themes"])]}
+        pairs = {c.pk: (c, s) for c, s in localized(shown.values())}
+        context["theme_pairs"] = [pairs[t.pk] for t in themes]
+        # The link back to the index: the page's own address without its slug (the parent's
+        # address in the same site), not a query for the parent.
+        url = self.get_url(request) or ""
+        end = f"/{self.slug}/"
+        context["parent_url"] = (
+            url[: -len(end) + 1] if url.endswith(end) else self.get_parent().get_url(request)
+        )
+        for outcome in outcomes:
+            outcome["theme_pairs"] = [pairs[t.pk] for t in outcome["themes"]]
         return context
 
     # The responding flow lives in consultations/respond.py; these routes only dispatch to it.

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 from django.urls import include, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -70,8 +71,13 @@ def themed_calls(theme, request):
     """Open expert calls on a theme's page."""
     # One card per call, in the reader's language where it is translated.
     calls = in_reader_language(ExpertCallPage.objects.live().public().filter(themes=theme))
-    pages = [page for page in with_submissions_pages(calls.order_by("closes_at")) if page.is_open]
+    every = list(with_submissions_pages(calls.order_by("closes_at")))
+    pages = [page for page in every if page.is_open]
+    # The list changes when a call opens or closes: the theme's page keeps it until then.
+    now = timezone.now()
+    ends = [t for p in every for t in (p.opens_at, p.closes_at) if t is not None and t > now]
     return ThemedSection(
+        until=min(ends, default=None),
         heading=_("Open calls for experts"),
         items=[
             ThemedItem(

@@ -19,3 +19,6 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from . import documents  # noqa: F401 - registers the progress report
+        from .versions import connect
+
+        connect()  # the board's cached list follows every change

@@ -9,6 +9,7 @@ from wagtail.models import Locale
 from themes.models import Theme
 
 from .models import Commitment, Indicator, IndicatorValue, MonitoringBoardPage, ProgressUpdate
+from .versions import bump
 
 COUNTRIES = ["DE", "FR", "IT", "ES", "PL", "SE", "AT", "BE"]
 YEARS = range(2019, 2025)
@@ -145,6 +146,7 @@ def _indicators(themes):
                         )
                     )
     IndicatorValue.objects.bulk_create(values)
+    bump()  # bulk writes send no signal (monitoring/versions.py)
 
 
 def _commitments(themes):

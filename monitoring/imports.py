@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from .models import Indicator, IndicatorValue
+from .versions import bump
 
 REQUIRED = ("indicator", "country", "year", "value")
 OPTIONAL = ("city",)
@@ -224,3 +225,4 @@ def _write(rows, report: ImportReport) -> None:
             value.updated_at = now
         IndicatorValue.objects.bulk_update(changed, ["value", "updated_at"], batch_size=1000)
     report.created, report.updated = len(new), len(changed)
+    bump()  # bulk writes send no signal: the board's cached copies follow (same transaction)

@@ -347,3 +347,13 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} {self.country} {self.city} {self.year}: {self.value}"
+
+
+class BoardVersion(models.Model):
+    """One row whose number is bumped in the transaction of every change the board's list of
+    commitments shows (monitoring/versions.py): the key of its cached copy, read in one query."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.version)

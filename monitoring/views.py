@@ -12,7 +12,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -75,17 +75,30 @@ def _theme(slug):
 
 
 def board(request, page, slug):
-    theme = _theme(slug)
-    codes, years = services.filter_choices(theme)
+    from django.core.cache import cache
+
+    from . import versions
+
+    version = versions.current()  # of everything below but the participation figures
+    # The themes (tabs, names) in the reader's language: a theme's change bumps the version.
+    pairs = cache.get_or_set(
+        f"monitoring:themes:{translation.get_language() or ''}:{version}",
+        board_data.theme_pairs,
+        board_data.CACHE_SECONDS,
+    )
+    theme = None
+    if slug is not None:
+        theme = next((c for c, _shown in pairs if c.slug == slug), None)
+        if theme is None:
+            raise Http404
+    codes, years = cache.get_or_set(
+        f"monitoring:choices:{theme.pk if theme else 'all'}:{version}",
+        lambda: services.filter_choices(theme),
+        board_data.CACHE_SECONDS,
+    )
     form = FilterForm(request.GET or None, codes=codes, years=years)
     filters, status = form.filters() if form.is_bound else (board_data.Filters(), "")
-    data = board_data.board_data(theme, filters, commitments_status=status, with_indicators=False)
-    paginator = Paginator(data["commitments"], 20)
-    commitments = paginator.get_page(request.GET.get("page"))
-    _latest_updates(commitments)
-    pairs = board_data.theme_pairs()
     shown = next((s for c, s in pairs if theme is not None and c.pk == theme.pk), None)
-    _label_themes(commitments, pairs)
     query = request.GET.copy()
     query.pop("page", None)
     base = page.url + (page.reverse_subpage("theme_board", args=[slug]) if slug else "")
@@ -100,13 +113,14 @@ def board(request, page, slug):
             "themes": pairs,
             "form": form,
             "filters": filters,
-            "figures": data["figures"],
-            "status_counts": data["status_counts"],
-            "commitments": commitments,
+            "figures": board_data.grouped_figures(theme),
             "page_url": page_url,
+            "commitments_html": _commitments_html(
+                request, page, page_url, theme, status, pairs, query, version
+            ),
             "filters_html": _filters_html(request, form, base),
             "indicators_html": _indicators_html(
-                request, page, page_url, theme, filters, pairs, query
+                request, page, page_url, theme, filters, pairs, query, version
             ),
             "query": query.urlencode(),
             "board_url": base,
@@ -114,6 +128,47 @@ def board(request, page, slug):
             "pdf_params": {"theme": slug or "", "lang": request.LANGUAGE_CODE},
         },
     )
+
+
+MAX_CACHED_PAGE = 100  # a page number past it is rendered, not kept: the cache stays bounded
+
+
+def _commitments_html(request, page, page_url, theme, status, pairs, query, version):
+    """The counts by status and a page of commitments, rendered once per version of what they
+    show (monitoring/versions.py: bumped in the transaction of every change), page, theme
+    names and language. Filtered lists (any parameter but the page number) are rendered each
+    time, as the indicators are."""
+    number = request.GET.get("page") or "1"
+    cacheable = (
+        not set(query) and number.isdigit() and 0 < int(number) <= MAX_CACHED_PAGE
+    ) and not getattr(request, "is_preview", False)
+
+    def context():
+        paginator = Paginator(services.commitment_list(theme, status), 20)
+        commitments = paginator.get_page(number)
+        _latest_updates(commitments)
+        _label_themes(commitments, pairs)
+        return {
+            "page_url": page_url,
+            "status_counts": services.status_counts(theme),
+            "commitments": commitments,
+            "query": query.urlencode(),
+        }
+
+    key = "monitoring:commitments:{}:{}:{}".format(
+        theme.pk if theme else "all",
+        int(number) if cacheable else 0,
+        digest(
+            version if cacheable else 0,
+            page.pk,
+            page_url,
+            [(c.pk, c.slug, s.name) for c, s in pairs],
+        ),
+    )
+    (html,) = cached_fragments(
+        request, key, ["monitoring/_commitments.html"], context, is_preview=not cacheable
+    )
+    return html
 
 
 def _latest_updates(commitments):
@@ -141,13 +196,13 @@ def _filters_html(request, form, board_url):
     return html
 
 
-def _indicators_html(request, page, page_url, theme, filters, pairs, query):
-    """The indicators section, rendered once per version of its values, texts, theme names
-    and language (participation.fragments): its charts and tables were most of a board's
-    request. Filtered boards (any parameter but the page number) are rendered each time: their
-    links carry the query as typed, which must not fill the cache."""
+def _indicators_html(request, page, page_url, theme, filters, pairs, query, version):
+    """The indicators section, rendered once per version of the board's data (values, texts:
+    monitoring/versions.py), theme names and language (participation.fragments): its charts
+    and tables were most of a board's request. Filtered boards (any parameter but the page
+    number) are rendered each time: their links carry the query as typed, which must not fill
+    the cache."""
     names = {canonical.pk: name.name for canonical, name in pairs}
-    indicators = list(services.indicators_for(theme))
 
     def context():
         views = board_data.indicator_views(theme, filters)
@@ -155,14 +210,9 @@ def _indicators_html(request, page, page_url, theme, filters, pairs, query):
             view.theme_name = names.get(view.indicator.theme_id, view.indicator.theme.name)
         return {"page_url": page_url, "indicators": views, "query": query.urlencode()}
 
-    key = "{}:{}".format(
-        board_data.indicators_key(theme, filters, indicators),
-        digest(
-            page.pk,
-            page_url,
-            sorted(names.items()),
-            [(i.pk, i.theme_id, i.theme.slug, i.source_url) for i in indicators],
-        ),
+    key = "monitoring:indicators-html:{}:{}".format(
+        theme.pk if theme else "all",
+        digest(version, filters.country, filters.year, page.pk, page_url, sorted(names.items())),
     )
     (html,) = cached_fragments(
         request,

@@ -43,3 +43,13 @@ class Theme(TranslatableMixin, index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("themes:detail", kwargs={"slug": self.slug})
+
+
+class PagesVersion(models.Model):
+    """One row whose number is bumped in the transaction of every change of what a theme's page
+    lists (themes/versions.py): the key of its cached sections, read in one query."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.version)

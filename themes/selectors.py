@@ -1,6 +1,7 @@
 """Reading themes: in the reader's language, with counts, and everything tagged with one."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Q
 from wagtail import hooks
@@ -64,6 +65,9 @@ class ThemedItem:
 class ThemedSection:
     heading: str
     items: list[ThemedItem]
+    # When the items may change with time alone (a call that opens or closes): the theme's
+    # page keeps its cached sections until then (themes/views.py). None: only data changes.
+    until: datetime | None = None
 
 
 def themed_content(theme: Theme, request=None) -> list[ThemedSection]:

@@ -310,3 +310,35 @@ class DetectCampaignsView(WagtailAdminTemplateMixin, TemplateView):
             gettext("Campaign detection has started; the Campaign column fills in shortly."),
         )
         return redirect(f"{reverse('consultation_responses:index')}?consultation={self.page.pk}")
+
+
+class PrintableQuestionnaireView(WagtailAdminTemplateMixin, TemplateView):
+    """The questionnaire on paper (consultations.printable): the language and the number of
+    copies, then the documents engine builds the PDF in the background."""
+
+    template_name = "consultations/admin/printable.html"
+    page_title = _("Printable questionnaire")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, page_id):
+        from .models import ConsultationPage
+
+        if not request.user.is_staff:
+            raise PermissionDenied
+        self.page = get_object_or_404(ConsultationPage, pk=page_id).submissions_page()
+        if not pages_access.can_edit(request.user, self.page):
+            raise PermissionDenied
+        return super().dispatch(request, page_id)
+
+    def get_page_subtitle(self):
+        return self.page.get_admin_display_title()
+
+    def get_context_data(self, **kwargs):
+        from .printable import MAX_COPIES, print_languages
+
+        return super().get_context_data(
+            page=self.page,
+            languages=print_languages(self.page),
+            max_copies=MAX_COPIES,
+            **kwargs,
+        )

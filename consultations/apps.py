@@ -9,4 +9,4 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import documents, signals  # noqa: F401 - document kinds, signal handlers
+        from . import documents, printable, signals  # noqa: F401 - document kinds, signal handlers

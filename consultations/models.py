@@ -1,5 +1,5 @@
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -246,6 +246,11 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         )
         for outcome in outcomes:
             outcome["theme_pairs"] = [pairs[t.pk] for t in outcome["themes"]]
+        # The questionnaire on paper in the reader's language (consultations.printable).
+        context["print_params"] = {
+            "consultation": self.submissions_page().pk,
+            "lang": translation.get_language() or self.locale.language_code,
+        }
         return context
 
     # The responding flow lives in consultations/respond.py; these routes only dispatch to it.

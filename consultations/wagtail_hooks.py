@@ -73,7 +73,7 @@ def responses_data(user):
 def export_urls():
     from django.urls import path
 
-    from .admin_views import DetectCampaignsView, export_responses
+    from .admin_views import DetectCampaignsView, PrintableQuestionnaireView, export_responses
 
     return [
         path(
@@ -85,6 +85,11 @@ def export_urls():
             "consultations/<int:page_id>/campaigns/",
             DetectCampaignsView.as_view(),
             name="consultations_detect_campaigns",
+        ),
+        path(
+            "consultations/<int:page_id>/printable/",
+            PrintableQuestionnaireView.as_view(),
+            name="consultations_printable",
         ),
     ]
 
@@ -137,7 +142,13 @@ def export_buttons(page, user, view_name=None, next_url=None):
                 reverse("consultations_detect_campaigns", args=[page.pk]),
                 icon_name="group",
                 priority=70,
-            )
+            ),
+            Button(
+                _("Printable questionnaire"),
+                reverse("consultations_printable", args=[page.pk]),
+                icon_name="doc-full",
+                priority=71,
+            ),
         ]
     )
 

@@ -146,7 +146,7 @@ def build(params, progress):
             reference(consultation.pk, params["batch"], n) for n in range(1, params["copies"] + 1)
         ]
         rendered = render_pdf_document(
-            "consultations/questionnaire_print.html",
+            "consultations/print/questionnaire.html",
             {
                 "page": page,
                 "sections": sections,

@@ -54,7 +54,7 @@ def test_in_arabic_the_sheet_reads_right_to_left_in_the_translations_words(consu
     from participation.documents.pdf import render_html
 
     html = render_html(
-        "consultations/questionnaire_print.html",
+        "consultations/print/questionnaire.html",
         {"page": translated, "sections": [], "copies": ["1-ABCDEF-001"]},
         title="t",
         author="",

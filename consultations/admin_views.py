@@ -274,20 +274,15 @@ def export_responses(request, page_id, fmt):
     return view(request)
 
 
-class DetectCampaignsView(WagtailAdminTemplateMixin, TemplateView):
-    """Campaign detection for a consultation's answers: the page asks, the button (a POST)
-    queues the background task, so that no link followed (or prefetched) starts work."""
-
-    template_name = "consultations/admin/detect_campaigns.html"
-    page_title = _("Detect campaigns")
-    header_icon = "group"
+class ConsultationAdminView(WagtailAdminTemplateMixin, TemplateView):
+    """An admin page about one consultation's answers, for the editors of that consultation
+    (a translation's answers are its original page's, participation.i18n)."""
 
     def dispatch(self, request, page_id):
         from .models import ConsultationPage
 
         if not request.user.is_staff:
             raise PermissionDenied
-        # A translation's answers are the original page's (participation.i18n).
         self.page = get_object_or_404(ConsultationPage, pk=page_id).submissions_page()
         if not pages_access.can_edit(request.user, self.page):
             raise PermissionDenied  # staff rights are per consultation
@@ -298,6 +293,15 @@ class DetectCampaignsView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(page=self.page, **kwargs)
+
+
+class DetectCampaignsView(ConsultationAdminView):
+    """Campaign detection for a consultation's answers: the page asks, the button (a POST)
+    queues the background task, so that no link followed (or prefetched) starts work."""
+
+    template_name = "consultations/admin/detect_campaigns.html"
+    page_title = _("Detect campaigns")
+    header_icon = "group"
 
     def post(self, request, page_id):
         from django.contrib import messages
@@ -312,7 +316,7 @@ class DetectCampaignsView(WagtailAdminTemplateMixin, TemplateView):
         return redirect(f"{reverse('consultation_responses:index')}?consultation={self.page.pk}")
 
 
-class PrintableQuestionnaireView(WagtailAdminTemplateMixin, TemplateView):
+class PrintableQuestionnaireView(ConsultationAdminView):
     """The questionnaire on paper (consultations.printable): the language and the number of
     copies, then the documents engine builds the PDF in the background."""
 
@@ -320,25 +324,9 @@ class PrintableQuestionnaireView(WagtailAdminTemplateMixin, TemplateView):
     page_title = _("Printable questionnaire")
     header_icon = "doc-full"
 
-    def dispatch(self, request, page_id):
-        from .models import ConsultationPage
-
-        if not request.user.is_staff:
-            raise PermissionDenied
-        self.page = get_object_or_404(ConsultationPage, pk=page_id).submissions_page()
-        if not pages_access.can_edit(request.user, self.page):
-            raise PermissionDenied
-        return super().dispatch(request, page_id)
-
-    def get_page_subtitle(self):
-        return self.page.get_admin_display_title()
-
     def get_context_data(self, **kwargs):
         from .printable import MAX_COPIES, print_languages
 
         return super().get_context_data(
-            page=self.page,
-            languages=print_languages(self.page),
-            max_copies=MAX_COPIES,
-            **kwargs,
+            languages=print_languages(self.page), max_copies=MAX_COPIES, **kwargs
         )

@@ -21,18 +21,12 @@ from wagtail.models import Locale
 from participation.documents.registry import BuiltFile, DocumentKind, register
 from participation.questionnaire.structure import parse
 
+from .documents import _consultation, _signed_in, summary_page
 from .models import ConsultationPage, Response
 
 MAX_COPIES = 200
 BATCH_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off paper
 LONG_TEXT_LINES = 6
-
-
-def _consultation(params) -> ConsultationPage:
-    try:
-        return ConsultationPage.objects.live().get(pk=int(params.get("consultation")))
-    except (TypeError, ValueError, ConsultationPage.DoesNotExist):
-        raise ValidationError(_("Unknown consultation.")) from None
 
 
 def clean_params(params: dict) -> dict:
@@ -165,10 +159,6 @@ def build(params, progress):
     )
 
 
-def _signed_in(user, params):
-    return bool(user.is_authenticated)
-
-
 register(
     DocumentKind(
         name="consultations.questionnaire",
@@ -178,9 +168,7 @@ register(
         # As public as the consultation's page: its view restrictions apply (``page``).
         can_request=_signed_in,
         can_view=lambda user, document: bool(user.is_authenticated),
-        page=lambda params: (
-            ConsultationPage.objects.live().filter(pk=int(params.get("consultation"))).first()
-        ),
+        page=summary_page,  # the same consultation parameter as the summary's
         progress_unit="pages",
         version="1",
     )

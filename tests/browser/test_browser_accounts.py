@@ -18,7 +18,8 @@ def test_signup_verify_and_sign_in_in_a_browser(new_page, live, mailoutbox):
     page.locator("input[name=display_name]").fill("Nadia")
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill("something else")
-    page.locator("form button[type=submit]").last.click()
+    with page.expect_navigation():  # the form posts and comes back with its errors
+        page.locator("form button[type=submit]").last.click()
     assert page.locator(".errorlist, [role=alert], .error").count() >= 1
     axe_check(page, "sign-up, with errors")
     assert page.locator("input[name=email]").input_value() == "nadia@example.org"  # kept

@@ -10,3 +10,6 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from . import documents  # noqa: F401 - document kinds
+        from .figures import connect
+
+        connect()  # the board's figures follow every change of a nomination or an edition

@@ -18,7 +18,7 @@ from participation.review import services as review
 from participation.review.models import Assignment, ConflictDeclaration, Review
 from themes.models import Theme
 
-from . import services
+from . import figures, services
 from .models import (
     DEFAULT_CATEGORIES,
     AudienceVote,
@@ -354,6 +354,7 @@ def _run_past_edition(edition, now):
         winners_published_at=now - timedelta(days=15),
         winners_intro="<p>Four projects that show what integration looks like every day.</p>",
     )
+    figures.changed()  # the updates above send no signal
     voters = [
         u for u in User.objects.filter(email__in=["amina@example.org", "oleksandr@example.org"])
     ]

@@ -26,6 +26,7 @@ from participation.submissions.services import SubmissionError
 from participation.text import strip_bidi_controls
 from participation.translation_rows import Localised
 
+from . import figures
 from .models import (
     AudienceVote,
     AwardCategory,
@@ -281,7 +282,7 @@ def submit(nomination, user, now=None) -> Nomination:
                     % {"name": nomination.nominee_name, "category": nomination.category.name}
                 )
             submitted = submissions.submit(
-                nomination, user, RECEIPT_PREFIX, now=now, fields=confirmed
+                nomination, user, RECEIPT_PREFIX, now=now, fields=confirmed, then=figures.changed
             )
     except IntegrityError:  # the database's unique constraint caught a duplicate in a race
         raise AwardError(
@@ -626,6 +627,7 @@ def publish(edition, what: str, actor) -> int:
     if what == "winners" and not edition.shortlist_published_at:
         values["shortlist_published_at"] = now
     AwardEditionPage.objects.filter(pk=edition.pk).update(**values)
+    figures.changed()  # winners count on the board once published
     record(edition, actor, f"published.{what}", count=chosen.count())
     from . import tasks
 
@@ -737,24 +739,4 @@ def vote_results(edition):
         vote_choices(edition)
         .annotate(vote_count=Count("votes", filter=Q(votes__edition=edition)))
         .order_by("-vote_count", "nominee_key")
-    )
-
-
-# --- figures for the monitoring board ------------------------------------------------------------
-
-
-def figures(theme=None) -> dict:
-    """Submitted nominations and winners (one query, whatever the numbers)."""
-    nominations = Nomination.objects.filter(status=Nomination.Status.SUBMITTED)
-    if theme is not None:
-        nominations = nominations.filter(edition__themes=theme)
-    return nominations.aggregate(
-        nominations=Count("pk", distinct=True),
-        winners=Count(
-            "pk",
-            distinct=True,
-            filter=Q(
-                outcome=Nomination.Outcome.WINNER, edition__winners_published_at__isnull=False
-            ),
-        ),
     )

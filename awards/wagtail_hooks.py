@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from participation.i18n import in_reader_language, with_submissions_pages
-from themes.figures import PARTICIPATION_FIGURES_HOOK, Figure
+from themes.figures import PARTICIPATION_FIGURES_HOOK, Figure, versioned
 from themes.selectors import THEMED_CONTENT_HOOK, ThemedItem, ThemedSection
 
-from . import admin_urls
+from . import admin_urls, figures
 from .models import AwardEditionPage
 from .rules import edition_editor
 
@@ -63,10 +63,9 @@ def themed_editions(theme, request):
 
 
 @hooks.register(PARTICIPATION_FIGURES_HOOK)
+@versioned(figures.KEY)
 def award_figures(theme):
-    from .services import figures
-
-    counts = figures(theme)
+    counts = figures.counts(theme)
     group = str(_("Integration award"))
     return [
         Figure("awards.nominations", str(_("Nominations")), counts["nominations"], group),

@@ -1,6 +1,7 @@
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -12,6 +13,8 @@ from themes.selectors import ThemedItem, ThemedSection
 
 from .admin_views import ResponseViewSet
 from .models import ConsultationPage, Response
+
+FIGURES_SECONDS = 60 * 60  # a bound on memory; versions and time keep the figures exact
 
 
 @hooks.register("register_admin_viewset")
@@ -153,19 +156,45 @@ def export_buttons(page, user, view_name=None, next_url=None):
     )
 
 
+def _figures_version() -> tuple:
+    """What the figures count, named in one query by two numbers that only grow: the version of
+    the pages (themes/versions.py: every page published, unpublished, moved or deleted) and the
+    sum of every consultation's answers version (every change of a counted answer bumps its
+    consultation's in its transaction). Time moves the rest: see ``until``."""
+    from themes.models import PagesVersion
+
+    pages, consultations = PagesVersion._meta.db_table, ConsultationPage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT version FROM {pages} WHERE id = 1), "  # noqa: S608 - table names
+            f"(SELECT SUM(answers_version) FROM {consultations})"
+        )
+        return tuple(cursor.fetchone())
+
+
+def _consultations(theme):
+    # A consultation and its translations are one consultation (participation.i18n).
+    pages = originals_only(ConsultationPage.objects.live())
+    return pages if theme is None else pages.filter(themes=theme)
+
+
 @hooks.register("register_participation_figures")
 def consultation_figures(theme):
     """Consultations held, answers and organisations involved, for a theme or overall. One
     query on a warm cache whatever the volume (the monitoring board asserts a fixed count): the
-    totals are kept under the held consultations' answers versions, which every change of a
-    counted answer bumps in its transaction, so a new answer shows at once."""
-    # A consultation and its translations are one consultation (participation.i18n).
-    held = originals_only(ConsultationPage.objects.live().filter(opens_at__lte=timezone.now()))
-    if theme is not None:
-        held = held.filter(themes=theme)
+    figures are kept under ``_figures_version`` and until the next consultation opens, so a new
+    answer shows at once."""
+    now = timezone.now()
+    key = "consultations:figures:" + digest(
+        theme.pk if theme is not None else None, translation.get_language(), _figures_version()
+    )
+    kept = cache.get(key)
+    if kept is not None and (kept["until"] is None or now < kept["until"]):
+        return kept["figures"]
+    held = _consultations(theme).filter(opens_at__lte=now)
     versions = sorted(held.values_list("pk", "answers_version"))
-    key = "consultations:figures:" + digest(versions)
-    totals = cache.get(key)
+    totals_key = "consultations:figures:totals:" + digest(versions)
+    totals = cache.get(totals_key)
     if totals is None:
         # Counting the answers grows with them (0.1 s at 100,000): once per version.
         totals = Response.objects.filter(
@@ -173,18 +202,27 @@ def consultation_figures(theme):
             status=Response.Status.SUBMITTED,
             spam=False,
         ).aggregate(responses=Count("pk"), organisations=Count("organisation", distinct=True))
-        cache.set(key, totals, 60 * 60)
-    group = _("Consultations")
-    return [
-        Figure("consultations.held", _("Consultations held"), len(versions), group),
-        Figure("consultations.responses", _("Answers"), totals["responses"], group),
+        cache.set(totals_key, totals, FIGURES_SECONDS)
+    group = str(_("Consultations"))
+    figures = [
+        Figure("consultations.held", str(_("Consultations held")), len(versions), group),
+        Figure("consultations.responses", str(_("Answers")), totals["responses"], group),
         Figure(
             "consultations.organisations",
-            _("Organisations involved"),
+            str(_("Organisations involved")),
             totals["organisations"],
             group,
         ),
     ]
+    until = (
+        _consultations(theme)
+        .filter(opens_at__gt=now)
+        .order_by("opens_at")
+        .values_list("opens_at", flat=True)
+        .first()
+    )
+    cache.set(key, {"figures": figures, "until": until}, FIGURES_SECONDS)
+    return figures
 
 
 @hooks.register("register_periodic_jobs")

@@ -12,3 +12,7 @@ class ExpertGroupConfig(AppConfig):
         from .documents import register_kinds
 
         register_kinds()
+
+        from .figures import connect
+
+        connect()  # the board's figures follow every change of an application

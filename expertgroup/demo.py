@@ -20,7 +20,7 @@ from participation.review.models import Assignment, Phase, Quota, Review
 from participation.submissions.services import new_receipt_number
 from themes.models import Theme
 
-from . import services
+from . import figures, services
 from .models import (
     Application,
     EligibilityCriterion,
@@ -289,6 +289,7 @@ def _applications(
     SensitiveDeclaration.objects.bulk_create(sensitive_rows, batch_size=500)
     Screening.objects.bulk_create(screening_rows, batch_size=500)
     Application.objects.filter(call=page, screening__eligible=False).update(decision="ineligible")
+    figures.changed()  # the bulk writes above send no signal
     return applications, merits
 
 

@@ -32,7 +32,7 @@ from participation.review.models import (
 from participation.submissions import services as submissions
 from participation.submissions.services import SubmissionError
 
-from . import rules
+from . import figures, rules
 from .models import (
     Application,
     Decision,
@@ -114,7 +114,7 @@ def submit_application(application, user, now=None):
         raise SubmissionError(
             _("Some required answers are missing: %(missing)s.") % {"missing": ", ".join(missing)}
         )
-    return submissions.submit(application, user, RECEIPT_PREFIX, now=now)
+    return submissions.submit(application, user, RECEIPT_PREFIX, now=now, then=figures.changed)
 
 
 def reopen_application(application, user, now=None):
@@ -390,6 +390,7 @@ def sync_decisions(page, actor=None) -> Counter:
             application.decision, application.reserve_rank = Decision.NOT_SELECTED, None
         counts[application.decision] += 1
     Application.objects.bulk_update(applications, ["decision", "reserve_rank"])
+    figures.changed()
     record(page, actor, "decisions.synced", counts=dict(counts))
     return counts
 

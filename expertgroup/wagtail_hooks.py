@@ -10,10 +10,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from participation.i18n import in_reader_language, with_submissions_pages
-from themes.figures import Figure
+from themes.figures import PARTICIPATION_FIGURES_HOOK, Figure, versioned
 from themes.selectors import ThemedItem, ThemedSection
 
-from . import admin_urls, rules
+from . import admin_urls, figures, rules
 from .models import Application, Decision, ExpertCallPage, LetterTemplate
 
 
@@ -91,7 +91,8 @@ def themed_calls(theme, request):
     )
 
 
-@hooks.register("register_participation_figures")
+@hooks.register(PARTICIPATION_FIGURES_HOOK)
+@versioned(figures.KEY)
 def expert_figures(theme):
     """Applicants and experts (selected members), for one theme or for all: one query."""
     submitted = Application.objects.exclude(status=Application.Status.DRAFT).exclude(

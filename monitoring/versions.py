@@ -9,9 +9,9 @@ values does (imports.py); ``notified_state`` is written that way, and the board 
 it. A reader who reads the new number reads the new rows too: they commit together.
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from participation import versions
 
 from .models import (
     BoardVersion,
@@ -34,22 +34,14 @@ SHOWN = (
     IndicatorValue,
 )
 
-ROW = 1
-
 
 def current() -> int:
     """The version (one query)."""
-    return BoardVersion.objects.filter(pk=ROW).values_list("version", flat=True).first() or 0
+    return versions.current(BoardVersion)
 
 
 def bump(**_kwargs) -> None:
-    if BoardVersion.objects.filter(pk=ROW).update(version=F("version") + 1):
-        return
-    try:
-        with transaction.atomic():  # the first change ever: make the row
-            BoardVersion.objects.create(pk=ROW, version=1)
-    except IntegrityError:  # made meanwhile by another change
-        BoardVersion.objects.filter(pk=ROW).update(version=F("version") + 1)
+    versions.bump(BoardVersion)
 
 
 def _themes_changed(action, **_kwargs) -> None:

@@ -96,8 +96,8 @@ def board(request, page, slug):
         lambda: services.filter_choices(theme),
         board_data.CACHE_SECONDS,
     )
-    form = FilterForm(request.GET or None, codes=codes, years=years)
-    filters, status = form.filters() if form.is_bound else (board_data.Filters(), "")
+    form = FilterForm(request.GET, codes=codes, years=years) if request.GET else None
+    filters, status = form.filters() if form else (board_data.Filters(), "")
     shown = next((s for c, s in pairs if theme is not None and c.pk == theme.pk), None)
     query = request.GET.copy()
     query.pop("page", None)
@@ -111,14 +111,13 @@ def board(request, page, slug):
             "theme": theme,
             "shown": shown,
             "themes": pairs,
-            "form": form,
             "filters": filters,
             "figures": board_data.grouped_figures(theme),
             "page_url": page_url,
             "commitments_html": _commitments_html(
                 request, page, page_url, theme, status, pairs, query, version
             ),
-            "filters_html": _filters_html(request, form, base),
+            "filters_html": _filters_html(request, form, base, codes, years),
             "indicators_html": _indicators_html(
                 request, page, page_url, theme, filters, pairs, query, version
             ),
@@ -180,18 +179,19 @@ def _latest_updates(commitments):
         commitment.latest_update = next(iter(commitment.updates.all()), None)
 
 
-def _filters_html(request, form, board_url):
+def _filters_html(request, form, board_url, codes, years):
     """The filters' form: its select widgets cost a tenth of a board's request. Unfiltered
-    (the usual visit) it is the same for every reader of a language and the same choices."""
-    context = {"form": form, "board_url": board_url}
-    if form.is_bound:
+    (the usual visit, ``form`` None) it is the same for every reader of a language and the same
+    choices (countries and years, kept per version of the board's data): the form is made only
+    when the copy is missing."""
+    if form is not None:
+        context = {"form": form, "board_url": board_url}
         return render_to_string("monitoring/_filters.html", context, request=request)
-    choices = [[(str(v), str(label)) for v, label in field.field.choices] for field in form]
     (html,) = cached_fragments(
         request,
-        "monitoring:filters:" + digest(board_url, choices),
+        "monitoring:filters:" + digest(board_url, sorted(codes), sorted(years)),
         ["monitoring/_filters.html"],
-        lambda: context,
+        lambda: {"form": FilterForm(codes=codes, years=years), "board_url": board_url},
     )
     return html
 

@@ -45,6 +45,17 @@ class Theme(TranslatableMixin, index.Indexed, models.Model):
         return reverse("themes:detail", kwargs={"slug": self.slug})
 
 
+class FiguresVersion(models.Model):
+    """One row per plugin whose participation figures the board keeps (themes/figures.py): the
+    plugin bumps its number in the transaction of every change that alters its figures."""
+
+    key = models.CharField(primary_key=True, max_length=64)  # the plugin's label
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}: {self.version}"
+
+
 class PagesVersion(models.Model):
     """One row whose number is bumped in the transaction of every change of what a theme's page
     lists (themes/versions.py): the key of its cached sections, read in one query."""

@@ -8,28 +8,20 @@ root or host changed, a theme changed. Items that change with time alone (a call
 closes) are handled by the sections themselves (``ThemedSection.until``).
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
-from .models import PagesVersion
+from participation import versions
 
-ROW = 1
+from .models import PagesVersion
 
 
 def current() -> int:
     """The version (one query)."""
-    return PagesVersion.objects.filter(pk=ROW).values_list("version", flat=True).first() or 0
+    return versions.current(PagesVersion)
 
 
 def bump(**_kwargs) -> None:
-    if PagesVersion.objects.filter(pk=ROW).update(version=F("version") + 1):
-        return
-    try:
-        with transaction.atomic():  # the first change ever: make the row
-            PagesVersion.objects.create(pk=ROW, version=1)
-    except IntegrityError:  # made meanwhile by another change
-        PagesVersion.objects.filter(pk=ROW).update(version=F("version") + 1)
+    versions.bump(PagesVersion)
 
 
 def _saved(sender, instance, **_kwargs) -> None:

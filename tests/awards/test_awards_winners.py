@@ -348,3 +348,33 @@ def test_edition_admin_and_results_report_only_for_the_editors_of_this_edition(
         reverse("documents:request", args=["awards.results_report"]), {"edition": edition.pk}
     )
     assert asked.status_code == 403 and not GeneratedDocument.objects.exists()
+
+
+def test_board_figures_follow_nominations_outcomes_and_publication(
+    edition, decided, editor, nominator, make_nomination
+):
+    """The board keeps the award's figures between changes (themes/figures.py); a submit (one
+    UPDATE), a withdrawal, an outcome and the publication of winners (an UPDATE of the
+    edition) show at once."""
+    from participation.submissions import services as submissions
+
+    def counted():
+        found = {f.key: f.value for f in participation_figures()}
+        return found["awards.nominations"], found["awards.winners"]
+
+    assert counted() == (2, 0)  # winners count once published
+    services.publish(edition, "winners", editor)
+    assert counted() == (2, 1)
+    category = edition.categories.first()
+    services.set_outcomes(category, {decided[1].pk: ("winner", "")}, editor)
+    assert counted() == (2, 2)
+    other = list(edition.categories.all())[1]
+    draft = services.start(edition, nominator, category=other, kind="self")
+    draft = services.save(
+        draft, nominator, {"nominee_name": "Choir", "description": "d", "results": "r"}, 1
+    )
+    assert counted() == (2, 2)  # a draft does not count
+    submitted = services.submit(draft, nominator)
+    assert counted() == (3, 2)
+    submissions.withdraw(submitted, nominator)
+    assert counted() == (2, 2)

@@ -215,3 +215,34 @@ def test_default_letter_in_the_applicants_language(call, make_user, make_applica
     application.refresh_from_db()
     subject, body, language = services.render_letter(application, "not_selected")
     assert language == "uk" and subject.startswith("Ваша заявка") and "На жаль" in body
+
+
+def test_board_figures_follow_every_change_of_an_application(
+    call, make_user, make_application, themes, editor
+):
+    """The board keeps the group's figures between changes (themes/figures.py); each way an
+    application changes what is counted shows at once: submit, expertise, a decision, withdraw,
+    an account deleted (decisions written in bulk: test_expertgroup_selection)."""
+
+    def counted(theme=None):
+        found = {f.key: f.value for f in participation_figures(theme)}
+        return found["expertgroup.applicants"], found["expertgroup.experts"]
+
+    first = make_application(make_user("a@example.org"), submit=False)
+    assert counted() == (0, 0)  # a draft does not count
+    first = services.submit_application(first, first.user)  # one UPDATE, no signal
+    assert counted() == (1, 0)
+    assert counted(themes[1]) == (0, 0)
+    first.expertise.add(themes[1])
+    assert counted(themes[1]) == (1, 0)
+    second = make_application(make_user("b@example.org"))
+    assert counted() == (2, 0)
+    second.decision = Decision.SELECTED
+    second.save(update_fields=["decision"])
+    assert counted() == (2, 1)
+    from participation.submissions import services as submissions
+
+    submissions.withdraw(first, first.user)
+    assert counted()[0] == 1
+    second.user.delete()  # the application stays, its applicant is gone
+    assert counted()[0] == 0

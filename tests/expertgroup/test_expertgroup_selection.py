@@ -10,6 +10,7 @@ from expertgroup import services
 from expertgroup.models import Application, Decision, LetterTemplate, Screening
 from participation.review import services as review
 from participation.review.models import ItemStatus, Quota
+from themes.figures import participation_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -128,8 +129,14 @@ def test_selection_with_quotas_reserve_decisions_and_letters(
     run = review.run_selection(world.phase, 3, world.editor)
     assert run.feasible, run.result["explanation"]
     review.apply_selection(run, world.editor)
+
+    def experts():
+        return next(f.value for f in participation_figures() if f.key == "expertgroup.experts")
+
+    assert experts() == 0  # the board keeps this until the group's figures change
     counts = services.sync_decisions(world.call, world.editor)
     assert counts[Decision.SELECTED] == 3
+    assert experts() == 3  # decisions written in bulk: on the board at once
     selected = set(
         Application.objects.filter(decision=Decision.SELECTED).values_list("full_name", flat=True)
     )

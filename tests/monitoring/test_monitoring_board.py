@@ -54,11 +54,19 @@ def test_consultation_figures_per_theme_and_overall(
 def test_consultation_figures_query_count_is_fixed(
     consultation, make_user, make_response, themes, django_assert_num_queries
 ):
+    from django.core.cache import cache
+
     from consultations.wagtail_hooks import consultation_figures
 
     for n in range(5):
         make_response(make_user(f"p{n}@example.org"))
-    with django_assert_num_queries(2):
+    # Cold: the version, the held consultations, their answers, the next opening.
+    with django_assert_num_queries(4):
+        consultation_figures(themes["housing"])
+    for n in range(5, 15):
+        make_response(make_user(f"p{n}@example.org"))
+    cache.clear()
+    with django_assert_num_queries(4):
         consultation_figures(themes["housing"])
 
 
@@ -79,7 +87,7 @@ def test_consultation_figures_follow_new_answers_at_once_and_read_one_query_warm
 
     counted(make_response(make_user("a@example.org")))
     assert answers() == 1
-    with django_assert_num_queries(1):  # the held consultations' versions; totals cached
+    with django_assert_num_queries(1):  # the version of what is counted; the figures kept
         assert answers() == 1
     counted(make_response(make_user("b@example.org")))
     assert answers() == 2
@@ -512,3 +520,34 @@ def test_board_indicators_fragment_follows_values_texts_and_nonce(client, board,
     # A filtered board is rendered, not cached, and shows the filter's country.
     filtered = client.get(url, {"country": "FR"}).content.decode()
     assert "France" in filtered
+
+
+def test_consultation_figures_follow_publication_and_time(consultation):
+    """Kept figures move when a consultation is unpublished (the pages' version) and when the
+    next one opens (the time kept with them), with no change of any answer."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from consultations.wagtail_hooks import consultation_figures
+
+    def held():
+        return {f.key: f.value for f in consultation_figures(None)}["consultations.held"]
+
+    opens = timezone.now() + timedelta(days=2)
+    later = consultation.copy(
+        update_attrs={
+            "slug": "later",
+            "title": "Later",
+            "opens_at": opens,
+            "closes_at": opens + timedelta(days=30),
+        },
+        keep_live=True,
+    )
+    after = opens + timedelta(minutes=1)
+    assert held() == 1
+    with mock.patch("django.utils.timezone.now", return_value=after):
+        assert held() == 2
+        later.unpublish()
+        assert held() == 1

@@ -46,10 +46,13 @@ and the ``generate_bench_data`` command that makes the data).
 
 ``--scope submit`` (what ``make bench`` runs on PostgreSQL) does 1,000 responses, the what-we-
 heard page under gunicorn and submitting only; ``--scope pages`` the public pages under gunicorn
-only, at the largest size. ``--quick`` uses a tenth of the data and short
-rounds. ``--profile`` then prints where the time goes, measured in this process after the
-timed parts: the SQL of one submit, cProfile of 199 submits, of 10 warm requests of what we
-heard and of 5,000 rows of the CSV export. ``--keep`` keeps the database.
+only, at the largest size. ``--scope million`` (PostgreSQL, what ``make bench`` runs as
+its part ``consultations-million``) does steps 1 to 4 at 100,000 then 1,000,000 responses (past
+the first 20,000, copies made by the server: a few minutes), with growth rows from one to the
+other, and no submits. ``--quick`` uses a tenth of the data and short rounds. ``--profile``
+then prints where the time goes, measured in this process after the timed parts: the SQL of
+one submit, cProfile of 199 submits, of 10 warm requests of what we heard and of 5,000 rows of
+the CSV export. ``--keep`` keeps the database.
 """
 
 from __future__ import annotations
@@ -670,7 +673,12 @@ def export_figures(fmt: str, kind: str) -> dict:
     }
 
 
-EXPORTS = [("csv", "ours"), ("csv", "plain"), ("xlsx", "ours"), ("xlsx", "plain")]
+FORMATS = ("csv", "xlsx")
+KINDS = ("ours", "plain")
+
+
+def _exports(formats) -> list[tuple[str, str]]:
+    return [(fmt, kind) for fmt in formats for kind in KINDS]
 
 
 def child_exports() -> None:
@@ -682,7 +690,7 @@ def child_exports() -> None:
 
     connections.close_all()  # each forked process opens its own connection
     results = {}
-    for fmt, kind in EXPORTS:
+    for fmt, kind in _exports(os.environ.get("WP_BENCH_EXPORT_FORMATS", "csv,xlsx").split(",")):
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the forked process
@@ -702,11 +710,12 @@ def child_exports() -> None:
     print(json.dumps(results))  # noqa: T201
 
 
-def run_child_exports(env: dict) -> dict:
-    """The figures of the four exports at the current size, from a fresh process."""
+def run_child_exports(env: dict, formats=FORMATS) -> dict:
+    """The figures of the exports (ours and plain rows, in each of ``formats``) at the current
+    size, from a fresh process."""
     result = subprocess.run(
         [sys.executable, __file__, "--child", "exports"],
-        env=env,
+        env={**env, "WP_BENCH_EXPORT_FORMATS": ",".join(formats)},
         capture_output=True,
         text=True,
         timeout=600,
@@ -715,11 +724,11 @@ def run_child_exports(env: dict) -> dict:
     if result.returncode != 0:
         raise RuntimeError(f"export child failed:\n{result.stderr[-3000:]}")
     figures = json.loads(result.stdout.strip().splitlines()[-1])
-    for fmt, kind in EXPORTS:
+    for fmt, kind in _exports(formats):
         data = figures.get(f"{fmt}-{kind}", {})
         if "error" in data or data.get("rows") != data.get("expected"):
             raise RuntimeError(f"{fmt} export ({kind}): {data}")
-    return {(fmt, kind): figures[f"{fmt}-{kind}"] for fmt, kind in EXPORTS}
+    return {(fmt, kind): figures[f"{fmt}-{kind}"] for fmt, kind in _exports(formats)}
 
 
 # --- profile (optional) -------------------------------------------------------------------
@@ -896,13 +905,18 @@ def run(
     """Measure; returns the rows, a heading and the profile text (if asked)."""
     began = time.perf_counter()
     load_at_start = os.getloadavg()
-    full = scope == "full"
+    # "million" (PostgreSQL): what grows from 100,000 to 1,000,000 answers: what we heard,
+    # the exports and the public pages; no submits (issue 21 points 2, 4 and 5)
+    million = scope == "million"
+    full = scope in ("full", "million")
     # "pages": the public pages under gunicorn only, at the largest size (no exports, no submit)
     only_pages = scope == "pages"
     scale = 10 if quick else 1
     sizes = [1_000 // scale, 10_000 // scale, 100_000 // scale] if full else [1_000 // scale]
     if only_pages:
         sizes = [100_000 // scale]
+    if million:
+        sizes = [100_000 // scale, 1_000_000 // scale]
     rounds, round_seconds, pool = (2, 1.5, 500) if quick else (3, 5.0, 2500)
     page_rounds, page_seconds = (1, 1.0) if quick else (2, 3.0)
     database = Database(postgres, postgres_url)
@@ -956,7 +970,9 @@ def run(
             if full:
                 connection.close()
                 progress(f"exports of {size:,} responses (child processes)")
-                exports[size] = run_child_exports(env)
+                # A million rows of XLSX would take a quarter of an hour at openpyxl's own
+                # speed (near a sheet's limit of 1,048,576 rows): the full part measures XLSX.
+                exports[size] = run_child_exports(env, ("csv",) if million else FORMATS)
 
         queries["baseline"] = page_queries(client, standard.url)
         for name, url in list(urls.items()):
@@ -965,7 +981,7 @@ def run(
             except RuntimeError as error:  # one broken page must not hide the other figures
                 broken[name] = str(error)
                 del urls[name]
-        if only_pages:
+        if only_pages or million:
             connection.close()
             server = Server(env, database.tmp)
             progress("pages under load")
@@ -974,9 +990,25 @@ def run(
             )
             server.stop()
             server = None
+        if only_pages:
             return {
                 "rows": page_rows(urls, http, queries, broken, engine, sizes[-1]),
                 "heading": [f"consultations bench{' (quick)' if quick else ''}, pages: {engine}"],
+                "profile": "",
+                "engine": engine,
+            }
+        if million:  # no submits: the table now (the database is dropped on the way out)
+            return {
+                "rows": [
+                    *page_rows(urls, http, queries, broken, engine, sizes[-1]),
+                    *size_rows(sizes, pages, exports),
+                ],
+                "heading": [
+                    f"consultations bench{' (quick)' if quick else ''}, million: {database.label}",
+                    f"data: {sizes[0]:,} then {sizes[-1]:,} submitted responses; load average "
+                    f"at start {load_at_start[0]:.2f} on {os.cpu_count()} cores; "
+                    f"{time.perf_counter() - began:.0f} s in all",
+                ],
                 "profile": "",
                 "engine": engine,
             }
@@ -1037,115 +1069,10 @@ def run(
         database.drop(keep)
 
     table = page_rows(urls, http, queries, broken, engine, sizes[-1])
-    labels = [f"{size:,}" for size in sizes]
     last = sizes[-1]
 
-    # What we heard in this process, at each size.
     if full:
-        for size in sizes:
-            ours, base = pages[size]
-            table.append(
-                make_row(
-                    f"what we heard, {size:,} responses, warm (in-process; baseline: StandardPage)",
-                    ours["warm"],
-                    base["warm"],
-                    "s",
-                    target=("<", TARGET_WARM_S) if size == last else None,
-                )
-            )
-        ours, base = pages[last]
-        table.append(
-            make_row(
-                f"what we heard, HTML size, {last:,} responses (baseline: StandardPage)",
-                ours["kb"],
-                base["kb"],
-                "KB",
-                target=("<", PAGE_KB_LIMIT),
-            )
-        )
-        for size in sizes:
-            ours, base = pages[size]
-            table.append(
-                make_row(
-                    f"what we heard, {size:,} responses, cold (cache cleared)",
-                    ours["cold"],
-                    base["cold"],
-                    "s",
-                )
-            )
-        # The counts table (consultations/counts.py): a cold summary reads the same rows at any
-        # number of answers, so its time stays flat from the smallest size to the largest.
-        first = sizes[0]
-        table.append(
-            make_row(
-                f"what we heard, cold at {last:,} over cold at {first:,} responses "
-                "(baseline: StandardPage)",
-                pages[last][0]["cold"] / pages[first][0]["cold"],
-                pages[last][1]["cold"] / pages[first][1]["cold"],
-                "x cost",
-                target=("<=", TARGET_COLD_GROWTH),
-                target_text=f"<= {TARGET_COLD_GROWTH:g} (near constant)",
-            )
-        )
-        for kind in ("cold", "warm"):
-            counts = [pages[size][0][f"{kind}_queries"] for size in sizes]
-            base_counts = [pages[size][1][f"{kind}_queries"] for size in sizes]
-            table.append(
-                make_row(
-                    f"what we heard, queries {kind}, at {' / '.join(labels)} responses",
-                    counts[-1],
-                    base_counts[-1],
-                    "queries",
-                    ok=len(set(counts)) == 1,
-                    target_text=f"constant ({' / '.join(map(str, counts))})",
-                )
-            )
-        for kind in ("warm", "cold"):
-            table += growth_rows(
-                f"what we heard, {kind} (baseline: StandardPage)",
-                labels,
-                [pages[size][0][kind] for size in sizes],
-                [pages[size][1][kind] for size in sizes],
-            )
-
-        # Exports at each size; figures at the largest.
-        for fmt, plain in (("csv", "csv module"), ("xlsx", "openpyxl write-only")):
-            ours, base = exports[last][(fmt, "ours")], exports[last][(fmt, "plain")]
-            table.append(
-                make_row(
-                    f"{fmt.upper()} export, {last:,} responses (baseline: {plain}, plain rows)",
-                    ours["rows"] / ours["seconds"],
-                    base["rows"] / base["seconds"],
-                    "rows/s",
-                    target=(">=", TARGET_EXPORT_RATIO[fmt]),
-                    on="ratio",
-                )
-            )
-            table.append(
-                make_row(
-                    f"{fmt.upper()} export, {last:,} responses, peak memory growth (RSS)",
-                    ours["rss_growth_mb"],
-                    base["rss_growth_mb"],
-                    "MB",
-                    target=("<", TARGET_EXPORT_MB),
-                )
-            )
-            if fmt == "csv":
-                table.append(
-                    make_row(
-                        f"CSV export, {last:,} responses, time to the first row",
-                        ours["first_row"],
-                        base["first_row"],
-                        "s",
-                        target=("<", TARGET_FIRST_ROW_S),
-                    )
-                )
-            table += growth_rows(
-                f"{fmt.upper()} export time",
-                labels,
-                [exports[size][(fmt, "ours")]["seconds"] for size in sizes],
-                [exports[size][(fmt, "plain")]["seconds"] for size in sizes],
-            )
+        table += size_rows(sizes, pages, exports)
 
     # Submitting under load.
     base_rps = statistics.median(r["rps"] for r in base_runs)
@@ -1220,6 +1147,120 @@ def run(
     return {"rows": table, "heading": heading, "profile": profile_text, "engine": engine}
 
 
+def size_rows(sizes: list[int], pages: dict, exports: dict) -> list[dict]:
+    """What we heard in this process and the exports, at each size; figures at the largest."""
+    table = []
+    labels = [f"{size:,}" for size in sizes]
+    last = sizes[-1]
+    for size in sizes:
+        ours, base = pages[size]
+        table.append(
+            make_row(
+                f"what we heard, {size:,} responses, warm (in-process; baseline: StandardPage)",
+                ours["warm"],
+                base["warm"],
+                "s",
+                target=("<", TARGET_WARM_S) if size == last else None,
+            )
+        )
+    ours, base = pages[last]
+    table.append(
+        make_row(
+            f"what we heard, HTML size, {last:,} responses (baseline: StandardPage)",
+            ours["kb"],
+            base["kb"],
+            "KB",
+            target=("<", PAGE_KB_LIMIT),
+        )
+    )
+    for size in sizes:
+        ours, base = pages[size]
+        table.append(
+            make_row(
+                f"what we heard, {size:,} responses, cold (cache cleared)",
+                ours["cold"],
+                base["cold"],
+                "s",
+            )
+        )
+    # The counts table (consultations/counts.py): a cold summary reads the same rows at any
+    # number of answers, so its time stays flat from the smallest size to the largest.
+    first = sizes[0]
+    table.append(
+        make_row(
+            f"what we heard, cold at {last:,} over cold at {first:,} responses "
+            "(baseline: StandardPage)",
+            pages[last][0]["cold"] / pages[first][0]["cold"],
+            pages[last][1]["cold"] / pages[first][1]["cold"],
+            "x cost",
+            target=("<=", TARGET_COLD_GROWTH),
+            target_text=f"<= {TARGET_COLD_GROWTH:g} (near constant)",
+        )
+    )
+    for kind in ("cold", "warm"):
+        counts = [pages[size][0][f"{kind}_queries"] for size in sizes]
+        base_counts = [pages[size][1][f"{kind}_queries"] for size in sizes]
+        table.append(
+            make_row(
+                f"what we heard, queries {kind}, at {' / '.join(labels)} responses",
+                counts[-1],
+                base_counts[-1],
+                "queries",
+                ok=len(set(counts)) == 1,
+                target_text=f"constant ({' / '.join(map(str, counts))})",
+            )
+        )
+    for kind in ("warm", "cold"):
+        table += growth_rows(
+            f"what we heard, {kind} (baseline: StandardPage)",
+            labels,
+            [pages[size][0][kind] for size in sizes],
+            [pages[size][1][kind] for size in sizes],
+        )
+
+    # Exports at each size; figures at the largest.
+    for fmt, plain in (("csv", "csv module"), ("xlsx", "openpyxl write-only")):
+        if (fmt, "ours") not in exports[last]:
+            continue
+        ours, base = exports[last][(fmt, "ours")], exports[last][(fmt, "plain")]
+        table.append(
+            make_row(
+                f"{fmt.upper()} export, {last:,} responses (baseline: {plain}, plain rows)",
+                ours["rows"] / ours["seconds"],
+                base["rows"] / base["seconds"],
+                "rows/s",
+                target=(">=", TARGET_EXPORT_RATIO[fmt]),
+                on="ratio",
+            )
+        )
+        table.append(
+            make_row(
+                f"{fmt.upper()} export, {last:,} responses, peak memory growth (RSS)",
+                ours["rss_growth_mb"],
+                base["rss_growth_mb"],
+                "MB",
+                target=("<", TARGET_EXPORT_MB),
+            )
+        )
+        if fmt == "csv":
+            table.append(
+                make_row(
+                    f"CSV export, {last:,} responses, time to the first row",
+                    ours["first_row"],
+                    base["first_row"],
+                    "s",
+                    target=("<", TARGET_FIRST_ROW_S),
+                )
+            )
+        table += growth_rows(
+            f"{fmt.upper()} export time",
+            labels,
+            [exports[size][(fmt, "ours")]["seconds"] for size in sizes],
+            [exports[size][(fmt, "plain")]["seconds"] for size in sizes],
+        )
+    return table
+
+
 def rows(
     postgres: bool = False,
     scope: str = "full",
@@ -1241,14 +1282,18 @@ def main() -> int:
     )
     parser.add_argument(
         "--scope",
-        choices=["full", "submit", "pages"],
+        choices=["full", "submit", "pages", "million"],
         default="full",
-        help="submit: 1,000 responses, what we heard under gunicorn and submitting only",
+        help="submit: 1,000 responses, what we heard under gunicorn and submitting only; "
+        "pages: the public pages under gunicorn at 100,000; million (PostgreSQL): what we "
+        "heard, the exports and the pages at 100,000 then 1,000,000, no submits",
     )
     parser.add_argument("--profile", action="store_true", help="add cProfile summaries")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scope == "million" and not args.postgres:
+        parser.error("--scope million needs --postgres (a million built in Python takes 30 min)")
     if args.child:
         child_exports()
         return 0

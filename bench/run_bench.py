@@ -60,6 +60,8 @@ PARTS = [
     ("languages", "languages_bench", {}, 900),
     ("consultations-sqlite", "consultations_bench", {"postgres": False}, 900),
     ("consultations-postgres", "consultations_bench", {"postgres": True, "scope": "submit"}, 400),
+    # Issue 21 point 5: what grows from 100,000 to a million answers, on PostgreSQL.
+    ("consultations-million", "consultations_bench", {"postgres": True, "scope": "million"}, 1500),
     ("monitoring", "monitoring_bench", {}, 400),
     ("editor", "editor_bench", {}, 300),
 ]
@@ -69,6 +71,7 @@ QUICK = {  # --quick: a tenth of the data, shorter rounds (checks the machinery 
     "languages": {"sizes": (1_000, 10_000)},
     "consultations-sqlite": {"quick": True},
     "consultations-postgres": {"quick": True},
+    "consultations-million": {"quick": True},
     "editor": {"quick": True},
 }
 

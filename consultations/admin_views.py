@@ -303,6 +303,11 @@ class DetectCampaignsView(ConsultationAdminView):
     page_title = _("Detect campaigns")
     header_icon = "group"
 
+    def get_context_data(self, **kwargs):
+        from .services import campaign_overview
+
+        return super().get_context_data(overview=campaign_overview(self.page), **kwargs)
+
     def post(self, request, page_id):
         from django.contrib import messages
 

@@ -490,10 +490,14 @@ def test_an_inserted_and_a_deleted_word_stay_one_group():
 
 @pytest.mark.parametrize(
     ("text", "first", "second"),
-    [(ARABIC_21, "الأسبوع", "الأسر"), (UKRAINIAN_30, "ввечері", "сім'ї")],
-    ids=["arabic", "ukrainian"],
+    [
+        (ARABIC_21, "الأسبوع", "الأسر"),
+        (UKRAINIAN_30, "ввечері", "сім'ї"),
+        (" ".join(TIGRINYA.split()[:24]), "ቤት", "ስድራ"),
+    ],
+    ids=["arabic", "ukrainian", "tigrinya"],
 )
-def test_edited_letters_in_arabic_and_ukrainian(text, first, second):
+def test_edited_letters_in_arabic_ukrainian_and_tigrinya(text, first, second):
     one = replaced(text, 10, first)
     two = replaced(replaced(text, 4, first), 15, second)
     moved = inserted_and_deleted(text, 2, second, 19)

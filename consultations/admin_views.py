@@ -304,9 +304,8 @@ class DetectCampaignsView(ConsultationAdminView):
     header_icon = "group"
 
     def get_context_data(self, **kwargs):
-        from .services import campaign_overview
-
         from .models import ConsultationPage
+        from .services import campaign_overview
 
         return super().get_context_data(
             overview=campaign_overview(self.page),

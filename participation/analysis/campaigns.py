@@ -597,23 +597,28 @@ def _edit_distances(
 ) -> np.ndarray:
     """Levenshtein distance between the token sequences of texts a[k] and b[k], capped at
     ``band + 1`` (Ukkonen's band: only cells within ``band`` of the diagonal), vectorised over
-    the pairs: one step per token of the longer first text, 2 * band + 1 cells each."""
+    the pairs: one step per token of the longer first text, 2 * band + 1 cells each. Pairs
+    leave once their whole band exceeds ``band`` (texts that share an opening, then differ,
+    cost the opening and a few tokens more)."""
     out = np.full(a.size, band + 1, np.int64)
     cap = band + 1
     deltas = np.arange(-band, band + 1)
     for begin in range(0, a.size, _EDIT_PAIRS):
+        result = out[begin : begin + _EDIT_PAIRS]
         aa, bb = a[begin : begin + _EDIT_PAIRS], b[begin : begin + _EDIT_PAIRS]
         len_a = (indptr[aa + 1] - indptr[aa]).astype(np.int64)
         len_b = (indptr[bb + 1] - indptr[bb]).astype(np.int64)
-        width = int(len_a.max())
-        first = np.zeros((aa.size, width), np.uint32)
-        first[np.arange(width) < len_a[:, None]] = tokens[_ranges(indptr[aa], len_a)]
-        second = np.zeros((bb.size, max(width, int(len_b.max())) + band + 1), np.uint32)
-        second[np.arange(second.shape[1]) < len_b[:, None]] = tokens[_ranges(indptr[bb], len_b)]
-        result = out[begin : begin + _EDIT_PAIRS]
-        reachable = np.abs(len_b - len_a) <= band
         result[len_a == 0] = np.minimum(len_b[len_a == 0], cap)
-        previous = np.broadcast_to(np.where(deltas >= 0, deltas, cap), (aa.size, deltas.size))
+        live = np.flatnonzero((np.abs(len_b - len_a) <= band) & (len_a > 0))
+        if live.size == 0:
+            continue
+        aa, bb, len_a, len_b = aa[live], bb[live], len_a[live], len_b[live]
+        width = int(len_a.max())
+        first = np.zeros((live.size, width), np.uint32)
+        first[np.arange(width) < len_a[:, None]] = tokens[_ranges(indptr[aa], len_a)]
+        second = np.zeros((live.size, width + 2 * band + 1), np.uint32)
+        second[np.arange(second.shape[1]) < len_b[:, None]] = tokens[_ranges(indptr[bb], len_b)]
+        previous = np.broadcast_to(np.where(deltas >= 0, deltas, cap), (live.size, deltas.size))
         previous = previous.astype(np.int16)
         for i in range(1, width + 1):
             j = i + deltas
@@ -625,9 +630,16 @@ def _edit_distances(
             for column in range(1, deltas.size):
                 np.minimum(current[:, column], current[:, column - 1] + 1, out=current[:, column])
             np.minimum(current, cap, out=current)
-            done = np.flatnonzero((len_a == i) & reachable)
-            if done.size:
-                result[done] = current[done, len_b[done] - i + band]
+            done = len_a == i
+            if done.any():
+                result[live[done]] = current[done, len_b[done] - i + band]
+            # A pair whose band is all above ``band`` stays there: its result is the cap.
+            keep = ~done & (current.min(axis=1) < cap)
+            if keep.sum() < 0.75 * live.size:
+                if not keep.any():
+                    break
+                live, first, second = live[keep], first[keep], second[keep]
+                len_a, len_b, current = len_a[keep], len_b[keep], current[keep]
             previous = current
     return out
 

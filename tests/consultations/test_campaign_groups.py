@@ -170,3 +170,23 @@ def test_the_analysis_tab_offers_the_setting(client, editor, consultation):
     html = client.get(reverse("wagtailadmin_pages:edit", args=[consultation.pk])).content.decode()
     assert 'name="campaign_min_size"' in html and "similar answers" in html
     assert ConsultationPage._meta.get_field("campaign_min_size").default == 5
+
+
+def test_the_command_lists_small_groups_as_similar_answers(tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    answers = [{"id": n, "text": LETTER if n % 2 else edited(LETTER, 1)} for n in range(5)]
+    answers += [{"id": f"o{n}", "text": OTHER} for n in range(4)]
+    source, target = tmp_path / "answers.json", tmp_path / "result.json"
+    source.write_text(json.dumps(answers), encoding="utf-8")
+    call_command("analyse_answers", input=str(source), output=str(target))
+    result = json.loads(target.read_text(encoding="utf-8"))
+    assert result["campaigns"] == [{"id": 0, "size": 5, "member_ids": [0, 1, 2, 3, 4]}]
+    assert result["similar_answers"] == [
+        {"id": "o0", "size": 4, "member_ids": ["o0", "o1", "o2", "o3"]}
+    ]
+    call_command("analyse_answers", input=str(source), output=str(target), min_size=4)
+    result = json.loads(target.read_text(encoding="utf-8"))
+    assert [c["size"] for c in result["campaigns"]] == [5, 4] and result["similar_answers"] == []

@@ -190,3 +190,13 @@ def test_the_command_lists_small_groups_as_similar_answers(tmp_path):
     call_command("analyse_answers", input=str(source), output=str(target), min_size=4)
     result = json.loads(target.read_text(encoding="utf-8"))
     assert [c["size"] for c in result["campaigns"]] == [5, 4] and result["similar_answers"] == []
+
+
+def test_the_detect_command_reports_campaigns_from_the_size(consultation, answers):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("detect_campaigns", consultation=consultation.pk, stdout=out)
+    assert "Recognition: 1 campaigns of 5 answers or more" in out.getvalue()
+    five, four, _own = answers
+    assert labels(four, "similar_group") != {""}

@@ -303,6 +303,16 @@ class DetectCampaignsView(ConsultationAdminView):
     page_title = _("Detect campaigns")
     header_icon = "group"
 
+    def get_context_data(self, **kwargs):
+        from .models import ConsultationPage
+        from .services import campaign_overview
+
+        return super().get_context_data(
+            overview=campaign_overview(self.page),
+            min_size_label=ConsultationPage._meta.get_field("campaign_min_size").verbose_name,
+            **kwargs,
+        )
+
     def post(self, request, page_id):
         from django.contrib import messages
 

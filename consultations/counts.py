@@ -226,8 +226,10 @@ def recount_column(consultation_id: int, dimension: str) -> Counter:
     return Counter({(dimension, "", str(value), ""): n for value, n in grouped})
 
 
-def summary(consultation_id: int) -> dict:
-    """The figures "what we heard" shows, from the table alone (one query)."""
+def summary(consultation_id: int, campaign_min_size: int = 2) -> dict:
+    """The figures "what we heard" shows, from the table alone (one query). Campaigns are the
+    groups of at least ``campaign_min_size`` counted answers (the consultation's setting:
+    a campaign that lost answers to spam or withdrawals since detection may fall below it)."""
     from .models import AnswerCount
 
     table = AnswerCount.objects.filter(consultation_id=consultation_id, n__gt=0)
@@ -258,7 +260,9 @@ def summary(consultation_id: int) -> dict:
         "by_detected_language": dict(by[DETECTED].most_common()),
         "by_organisation_kind": dict(by[KIND].most_common()),
         "campaigns": [
-            {"campaign": campaign, "n": n} for campaign, n in by[CAMPAIGN].most_common() if n > 1
+            {"campaign": campaign, "n": n}
+            for campaign, n in by[CAMPAIGN].most_common()
+            if n >= max(campaign_min_size, 2)
         ],
         "questions": {q: {v: dict(c) for v, c in vs.items()} for q, vs in questions.items()},
         "answered": answered,

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +109,17 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         default=False,
         help_text=_("Protected by a hidden trap field for robots and a limit per connection."),
     )
+    # Answer analysis (consultations.services.detect_campaigns).
+    campaign_min_size = models.PositiveSmallIntegerField(
+        _("smallest campaign"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(10_000)],
+        help_text=_(
+            "Identical or near-identical answers count as a campaign from this many answers. "
+            "Smaller groups are shown to editors as similar answers, and are not counted as "
+            "campaigns in the summary or the exports."
+        ),
+    )
     outcome_intro = RichTextField(_("what we did: introduction"), blank=True)
     publish_outcome = models.BooleanField(
         _("publish the outcome"),
@@ -147,6 +159,7 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
                 ],
                 heading=_("Outcome"),
             ),
+            ObjectList([FieldPanel("campaign_min_size")], heading=_("Analysis")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
@@ -403,6 +416,11 @@ class Response(ClusterableModel, SubmissionBase):
         through="consultations.ResponseTag", blank=True, verbose_name=_("analysis tags")
     )
     campaign = models.CharField(_("campaign group"), max_length=64, blank=True, db_index=True)
+    # A group too small to be a campaign (ConsultationPage.campaign_min_size): similar answers,
+    # shown to editors, counted nowhere.
+    similar_group = models.CharField(
+        _("similar answers"), max_length=64, blank=True, editable=False
+    )
     remind_me = models.BooleanField(
         _("remind me three days before the deadline if I have not submitted"), default=False
     )

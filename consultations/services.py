@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -243,10 +244,11 @@ def what_we_heard(consultation) -> dict:
     until a response is submitted, withdrawn or moderated (the key carries the latest change).
     """
     consultation = submissions_page(consultation)  # a translation shows the original's answers
-    key = f"consultations:wwh:{consultation.pk}:{summary_version(consultation.pk)}"
+    minimum = consultation.campaign_min_size  # groups below it are not campaigns
+    key = f"consultations:wwh:{consultation.pk}:{summary_version(consultation.pk)}:{minimum}"
     cached = cache.get(key)
     if cached is None:
-        cached = counts.summary(consultation.pk)
+        cached = counts.summary(consultation.pk, campaign_min_size=minimum)
         cache.set(key, cached, 60 * 60)
     return cached
 
@@ -377,28 +379,127 @@ def due_reminders(now=None):
 
 
 def detect_campaigns(consultation, threshold: float = 0.8) -> int:
-    """Group identical and near-identical free-text answers; each group gets a campaign label.
+    """Group identical and near-identical free-text answers. A group of at least the
+    consultation's ``campaign_min_size`` answers is a campaign (its answers get a ``campaign``
+    label, counted in the summary and exported); a smaller one is a group of similar answers
+    (a ``similar_group`` label, shown to editors only). Replaces the groups found before.
 
     Reads the answers once as a stream (see participation.analysis.campaigns), so it scales to
-    hundreds of thousands of answers. Returns the number of groups found.
+    hundreds of thousands of answers. Returns the number of campaigns found.
     """
     from participation.analysis.campaigns import group
 
     consultation = submissions_page(consultation)
+    minimum = consultation.campaign_min_size
     submitted = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
     texts = submitted.exclude(search_text="").values_list("pk", "search_text").iterator(2000)
-    groups = group(texts, threshold=threshold)
+    groups = group(texts, threshold=threshold)  # from pairs up: the small ones are "similar"
+    campaigns = sum(found.size >= minimum for found in groups)
     with transaction.atomic():
         submitted.exclude(campaign="").update(campaign="")
+        submitted.exclude(similar_group="").update(similar_group="")
         for found in groups:
+            if found.size >= minimum:
+                change = {"campaign": f"{CAMPAIGN_PREFIX}{found.id}"}
+            else:
+                change = {"similar_group": f"{SIMILAR_PREFIX}{found.id}"}
             members = list(found.member_ids)
             for start in range(0, len(members), 500):
-                Response.objects.filter(pk__in=members[start : start + 500]).update(
-                    campaign=f"campaign-{found.id}"
-                )
+                Response.objects.filter(pk__in=members[start : start + 500]).update(**change)
         recount_columns(consultation.pk, counts.CAMPAIGN)
-    record(consultation, None, "campaigns.detected", groups=len(groups))
-    return len(groups)
+    record(
+        consultation,
+        None,
+        "campaigns.detected",
+        groups=campaigns,
+        similar=len(groups) - campaigns,
+        min_size=minimum,
+    )
+    return campaigns
+
+
+CAMPAIGN_PREFIX, SIMILAR_PREFIX = "campaign-", "similar-"
+
+
+def _group_sizes(submitted, column: str) -> dict[str, int]:
+    grouped = submitted.exclude(**{column: ""}).values_list(column).annotate(n=Count("pk"))
+    return dict(grouped.order_by())
+
+
+@transaction.atomic
+def sort_campaign_groups(consultation) -> int:
+    """After the smallest campaign size changed: the groups found before become campaigns or
+    similar answers by their size now, without detecting them again (two grouped reads when
+    nothing moves). Returns the number of groups moved."""
+    from django.db.models import Value
+    from django.db.models.functions import Replace
+
+    consultation = submissions_page(consultation)
+    minimum = consultation.campaign_min_size
+    submitted = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
+    demoted = [label for label, n in _group_sizes(submitted, "campaign").items() if n < minimum]
+    promoted = [
+        label for label, n in _group_sizes(submitted, "similar_group").items() if n >= minimum
+    ]
+    # Both databases evaluate every SET expression on the row as it was (standard SQL).
+    for start in range(0, len(demoted), 500):
+        submitted.filter(campaign__in=demoted[start : start + 500]).update(
+            campaign="",
+            similar_group=Replace("campaign", Value(CAMPAIGN_PREFIX), Value(SIMILAR_PREFIX)),
+        )
+    for start in range(0, len(promoted), 500):
+        submitted.filter(similar_group__in=promoted[start : start + 500]).update(
+            similar_group="",
+            campaign=Replace("similar_group", Value(SIMILAR_PREFIX), Value(CAMPAIGN_PREFIX)),
+        )
+    if demoted or promoted:
+        recount_columns(consultation.pk, counts.CAMPAIGN)
+    return len(demoted) + len(promoted)
+
+
+def campaign_overview(consultation, shown: int = 50) -> dict:
+    """What the editors' campaigns page shows: the campaigns (size and an example answer) and,
+    apart, the groups of similar answers too small to be campaigns (their answers). At most
+    ``shown`` groups of each, largest first; six queries whatever the number of answers."""
+    from django.db.models import Min
+
+    consultation = submissions_page(consultation)
+    submitted = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
+    found = {}
+    for column in ("campaign", "similar_group"):
+        grouped = submitted.exclude(**{column: ""}).values(column)
+        found[column] = (
+            grouped.distinct().count(),
+            list(grouped.annotate(n=Count("pk"), first=Min("pk")).order_by("-n", "first")[:shown]),
+        )
+    fields = ("pk", "receipt_number", "search_text", "detected_language")
+    examples = {
+        row["pk"]: row
+        for row in Response.objects.filter(
+            pk__in=[row["first"] for row in found["campaign"][1]]
+        ).values(*fields)
+    }
+    members: dict[str, list] = {}
+    labels = [row["similar_group"] for row in found["similar_group"][1]]
+    for row in submitted.filter(similar_group__in=labels).values(*fields, "similar_group"):
+        members.setdefault(row["similar_group"], []).append(row)
+    return {
+        "min_size": consultation.campaign_min_size,
+        "campaign_count": found["campaign"][0],
+        "campaigns": [
+            {"label": row["campaign"], "size": row["n"], "example": examples.get(row["first"])}
+            for row in found["campaign"][1]
+        ],
+        "similar_count": found["similar_group"][0],
+        "similar": [
+            {
+                "label": row["similar_group"],
+                "size": row["n"],
+                "answers": sorted(members.get(row["similar_group"], []), key=lambda r: r["pk"]),
+            }
+            for row in found["similar_group"][1]
+        ],
+    }
 
 
 def anonymise_answers_of(user, now=None) -> None:

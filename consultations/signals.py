@@ -20,6 +20,15 @@ def announce_outcome(sender, instance, **kwargs):
         transaction.on_commit(lambda: notify_outcome.enqueue(instance.pk))
 
 
+@receiver(page_published, sender=ConsultationPage)
+def sort_campaign_groups(sender, instance, **kwargs):
+    """A changed smallest campaign size takes effect with the page: groups found before become
+    campaigns or similar answers by their size (consultations.services.sort_campaign_groups)."""
+    from .services import sort_campaign_groups
+
+    sort_campaign_groups(instance)
+
+
 # The answer counts (consultations.counts) follow every deletion of an answer and every change of
 # an organisation that answers count by (its kind; its deletion leaves its answers without one),
 # whichever path makes it.

@@ -1,7 +1,8 @@
 """Pure analysis of submitted answers: no Django, plain data in and out.
 
 * :mod:`.campaigns` - text normalisation, exact fingerprints, and grouping of campaign and
-  near-duplicate answers (MinHash with LSH banding, verified by exact Jaccard similarity).
+  near-duplicate answers (MinHash with LSH banding, verified by exact Jaccard similarity; and
+  texts a word or two apart, by a pigeonhole filter and a banded edit distance).
 """
 
 from .campaigns import CampaignGroup, fingerprint, group, normalise

@@ -68,6 +68,33 @@ Grouping (:func:`group`)
   linkage): a campaign whose variants differ from each other more than from the template
   still forms one group. ``min_similarity`` reports how far the furthest member is from the
   representative, so a group that drifted by chaining is visible.
+* Robust to a word or two changed (the edit check). One changed word touches three word
+  3-grams, so in a 21-word letter one synonym leaves a Jaccard similarity of 16/22 = 0.727 and
+  two changes in 30 words 22/34 = 0.65: the shingle check alone would split such a campaign in
+  two. So a second link is added, counted in *tokens* - words, or characters for the scripts
+  written without spaces: two texts are also linked when their Levenshtein distance over tokens
+  (substitution, insertion, deletion of a whole word) is at most ``k = min(max_edits, n // 6)``
+  for the shorter length n, i.e. at most one edit per six tokens and at most ``max_edits`` (2)
+  words or ``2 * max_edits`` (4) characters (two Chinese words of two characters). Why these
+  numbers: a letter of 12 words may differ by 2 words (10 of 12 the same, in order) and one of
+  6-11 by one; three changed words are no longer "a word or two", and an independently written
+  answer on the same topic ("housing is too expensive for students ..." against "... for
+  families ...") differs by far more than one word in six once past the shared opening, so it
+  is not linked however many words it shares (the test builds 40 such answers). The check
+  applies to texts of at most 64 words or 200 characters: from there on the shingle check
+  already survives the same edits (two changed words in 64: Jaccard 56/68 = 0.82; four changed
+  characters in 200: character 5-grams 176/216 = 0.81), so longer letters are found as before.
+  Candidates come from an exact pigeonhole filter, not from MinHash: k edits leave one of the
+  k + 1 equal segments of a text untouched, shifted by at most k in the other text, whose
+  length is within k. Each text hashes its own k + 1 segments (with its length and the
+  segment's number), and probes the windows where a partner of each length within k would have
+  its segments, at each shift (words: 5 lengths x 3 segments x 5 shifts = at most 75 probes;
+  characters: 405). A probe's bucket is read in the order of most copies first (a campaign's
+  template leads), 8 texts at most, like an LSH bucket. Pairs are verified by a banded
+  Levenshtein distance (Ukkonen: only cells within k of the diagonal), vectorised over the
+  pairs; so no pair within k edits is missed (a property test checks it) and no pair beyond k
+  is linked. ``min_similarity`` counts, for such members, the better of the Jaccard
+  similarity and ``1 - edits / tokens of the longer text``.
 * Deterministic: the hash functions come from ``numpy.random.default_rng(seed)``; no Python
   ``hash()`` (salted per process) is used. The same input in the same order gives the same
   groups, and the result does not depend on the batch size. Exact copies are keyed by 64 bits
@@ -75,7 +102,14 @@ Grouping (:func:`group`)
 * Cost: linear in the number of answers and distinct texts. The slow case is many texts just
   under the threshold of each other (heavily personalised letters): they share LSH buckets,
   and up to ``8 x bands`` failed verifications per text can be spent on them (measured: 5,000
-  copies of a letter with 4 random words changed, plus 5,000 others, ~2 s instead of ~0.3 s).
+  copies of a letter with 4 random words changed, plus 5,000 others, ~2-3 s instead of ~0.3 s;
+  the edit check does not apply to these 100-word letters). The edit check costs at most 75
+  probes and 600 banded comparisons per short text, linear in the number of texts; measured
+  on the loaded 2-core machine (load ~3.7): no change on the 100,000-answer benchmark (its
+  answers are ~100 words); 20,000 short answers of 12-30 words after one of four openings,
+  1.7-2.0 s instead of 0.7 s; the worst case seen, 50,000 answers of 21-33 words that all
+  share a 13-word opening (every probe of the first segment lands in a full bucket), ~21 s
+  instead of ~7 s (10,000: ~4 s instead of ~1.3 s). ``max_edits=0`` turns the check off.
 
 Memory: one pass over the iterator. Held in memory: the ids (a list, as they are returned),
 an index per answer (8 bytes), and per *distinct* text a 64-bit key in a dict (~100 bytes) and
@@ -84,7 +118,8 @@ sketched in batches of ~0.5 M characters (~20 MB of temporaries); the signatures
 once hashed into band keys. The sorted 32-bit shingle hashes of each distinct text (about 4
 bytes per word), needed for the exact verification, are appended to a temporary file and
 memory-mapped (page cache, not process memory); the original texts go to a temporary spool (in
-memory up to 8 MB, then on disk) only to return the representatives' texts.
+memory up to 8 MB, then on disk) only to return the representatives' texts. The tokens of the
+texts the edit check applies to (4 bytes per word or character) are kept the same way.
 
 Library choice
 --------------
@@ -129,7 +164,7 @@ _INVISIBLE = regex.compile(r"\p{Cf}")
 _DIGITS = regex.compile(r"\p{Nd}")
 # Marks after a Latin letter (decomposed), and marks left without any base letter.
 _LOOSE_MARKS = regex.compile(r"(?<=\p{Latin})\p{Mn}+|(?<![\p{L}\p{N}\p{M}])\p{M}+")
-_SPACELESS = regex.compile(
+_SPACELESS_LETTERS = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]"
 )
 _ASCII_TABLE = {
@@ -194,9 +229,10 @@ class CampaignGroup:
     ``id`` is the smallest member id (stable when later answers arrive). ``member_ids`` are in
     input order. ``representative`` is the original text of the first answer with the most
     common normalised text; ``exact_count`` answers are identical to it after normalisation,
-    and ``fingerprint`` is its :func:`fingerprint`. ``min_similarity`` is the smallest Jaccard
-    similarity between a member's shingle set and the representative's (1.0 for a group of
-    exact copies); ``distinct_texts`` counts the different normalised texts in the group.
+    and ``fingerprint`` is its :func:`fingerprint`. ``min_similarity`` is the smallest similarity
+    between a member and the representative (1.0 for a group of exact copies): the Jaccard
+    similarity of their shingle sets, or for texts a word or two apart ``1 - edits / tokens``
+    when that is higher; ``distinct_texts`` counts the different normalised texts in the group.
     """
 
     id: ItemId
@@ -222,7 +258,14 @@ _COMBINE = _U64(0x100000001B3)  # > 2**32: combining two 32-bit values is inject
 _WORD_DOMAIN = _U64(0x5752_4453_3347_5241)
 _CHAR_DOMAIN = _U64(0x4348_4152_3547_5241)
 _LOW32 = _U64(0xFFFFFFFF)
-_WORDS, _CHARS = 1, 2
+_WORDS, _CHARS, _SPACELESS = 1, 2, 3  # shingle modes (spaceless texts shingle as _CHARS)
+_EDIT_WORDS, _EDIT_CHARS = 1, 2  # what the edit check counts: words, or characters
+_EDIT_DOMAIN = _U64(0x4544_4954_5345_474D)
+_EDIT_RATIO = 6  # at most one edit per six tokens
+_EDIT_MAX_WORDS = 64  # longer texts: word 3-gram Jaccard already survives two edits
+_EDIT_MAX_CHARS = 200  # longer spaceless texts: character 5-gram Jaccard survives four
+_EDIT_CHUNK = 2048  # texts probed together (words: 75 probes each; characters: 405)
+_EDIT_PAIRS = 1 << 14  # pairs compared together by the banded edit distance
 _RECALL_AT_THRESHOLD = 0.9999
 _WINDOW = 8  # neighbours paired inside an LSH bucket
 _VERIFY_ELEMENTS = 1 << 19  # shingles per exact-Jaccard chunk (~16 MB of temporaries)
@@ -291,9 +334,9 @@ class _Sketcher:
             self._powers = _powers(_BASE, max(n, 2 * self._powers.size))
         return self._powers
 
-    def _word_shingles(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(text, hash) per word n-gram. A word's hash is sum (c_j + 1) * B**j over its code
-        points c_j (spaces count 0), one ``add.reduceat`` for the whole batch."""
+    def _word_tokens(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(64-bit hash per word, words per text). A word's hash is sum (c_j + 1) * B**j over
+        its code points c_j (spaces count 0), one ``add.reduceat`` for the whole batch."""
         codes = _code_points(" ".join(docs))
         space = codes == 0
         starts = np.r_[0, np.flatnonzero(space) + 1]
@@ -304,6 +347,11 @@ class _Sketcher:
         tokens = _mix(np.add.reduceat(codes, starts))
         del codes
         words = np.fromiter((d.count(" ") + 1 for d in docs), np.intp, len(docs))
+        return tokens, words
+
+    def _word_shingles(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text, hash) per word n-gram."""
+        tokens, words = self._word_tokens(docs)
         token_doc = np.repeat(np.arange(len(docs)), words)
         n = self.word_ngram
         m = tokens.size - n + 1
@@ -339,7 +387,10 @@ class _Sketcher:
         """(shingle counts per text, their sorted 32-bit shingles, band keys n x bands)."""
         parts = []
         for mode, shingler in ((_WORDS, self._word_shingles), (_CHARS, self._char_shingles)):
-            chosen = np.array([i for i, m in enumerate(modes) if m == mode], np.intp)
+            chosen = np.array(
+                [i for i, m in enumerate(modes) if (_CHARS if m == _SPACELESS else m) == mode],
+                np.intp,
+            )
             if chosen.size:
                 local, hashes = shingler([docs[i] for i in chosen])
                 parts.append((chosen[local].astype(np.uint64) << _U64(32)) | (hashes >> _U64(32)))
@@ -347,6 +398,28 @@ class _Sketcher:
         counts = np.bincount((keys >> _U64(32)).astype(np.intp), minlength=len(docs))
         shingles = (keys & _LOW32).astype(np.uint32)
         return counts, shingles, self._band_keys(self._signatures(counts, shingles))
+
+    def edit_tokens(self, docs: list[str], kinds: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(tokens per text, the tokens in text order) for the edit check: 32-bit word hashes
+        for kind _EDIT_WORDS, code points for _EDIT_CHARS, nothing for kind 0."""
+        owners, values = [], []
+        words = np.array([i for i, k in enumerate(kinds) if k == _EDIT_WORDS], np.intp)
+        if words.size:
+            tokens, lengths = self._word_tokens([docs[i] for i in words])
+            owners.append(np.repeat(words, lengths))
+            values.append((tokens >> _U64(32)).astype(np.uint32))
+        chars = np.array([i for i, k in enumerate(kinds) if k == _EDIT_CHARS], np.intp)
+        if chars.size:
+            chosen = [docs[i] for i in chars]
+            lengths = np.fromiter(map(len, chosen), np.intp, len(chosen))
+            owners.append(np.repeat(chars, lengths))
+            values.append(np.frombuffer("".join(chosen).encode("utf-32-le"), np.uint32))
+        if not owners:
+            return np.zeros(len(docs), np.int64), np.empty(0, np.uint32)
+        owner = np.concatenate(owners)
+        order = np.argsort(owner, kind="stable")
+        counts = np.bincount(owner, minlength=len(docs)).astype(np.int64)
+        return counts, np.concatenate(values)[order]
 
     def _signatures(self, counts: np.ndarray, shingles: np.ndarray) -> np.ndarray:
         """MinHash, one hash function at a time over contiguous memory (measured fastest):
@@ -418,8 +491,9 @@ def _components(n: int, left: list[np.ndarray], right: list[np.ndarray]) -> np.n
 
 def _link(
     band_keys: np.ndarray, indptr: np.ndarray, shingles: np.ndarray, threshold: float
-) -> np.ndarray:
-    """Component label per distinct text, linking LSH candidates verified by exact Jaccard."""
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """Component label per distinct text, linking LSH candidates verified by exact Jaccard;
+    and the links (left and right ends)."""
     n = band_keys.shape[0]
     labels = np.arange(n)
     left: list[np.ndarray] = []
@@ -454,6 +528,179 @@ def _link(
                 left.append(i[similar])
                 right.append(j[similar])
                 labels = _components(n, left, right)
+    return labels, left, right
+
+
+# --- the edit check ----------------------------------------------------------------------------
+
+
+def _allowed_edits(lengths: np.ndarray, most: int) -> np.ndarray:
+    """Edits allowed between texts of these many tokens: one per six tokens, at most ``most``."""
+    return np.minimum(most, lengths // _EDIT_RATIO)
+
+
+def _inverse(odd: int) -> int:
+    """The inverse of an odd number modulo 2**64 (Newton's iteration)."""
+    x = odd
+    for _ in range(6):
+        x = x * (2 - odd * x) % 2**64
+    return x
+
+
+def _segment_keys(
+    texts: np.ndarray, indptr: np.ndarray, tokens: np.ndarray, most: int, kind: int, probe: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(key, text) of the pieces the pigeonhole filter compares.
+
+    A text of n tokens that allows k = :func:`_allowed_edits` edits is cut into k + 1
+    segments; its own keys (``probe=False``) hash each segment with n and the segment's number.
+    Its probes hash, for every length n' within ``most`` of n, the window of this text where a
+    partner of n' tokens would have each of its segments, shifted by up to k' tokens. Two texts
+    at most k edits apart always share a key: k edits leave one of the k + 1 segments of the
+    one untouched, and the edits before it shift it by at most k in the other."""
+    lengths = (indptr[texts + 1] - indptr[texts]).astype(np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    values = tokens[_ranges(indptr[texts], lengths)].astype(np.uint64) + _U64(1)
+    size = values.size + 1
+    prefix = np.zeros(size, np.uint64)
+    np.cumsum(values * _powers(_BASE, size)[:-1], out=prefix[1:])
+    unscale = _powers(_inverse(_BASE), size)
+    if probe:
+        grid = np.meshgrid(
+            np.arange(-most, most + 1), np.arange(most + 1), np.arange(-most, most + 1)
+        )
+        longer, segment, shift = (axis.ravel() for axis in grid)
+    else:
+        segment = np.arange(most + 1)
+        longer = shift = np.zeros_like(segment)
+    partner = lengths[:, None] + longer
+    allowed = _allowed_edits(partner, most)
+    start = segment * partner // (allowed + 1) + shift
+    end = (segment + 1) * partner // (allowed + 1) + shift
+    valid = (
+        (allowed >= 1)
+        & (segment <= allowed)
+        & (np.abs(shift) <= allowed)
+        & (start >= 0)
+        & (end <= lengths[:, None])
+        & (end > start)
+    )
+    row, column = np.nonzero(valid)
+    first = offsets[row] + start[row, column]
+    last = offsets[row] + end[row, column]
+    window = (prefix[last] - prefix[first]) * unscale[first]
+    tag = partner[row, column].astype(np.uint64) * _U64(most + 1) + segment[column].astype(
+        np.uint64
+    )
+    keys = _mix(window ^ _mix(tag ^ _U64(kind) ^ _EDIT_DOMAIN))
+    return keys, texts[row]
+
+
+def _edit_distances(
+    indptr: np.ndarray, tokens: np.ndarray, a: np.ndarray, b: np.ndarray, band: int
+) -> np.ndarray:
+    """Levenshtein distance between the token sequences of texts a[k] and b[k], capped at
+    ``band + 1`` (Ukkonen's band: only cells within ``band`` of the diagonal), vectorised over
+    the pairs: one step per token of the longer first text, 2 * band + 1 cells each. Pairs
+    leave once their whole band exceeds ``band`` (texts that share an opening, then differ,
+    cost the opening and a few tokens more)."""
+    out = np.full(a.size, band + 1, np.int64)
+    cap = band + 1
+    deltas = np.arange(-band, band + 1)
+    for begin in range(0, a.size, _EDIT_PAIRS):
+        result = out[begin : begin + _EDIT_PAIRS]
+        aa, bb = a[begin : begin + _EDIT_PAIRS], b[begin : begin + _EDIT_PAIRS]
+        len_a = (indptr[aa + 1] - indptr[aa]).astype(np.int64)
+        len_b = (indptr[bb + 1] - indptr[bb]).astype(np.int64)
+        result[len_a == 0] = np.minimum(len_b[len_a == 0], cap)
+        live = np.flatnonzero((np.abs(len_b - len_a) <= band) & (len_a > 0))
+        if live.size == 0:
+            continue
+        aa, bb, len_a, len_b = aa[live], bb[live], len_a[live], len_b[live]
+        width = int(len_a.max())
+        first = np.zeros((live.size, width), np.uint32)
+        first[np.arange(width) < len_a[:, None]] = tokens[_ranges(indptr[aa], len_a)]
+        second = np.zeros((live.size, width + 2 * band + 1), np.uint32)
+        second[np.arange(second.shape[1]) < len_b[:, None]] = tokens[_ranges(indptr[bb], len_b)]
+        previous = np.broadcast_to(np.where(deltas >= 0, deltas, cap), (live.size, deltas.size))
+        previous = previous.astype(np.int16)
+        for i in range(1, width + 1):
+            j = i + deltas
+            cost = first[:, i - 1, None] != second[:, np.clip(j - 1, 0, None)]
+            current = previous + cost
+            np.minimum(current[:, :-1], previous[:, 1:] + 1, out=current[:, :-1])
+            current[:, j < 0] = cap
+            current[:, j == 0] = min(i, cap)
+            for column in range(1, deltas.size):
+                np.minimum(current[:, column], current[:, column - 1] + 1, out=current[:, column])
+            np.minimum(current, cap, out=current)
+            done = len_a == i
+            if done.any():
+                result[live[done]] = current[done, len_b[done] - i + band]
+            # A pair whose band is all above ``band`` stays there: its result is the cap.
+            keep = ~done & (current.min(axis=1) < cap)
+            if keep.sum() < 0.75 * live.size:
+                if not keep.any():
+                    break
+                live, first, second = live[keep], first[keep], second[keep]
+                len_a, len_b, current = len_a[keep], len_b[keep], current[keep]
+            previous = current
+    return out
+
+
+def _link_edits(
+    kinds: np.ndarray,
+    indptr: np.ndarray,
+    tokens: np.ndarray,
+    copies: np.ndarray,
+    labels: np.ndarray,
+    left: list[np.ndarray],
+    right: list[np.ndarray],
+    max_edits: int,
+) -> np.ndarray:
+    """Labels after linking the texts at most a few edits apart (see the module docstring)."""
+    n = kinds.size
+    lengths = np.diff(indptr)
+    for kind, most in ((_EDIT_WORDS, max_edits), (_EDIT_CHARS, 2 * max_edits)):
+        texts = np.flatnonzero(kinds == kind)
+        if texts.size < 2 or most < 1:
+            continue
+        chunks = [texts[i : i + _EDIT_CHUNK] for i in range(0, texts.size, _EDIT_CHUNK)]
+        own = [_segment_keys(c, indptr, tokens, most, kind, probe=False) for c in chunks]
+        own_keys = np.concatenate([k for k, _ in own])
+        own_texts = np.concatenate([t for _, t in own])
+        # In a bucket, the texts with the most copies first (the template of a campaign).
+        order = np.lexsort((own_texts, -copies[own_texts], own_keys))
+        own_keys, own_texts = own_keys[order], own_texts[order]
+        rejected = np.empty(0, np.int64)
+        for chunk in chunks:
+            keys, mine = _segment_keys(chunk, indptr, tokens, most, kind, probe=True)
+            order = np.argsort(keys)  # sorted needles: searchsorted walks memory in order
+            keys, mine = keys[order], mine[order]
+            low = np.searchsorted(own_keys, keys, "left")
+            found = np.minimum(np.searchsorted(own_keys, keys, "right") - low, _WINDOW)
+            probe = np.repeat(np.arange(keys.size), found)
+            other = own_texts[
+                low[probe] + np.arange(probe.size) - np.repeat(np.cumsum(found) - found, found)
+            ]
+            mine = mine[probe]
+            i, j = np.minimum(mine, other), np.maximum(mine, other)
+            keep = (i != j) & (labels[i] != labels[j])
+            pairs = _sorted_unique(i[keep].astype(np.int64) * n + j[keep])
+            if rejected.size and pairs.size:
+                known = rejected[np.minimum(np.searchsorted(rejected, pairs), rejected.size - 1)]
+                pairs = pairs[known != pairs]
+            if pairs.size == 0:
+                continue
+            i, j = pairs // n, pairs % n
+            allowed = _allowed_edits(np.minimum(lengths[i], lengths[j]), most)
+            close = _edit_distances(indptr, tokens, i, j, most) <= allowed
+            failed = pairs[~close]
+            rejected = np.insert(rejected, np.searchsorted(rejected, failed), failed)
+            if close.any():
+                left.append(i[close])
+                right.append(j[close])
+                labels = _components(n, left, right)
     return labels
 
 
@@ -467,11 +714,20 @@ def _mode(normalised: str, min_words: int, char_below_words: int, word_ngram: in
     words = normalised.count(" ") + 1
     if not normalised.isascii():
         letters = len(normalised) - words + 1
-        if 3 * len(_SPACELESS.findall(normalised)) >= letters:
-            return _CHARS if letters >= 2 * min_words else None
+        if 3 * len(_SPACELESS_LETTERS.findall(normalised)) >= letters:
+            return _SPACELESS if letters >= 2 * min_words else None
     if words < min_words:
         return None
     return _WORDS if words >= max(char_below_words, word_ngram) else _CHARS
+
+
+def _edit_kind(normalised: str, mode: int) -> int:
+    """What the edit check counts in this text: words, characters, or nothing (0)."""
+    if mode == _WORDS and normalised.count(" ") < _EDIT_MAX_WORDS:
+        return _EDIT_WORDS
+    if mode == _SPACELESS and len(normalised) <= _EDIT_MAX_CHARS:
+        return _EDIT_CHARS
+    return 0
 
 
 def _smallest(ids: list[ItemId]) -> ItemId:
@@ -492,11 +748,15 @@ def group(
     char_below_words: int = 10,
     num_perm: int = 128,
     seed: int = 0,
+    max_edits: int = 2,
 ) -> list[CampaignGroup]:
     """Campaigns among ``(id, text)`` answers: exact copies and near-identical texts.
 
     Two answers are near-identical when the Jaccard similarity of their shingle sets is at
-    least ``threshold`` (verified exactly; MinHash only proposes pairs). Groups are connected
+    least ``threshold`` (verified exactly; MinHash only proposes pairs), or when the shorter
+    has at most 64 words (200 characters without spaces) and they are at most one edit per six
+    words and at most ``max_edits`` words (twice as many characters) apart; ``max_edits=0``
+    turns that second check off. Groups are connected
     components of such pairs with at least ``min_size`` answers, largest first (ties: the one
     whose first member came first). Answers shorter than ``min_words`` words are ignored.
     ``texts`` is consumed once and may be a generator. See the module docstring.
@@ -505,6 +765,8 @@ def group(
         raise ValueError("threshold must be in (0, 1]")
     if min_size < 1 or min_words < 1 or word_ngram < 1 or char_ngram < 1 or num_perm < 1:
         raise ValueError("min_size, min_words, word_ngram, char_ngram, num_perm must be >= 1")
+    if max_edits < 0:
+        raise ValueError("max_edits must be >= 0")
     bands, rows = _banding(threshold, num_perm)
     sketcher = _Sketcher(word_ngram, char_ngram, num_perm, bands, rows, seed)
 
@@ -514,6 +776,8 @@ def group(
     copies = array("q")  # per distinct text: number of answers
     spooled = array("q", [0])  # per distinct text: end offset of its original in the spool
     counts: list[np.ndarray] = []  # per batch: shingles per distinct text
+    token_counts: list[np.ndarray] = []  # per batch: edit-check tokens per distinct text
+    edit_kinds = array("b")  # per distinct text: what the edit check counts (0: nothing)
     pending: list[str] = []
     pending_modes: list[int] = []
     pending_chars = 0
@@ -526,6 +790,9 @@ def group(
             counts.append(per_text)
             shingle_file.write(shingles.tobytes())
             key_file.write(keys.tobytes())
+            per_text, tokens = sketcher.edit_tokens(pending, edit_kinds[-len(pending) :])
+            token_counts.append(per_text)
+            token_file.write(tokens.tobytes())
             pending.clear()
             pending_modes.clear()
 
@@ -533,6 +800,7 @@ def group(
         tempfile.SpooledTemporaryFile(max_size=_SPOOL_MEMORY) as spool,
         tempfile.TemporaryFile() as shingle_file,
         tempfile.TemporaryFile() as key_file,
+        tempfile.TemporaryFile() as token_file,
     ):
         for item_id, text in texts:
             normalised = normalise(text)
@@ -546,6 +814,7 @@ def group(
                 spooled.append(spooled[-1] + spool.write(text.encode("utf-8", "surrogatepass")))
                 pending.append(normalised)
                 pending_modes.append(mode)
+                edit_kinds.append(_edit_kind(normalised, mode) if max_edits else 0)
                 pending_chars += len(normalised)
                 if pending_chars >= _BATCH_CHARS:
                     flush()
@@ -561,24 +830,57 @@ def group(
         shingle_sets = np.memmap(shingle_file, np.uint32, "r").view(np.ndarray)
         key_file.seek(0)
         keys = np.frombuffer(key_file.read(), np.uint64).reshape(-1, bands)
-        labels = _link(keys, indptr, shingle_sets, threshold)
+        labels, left, right = _link(keys, indptr, shingle_sets, threshold)
         del keys
+        copy_counts = np.frombuffer(copies, np.int64)
+        kinds = np.frombuffer(edit_kinds, np.int8)
+        token_indptr = np.r_[0, np.cumsum(np.concatenate(token_counts))]
+        tokens = _read_all(token_file, np.uint32)
+        labels = _link_edits(
+            kinds, token_indptr, tokens, copy_counts, labels, left, right, max_edits
+        )
         return _groups(
             ids,
             np.frombuffer(item_text, np.int64),
-            np.frombuffer(copies, np.int64),
+            copy_counts,
             labels,
-            indptr,
-            shingle_sets,
+            (indptr, shingle_sets),
+            (kinds, token_indptr, tokens, max_edits),
             spool,
             spooled,
             min_size,
         )
 
 
+def _read_all(file, dtype) -> np.ndarray:
+    """A temporary file's contents as an array (memory-mapped; empty files cannot be)."""
+    file.flush()
+    if not file.tell():
+        return np.empty(0, dtype)
+    return np.memmap(file, dtype, "r").view(np.ndarray)
+
+
+def _edit_similarity(kinds, indptr, tokens, max_edits, a, b) -> np.ndarray:
+    """1 - edits / tokens of the longer text, for pairs at most the allowed edits apart
+    (0 for the others, whose distance the banded computation does not give)."""
+    out = np.zeros(a.size)
+    lengths = np.diff(indptr)
+    for kind, most in ((_EDIT_WORDS, max_edits), (_EDIT_CHARS, 2 * max_edits)):
+        chosen = np.flatnonzero((kinds[a] == kind) & (kinds[b] == kind))
+        if chosen.size == 0 or most < 1:
+            continue
+        i, j = a[chosen], b[chosen]
+        distance = _edit_distances(indptr, tokens, i, j, most)
+        longer = np.maximum(lengths[i], lengths[j])
+        close = distance <= _allowed_edits(np.minimum(lengths[i], lengths[j]), most)
+        out[chosen[close]] = 1 - distance[close] / longer[close]
+    return out
+
+
 def _groups(
-    ids, item_text, copies, labels, indptr, shingles, spool, spooled, min_size
+    ids, item_text, copies, labels, shingled, edits, spool, spooled, min_size
 ) -> list[CampaignGroup]:
+    indptr, shingles = shingled
     n_texts = copies.size
     sizes = np.bincount(labels, weights=copies).astype(np.int64)
     kept = sizes >= min_size
@@ -594,6 +896,9 @@ def _groups(
     lowest = np.ones(sizes.size)
     if others.size:
         similarity = _jaccard(indptr, shingles, others, representative[labels[others]])
+        similarity = np.maximum(
+            similarity, _edit_similarity(*edits, others, representative[labels[others]])
+        )
         np.minimum.at(lowest, labels[others], similarity)
     distinct = np.bincount(labels, minlength=sizes.size)
 

@@ -3,8 +3,9 @@
     site/manage.py analyse_answers --input answers.json --output result.json
 
 ``answers.json`` is ``[{"id": ..., "text": ...}, ...]``. The result gives each id's detected
-language ("" when unknown) and the campaigns (identical or near-identical texts) with their
-member ids. Topics (issue 19, point 2) are not computed yet.
+language ("" when unknown) and the campaigns (identical or near-identical texts, at least
+``--min-size`` answers, 5 by default as for a consultation) with their member ids; smaller
+groups are listed apart as ``similar_answers``. Topics (issue 19, point 2) are not computed yet.
 """
 
 import json
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
+from consultations.models import ConsultationPage
 from participation.analysis.campaigns import group
 from participation.analysis.languages import detect
 
@@ -23,8 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--input", required=True, help='JSON: [{"id": ..., "text": ...}]')
         parser.add_argument("--output", required=True, help="where the JSON result is written")
         parser.add_argument("--threshold", type=float, default=0.8, help="campaign similarity")
+        parser.add_argument(
+            "--min-size",
+            type=int,
+            default=ConsultationPage._meta.get_field("campaign_min_size").default,
+            help="answers from which a group is a campaign (smaller: similar answers)",
+        )
 
-    def handle(self, *args, input, output, threshold, **options):
+    def handle(self, *args, input, output, threshold, min_size, **options):
+        if min_size < 2:
+            raise CommandError("--min-size must be at least 2.")
         try:
             answers = json.loads(Path(input).read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -41,7 +51,8 @@ class Command(BaseCommand):
         if len(set(ids)) != len(ids):
             raise CommandError(f"{input}: every id must be unique.")
         texts = [answer["text"] for answer in answers]
-        campaigns = group(zip(ids, texts, strict=True), threshold=threshold)
+        groups = group(zip(ids, texts, strict=True), threshold=threshold)
+        campaigns = [found for found in groups if found.size >= min_size]
         result = {
             "languages": [
                 {"id": i, "language": code} for i, code in zip(ids, detect(texts), strict=True)
@@ -49,6 +60,11 @@ class Command(BaseCommand):
             "campaigns": [
                 {"id": found.id, "size": found.size, "member_ids": list(found.member_ids)}
                 for found in campaigns
+            ],
+            "similar_answers": [
+                {"id": found.id, "size": found.size, "member_ids": list(found.member_ids)}
+                for found in groups
+                if found.size < min_size
             ],
         }
         Path(output).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -17,4 +17,8 @@ class Command(BaseCommand):
             pages = pages.filter(pk=consultation)
         for page in pages:
             found = detect_campaigns(page, threshold=threshold)
-            self.stdout.write(f"{page.title}: {found} campaign groups")
+            minimum = page.submissions_page().campaign_min_size
+            self.stdout.write(
+                f"{page.title}: {found} campaigns of {minimum} answers or more "
+                "(smaller groups: similar answers)"
+            )

@@ -423,3 +423,194 @@ def test_exact_jaccard_matches_python_sets(sets, data):
         monkeypatch.undo()
     expected = [len(sets[i] & sets[j]) / len(sets[i] | sets[j]) for i, j in pairs]
     assert got.tolist() == expected
+
+
+# --- robust to a word or two changed (the edit check) -----------------------------------------
+
+LETTER_21 = (
+    "We ask the council to keep the centre open in the evenings because families need one "
+    "place to learn and meet"
+)
+LETTER_30 = LETTER_21 + " after work and school with the help of volunteers"
+ARABIC_21 = " ".join(ARABIC.split()[:21])
+UKRAINIAN_30 = " ".join(UKRAINIAN.split()[:30])
+
+
+def replaced(text: str, position: int, word: str) -> str:
+    words = text.split()
+    words[position] = word
+    return " ".join(words)
+
+
+def inserted_and_deleted(text: str, insert_at: int, word: str, delete_at: int) -> str:
+    words = text.split()
+    words.insert(insert_at, word)
+    del words[delete_at]
+    return " ".join(words)
+
+
+def test_one_synonym_in_half_of_a_40_answer_campaign_keeps_one_group():
+    assert len(LETTER_21.split()) == 21
+    synonym = LETTER_21.replace("evenings", "nights")
+    texts = [(i, LETTER_21 if i % 2 else synonym) for i in range(40)]
+    texts += [(100 + i, shuffled(LETTER_21, i)) for i in range(5)]
+    [campaign] = group(texts)
+    assert campaign.size == 40 and campaign.distinct_texts == 2
+    assert campaign.member_ids == tuple(range(40))
+    # Word 3-grams alone: 16 shared of 22, Jaccard 0.727 < 0.8 (the letter split in two).
+    assert sizes(group(texts, max_edits=0)) == [20, 20]
+    assert campaign.min_similarity == pytest.approx(20 / 21)
+
+
+def test_synonyms_at_different_places_chain_into_one_campaign():
+    words = ["nights", "group", "room", "study", "gather"]
+    variants = [replaced(LETTER_21, p, w) for p, w in zip([11, 7, 10, 17, 19], words, strict=True)]
+    texts = [(i, variants[i % 5]) for i in range(40)]  # no copy of the template at all
+    [campaign] = group(texts)
+    assert campaign.size == 40 and campaign.distinct_texts == 5
+
+
+def test_two_words_changed_in_a_30_word_letter_stay_one_group():
+    assert len(LETTER_30.split()) == 30
+    two = replaced(replaced(LETTER_30, 3, "city"), 22, "adults")
+    texts = [(i, LETTER_30) for i in range(4)] + [(10, two), (11, two)]
+    [campaign] = group(texts)
+    assert campaign.size == 6 and campaign.min_similarity == pytest.approx(28 / 30)
+
+
+def test_an_inserted_and_a_deleted_word_stay_one_group():
+    edited = inserted_and_deleted(LETTER_30, 5, "really", 25)
+    assert len(edited.split()) == 30 and edited != LETTER_30
+    [campaign] = group([(1, LETTER_30), (2, LETTER_30), (3, edited)])
+    assert campaign.size == 3
+    shorter = inserted_and_deleted(LETTER_21, 0, "Please", 12)  # insert at the start
+    longer = " ".join(LETTER_21.split()[:-1])  # the last word dropped
+    assert sizes(group([(1, LETTER_21), (2, shorter), (3, longer)])) == [3]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        (ARABIC_21, "الأسبوع", "الأسر"),
+        (UKRAINIAN_30, "ввечері", "сім'ї"),
+        (" ".join(TIGRINYA.split()[:24]), "ቤት", "ስድራ"),
+    ],
+    ids=["arabic", "ukrainian", "tigrinya"],
+)
+def test_edited_letters_in_arabic_ukrainian_and_tigrinya(text, first, second):
+    one = replaced(text, 10, first)
+    two = replaced(replaced(text, 4, first), 15, second)
+    moved = inserted_and_deleted(text, 2, second, 19)
+    texts = [(i, text) for i in range(10)] + [(20, one), (21, two), (22, moved)]
+    texts += [(30 + i, shuffled(text, i)) for i in range(4)]
+    [campaign] = group(texts)
+    assert set(campaign.member_ids) == {*range(10), 20, 21, 22}
+
+
+def test_characters_changed_in_text_without_spaces():
+    one_word = CHINESE.replace("社区中心", "活动中心")  # one word: 2 characters
+    two_words = CHINESE.replace("晚上", "周末").replace("住房", "医疗")  # four characters
+    texts = [(i, CHINESE) for i in range(3)] + [(10, one_word), (11, two_words)]
+    [campaign] = group(texts)
+    assert campaign.size == 5
+    # Five characters changed in 70 are more than the four allowed, and than 5-grams survive.
+    far = CHINESE.replace("晚上", "周末").replace("志愿者", "老师")
+    assert group([(1, CHINESE), (2, far)]) == []
+
+
+def test_three_words_changed_in_a_21_word_letter_are_not_a_campaign():
+    three = replaced(replaced(replaced(LETTER_21, 2, "mayor"), 9, "library"), 18, "read")
+    assert group([(1, LETTER_21), (2, three)]) == []
+    short = "Please keep the library open on Sundays for the children of the town"  # 13 words
+    assert sizes(group([(1, short), (2, replaced(replaced(short, 2, "our"), 9, "all"))])) == [2]
+    eleven = " ".join(short.split()[:11])  # one edit per six words: one, not two
+    assert group([(1, eleven), (2, replaced(replaced(eleven, 2, "our"), 9, "all"))]) == []
+
+
+def same_topic_answers(count: int, seed: int) -> list[tuple[int, str]]:
+    """Answers that share their opening and many words, written independently."""
+    rng = random.Random(seed)
+    openings = [
+        "housing is too expensive for",
+        "the rent in this city is too high for",
+        "we cannot find a flat because it is too expensive for",
+    ]
+    who = ["families", "students", "young people", "refugees", "workers", "pensioners"]
+    words = (
+        "the rent prices rise every year and landlords ask for deposits contracts guarantees "
+        "documents salaries jobs we earn too little to pay for a small flat near work school "
+        "children need rooms the council should build more social housing and control rents"
+    ).split()
+    answers = []
+    for i in range(count):
+        tail = rng.sample(words, rng.randint(10, 22))
+        answers.append((i, f"{rng.choice(openings)} {rng.choice(who)} " + " ".join(tail)))
+    return answers
+
+
+def test_distinct_answers_on_one_topic_are_not_grouped():
+    answers = same_topic_answers(40, 11)
+    assert len({normalise(t) for _, t in answers}) == 40
+    assert group(answers) == []
+    assert group(answers, min_words=1) == []
+
+
+def test_edit_check_is_deterministic_and_independent_of_batching(monkeypatch):
+    synonym = LETTER_21.replace("evenings", "nights")
+    data = [(i, LETTER_21 if i % 3 else synonym) for i in range(30)]
+    data += same_topic_answers(60, 3)
+    data = [(1000 + k, t) for k, (_, t) in enumerate(data)]
+    random.Random(4).shuffle(data)
+    first = group(data)
+    assert sizes(first) == [30]
+    assert group(data) == first and group(iter(data), seed=7) == first
+    monkeypatch.setattr(campaigns, "_BATCH_CHARS", 200)
+    monkeypatch.setattr(campaigns, "_EDIT_CHUNK", 3)
+    monkeypatch.setattr(campaigns, "_EDIT_PAIRS", 2)
+    assert group(data) == first
+
+
+def levenshtein(a, b) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        diagonal, row[0] = row[0], i
+        for j, y in enumerate(b, start=1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (x != y))
+    return row[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 4), max_size=14), min_size=1, max_size=12),
+    st.integers(1, 4),
+    st.data(),
+)
+def test_banded_edit_distance_matches_levenshtein(sequences, band, data):
+    indptr = np.r_[0, np.cumsum([len(s) for s in sequences])]
+    tokens = np.array([t for s in sequences for t in s], np.uint32)
+    index = st.integers(0, len(sequences) - 1)
+    pairs = data.draw(st.lists(st.tuples(index, index), min_size=1, max_size=20))
+    a, b = (np.array(side) for side in zip(*pairs, strict=True))
+    got = campaigns._edit_distances(indptr, tokens, a, b, band)
+    expected = [min(levenshtein(sequences[i], sequences[j]), band + 1) for i, j in pairs]
+    assert got.tolist() == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(12, 70), st.lists(st.tuples(st.sampled_from("sid"), st.floats(0, 1)), max_size=2)
+)
+def test_a_word_or_two_changed_is_always_found(length, edits):
+    """The pigeonhole filter misses no pair within the allowed edits, wherever they are."""
+    rng = random.Random(length)
+    words = random_text(rng, length).split()
+    edited = list(words)
+    for kind, where in edits:
+        position = min(int(where * len(edited)), len(edited) - 1)
+        if kind == "s":
+            edited[position] = "zzzz"
+        elif kind == "i":
+            edited.insert(position, "yyyy")
+        else:
+            del edited[position]
+    assert sizes(group([(1, " ".join(words)), (2, " ".join(edited))])) == [2]

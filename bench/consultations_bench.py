@@ -597,9 +597,9 @@ def export_figures(fmt: str, kind: str) -> dict:
 
     def plain_rows(count):
         fixed = ["2026-03-01 10:00:00", "individual", "", "", "DE", "en", "anonymous"]
-        fixed += ["approved", "false", ""]
+        fixed += ["approved", "false", "", "online"]
         for n in range(count):
-            yield [f"CONS-BENCH-{n:07d}", *fixed, *[f"answer {n}"] * (width - 11)]
+            yield [f"CONS-BENCH-{n:07d}", *fixed, *[f"answer {n}"] * (width - len(fixed) - 1)]
 
     class Echo:
         def write(self, value):

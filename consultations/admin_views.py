@@ -212,6 +212,7 @@ class ResponseViewSet(ModelViewSet):
         "moderation",
         "spam",
         "campaign",
+        "channel",
         "submitted_at",
     ]
     list_filter = [
@@ -225,6 +226,7 @@ class ResponseViewSet(ModelViewSet):
         "moderation",
         "spam",
         "publication",
+        "channel",
     ]
     search_fields = ["receipt_number", "search_text", "organisation__name"]
     list_per_page = 50

@@ -29,6 +29,7 @@ LANGUAGE = "language"  # declared by the person
 DETECTED = "detected_language"  # of the free text, detected (consultations.languages)
 KIND = "organisation_kind"
 CAMPAIGN = "campaign"
+CHANNEL = "channel"  # how the answer reached us: online, workshop, paper, ...
 ANSWER = "answer"  # per question, value and respondent type
 ANSWERED = "answered"  # per question: responses that answered it
 
@@ -46,6 +47,7 @@ ROW_FIELDS = (
     "language",
     "detected_language",
     "campaign",
+    "channel",
     "answers",
     "questionnaire_snapshot",
 )
@@ -93,6 +95,8 @@ def keys_of(row: dict) -> set[tuple]:
         keys.add((KIND, "", row["organisation__kind"], ""))
     if row["campaign"]:
         keys.add((CAMPAIGN, "", row["campaign"], ""))
+    if row["channel"]:
+        keys.add((CHANNEL, "", row["channel"], ""))
     snapshot = row["questionnaire_snapshot"] or {}
     for question_id, answer in (row["answers"] or {}).items():
         kind = snapshot.get(question_id, {}).get("type")
@@ -211,6 +215,7 @@ _COLUMNS = {
     LANGUAGE: "language",
     DETECTED: "detected_language",
     CAMPAIGN: "campaign",
+    CHANNEL: "channel",
 }
 
 
@@ -259,6 +264,7 @@ def summary(consultation_id: int, campaign_min_size: int = 2) -> dict:
         "by_language": dict(by[LANGUAGE].most_common()),
         "by_detected_language": dict(by[DETECTED].most_common()),
         "by_organisation_kind": dict(by[KIND].most_common()),
+        "by_channel": dict(by[CHANNEL].most_common()),
         "campaigns": [
             {"campaign": campaign, "n": n}
             for campaign, n in by[CAMPAIGN].most_common()

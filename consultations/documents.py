@@ -204,6 +204,7 @@ _FIXED = (
     ("moderation", gettext_noop("Moderation")),
     ("spam", gettext_noop("Spam")),
     ("campaign", gettext_noop("Campaign")),
+    ("channel", gettext_noop("Channel")),
 )
 # What the query reads: the fixed columns' fields (submitted_at as text, see _moment_reader),
 # then the answers.
@@ -219,6 +220,7 @@ _ROW_FIELDS = (
     "moderation",
     "spam",
     "campaign",
+    "channel",
     "answers",
 )
 
@@ -307,14 +309,14 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
     with streaming_transaction(queryset.db):
         for chunk in compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=chunk_size):
             for row in chunk:
-                answers = row[11]
+                answers = row[12]
                 if type(answers) is str:
                     try:
                         answers, end = scan(answers, 0)
                     except StopIteration:
                         end = -1
-                    if end != len(row[11]):
-                        answers = loads(row[11])
+                    if end != len(row[12]):
+                        answers = loads(row[12])
                 get = answers.get if type(answers) is dict else nothing
                 yield (
                     row[0],
@@ -328,6 +330,7 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
                     row[8],
                     bool(row[9]),
                     row[10],
+                    row[11],
                     # What each question's displayer shows, without calling it for the
                     # commonest answers (none, a text, yes or no, a number, a choice; as
                     # participation.questionnaire.export shows them): a million rows, ~5

@@ -416,6 +416,21 @@ class Response(ClusterableModel, SubmissionBase):
         through="consultations.ResponseTag", blank=True, verbose_name=_("analysis tags")
     )
     campaign = models.CharField(_("campaign group"), max_length=64, blank=True, db_index=True)
+
+    # How the answer reached us (issue 20): typed by the person online, or entered or imported
+    # by the consultation's team from a workshop, paper, a call, an interview or an email.
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        WORKSHOP = "workshop", _("Workshop")
+        PAPER = "paper", _("Paper")
+        PHONE = "phone", _("Phone")
+        INTERVIEW = "interview", _("Interview")
+        EMAIL = "email", _("Email")
+        IMPORT = "import", _("Import")
+
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE
+    )
     # A group too small to be a campaign (ConsultationPage.campaign_min_size): similar answers,
     # shown to editors, counted nowhere.
     similar_group = models.CharField(

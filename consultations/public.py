@@ -45,7 +45,11 @@ def what_we_heard(request, page):
     def summary_context():
         heard = services.what_we_heard(page)
         rows = services.summary_rows(page, heard)
+        from .models import Response
+
         kinds = dict(Organisation.Kind.choices)
+        channels = dict(Response.Channel.choices)
+        by_channel = heard.get("by_channel", {})  # a summary cached before channels: none
         return {
             "heard": heard,
             "rows": [(row, chart) for row, chart in zip(rows, charts(rows), strict=True)],
@@ -64,6 +68,10 @@ def what_we_heard(request, page):
             "kinds": [
                 (kinds.get(kind, kind), n) for kind, n in heard["by_organisation_kind"].items()
             ],
+            # Shown once some answers came another way than online (entered or imported).
+            "channels": [(channels.get(channel, channel), n) for channel, n in by_channel.items()]
+            if set(by_channel) - {Response.Channel.ONLINE}
+            else [],
         }
 
     intro, body = cached_fragments(

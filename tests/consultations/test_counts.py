@@ -76,6 +76,7 @@ def assert_counts_right(consultation):
     assert heard["by_country"] == grouped(counted, "country")
     assert heard["by_language"] == grouped(counted, "language")
     assert heard["by_detected_language"] == grouped(counted, "detected_language")
+    assert heard["by_channel"] == grouped(counted, "channel")
     assert heard["by_organisation_kind"] == dict(
         counted.filter(organisation__isnull=False)
         .values_list("organisation__kind")
@@ -175,6 +176,14 @@ class World:
                 Response.objects.filter(pk=response.pk), spam=not response.spam
             )
 
+    def channel(self):  # an answer entered or imported by the team, or corrected
+        if live := list(self.live().order_by("pk")):
+            response = self.rng.choice(live)
+            services.update_responses(
+                Response.objects.filter(pk=response.pk),
+                channel=self.rng.choice(Response.Channel.values),
+            )
+
     def campaigns(self):
         services.detect_campaigns(self.consultation)
 
@@ -212,6 +221,7 @@ OPERATIONS = [
     ("change", 12),
     ("withdraw", 8),
     ("spam", 10),
+    ("channel", 5),
     ("campaigns", 3),
     ("erase", 1),
     ("detect_languages", 5),
@@ -227,7 +237,7 @@ def test_counts_equal_a_recount_after_random_operations(consultation, make_user,
     world = World(consultation, make_user, make_organisation, rng)
     names, weights = zip(*OPERATIONS, strict=True)
     done = []
-    for _batch in range(10):
+    for _batch in range(12):
         for _ in range(30):
             name = rng.choices(names, weights)[0]
             getattr(world, name)()
@@ -345,3 +355,34 @@ def test_editor_flags_spam_in_the_admin_and_the_counts_follow(
     assert client.post(edit, form).status_code == 302
     assert services.what_we_heard(consultation)["by_country"] == {"ER": 1}
     assert_counts_right(consultation)
+
+
+def test_answers_by_channel_in_what_we_heard_once_another_channel_is_there(
+    client, consultation, answer, make_user
+):
+    """Channels (issue 20 point 4): counted like every other dimension; what we heard shows
+    the table only once an answer came another way than online."""
+    first = answer(make_user("a@example.org"), {})
+    answer(make_user("b@example.org"), {})
+    page = consultation.url + "what-we-heard/"
+    assert services.what_we_heard(consultation)["by_channel"] == {"online": 2}
+    assert "How the answers reached us" not in client.get(page).content.decode()
+    services.update_responses(Response.objects.filter(pk=first.pk), channel="paper")
+    assert services.what_we_heard(consultation)["by_channel"] == {"online": 1, "paper": 1}
+    body = client.get(page).content.decode()
+    assert "How the answers reached us" in body
+    assert '<th scope="row">Paper</th><td>1</td>' in body
+
+
+def test_migration_counts_every_earlier_answer_as_online(consultation, answer, make_user):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("consultations.migrations.0018_response_channel")
+    answer(make_user("a@example.org"), {})
+    answer(make_user("b@example.org"), {})
+    AnswerCount.objects.filter(dimension=counts.CHANNEL).delete()  # as before the migration
+    migration.count_online(apps, None)
+    assert counts.summary(consultation.pk)["by_channel"] == {"online": 2}
+    assert counts.current(consultation.pk) == counts.recount(consultation.pk)

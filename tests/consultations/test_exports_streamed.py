@@ -170,6 +170,7 @@ def _old_columns(consultation):
         Column("moderation", "Moderation"),
         Column("spam", "Spam"),
         Column("campaign", "Campaign"),
+        Column("channel", "Channel"),
     ]
     taken = {column.key for column in fixed}
     answers = []

@@ -386,3 +386,17 @@ def test_migration_counts_every_earlier_answer_as_online(consultation, answer, m
     migration.count_online(apps, None)
     assert counts.summary(consultation.pk)["by_channel"] == {"online": 2}
     assert counts.current(consultation.pk) == counts.recount(consultation.pk)
+
+
+def test_moderation_lists_and_filters_answers_by_channel(
+    client, editor, consultation, answer, make_user
+):
+    online = answer(make_user("a@example.org"), {})
+    paper = answer(make_user("b@example.org"), {})
+    services.update_responses(Response.objects.filter(pk=paper.pk), channel="paper")
+    client.force_login(editor)
+    index = "/admin/consultations/responses/"
+    body = client.get(index, {"channel": "paper"}).content.decode()
+    assert paper.receipt_number in body and online.receipt_number not in body
+    body = client.get(index).content.decode()
+    assert "Channel" in body and "Paper" in body  # the column and the filter's choices

@@ -342,3 +342,58 @@ class PrintableQuestionnaireView(ConsultationAdminView):
         return super().get_context_data(
             languages=print_languages(self.page), max_copies=MAX_COPIES, **kwargs
         )
+
+
+class CrossTabView(ConsultationAdminView):
+    """The analysis tags against one property of the answers (consultations.crosstabs): a
+    table with a bar per cell, and the same figures as CSV (``?format=csv``)."""
+
+    template_name = "consultations/admin/crosstab.html"
+    page_title = _("Tags by group")
+    header_icon = "table"
+
+    def dimension(self) -> tuple[str, str]:
+        """The chosen dimension, and a message when the one asked for does not exist."""
+        from .crosstabs import DIMENSIONS
+
+        asked = self.request.GET.get("by") or "respondent_type"
+        if asked in DIMENSIONS:
+            return asked, ""
+        return "respondent_type", _("There is no such grouping; answers are shown by type.")
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return self.csv()
+        return super().get(request, *args, **kwargs)
+
+    def csv(self):
+        from participation.documents.spreadsheets import Column, csv_response
+
+        from .crosstabs import tag_crosstab
+
+        dimension, _problem = self.dimension()
+        table = tag_crosstab(self.page.pk, dimension)
+        columns = [Column("tag", _("Tag"), 0), Column("answers", _("Answers"), 1)] + [
+            Column(f"{dimension}:{value or '-'}", label, position)
+            for position, (value, label) in enumerate(table.columns, start=2)
+        ]
+        rows = [(tag, total, *cells) for tag, cells, total in table.rows]
+        rows.append((str(_("All tagged answers")), sum(table.totals), *table.totals))
+        name = f"tags-by-{dimension}-{self.page.slug}-{self.page.pk}.csv"
+        return csv_response(rows, columns, name, keys=True)
+
+    def get_context_data(self, **kwargs):
+        from .crosstabs import DIMENSIONS, tag_crosstab
+
+        dimension, problem = self.dimension()
+        table = tag_crosstab(self.page.pk, dimension)
+        largest = max((n for _tag, cells, _total in table.rows for n in cells), default=0)
+        return super().get_context_data(
+            dimensions=[(key, label) for key, (_field, label) in DIMENSIONS.items()],
+            dimension=dimension,
+            dimension_label=DIMENSIONS[dimension][1],
+            problem=problem,
+            table=table,
+            largest=largest,  # every cell's bar (a meter) is measured against it
+            **kwargs,
+        )

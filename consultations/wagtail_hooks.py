@@ -76,7 +76,12 @@ def responses_data(user):
 def export_urls():
     from django.urls import path
 
-    from .admin_views import DetectCampaignsView, PrintableQuestionnaireView, export_responses
+    from .admin_views import (
+        CrossTabView,
+        DetectCampaignsView,
+        PrintableQuestionnaireView,
+        export_responses,
+    )
 
     return [
         path(
@@ -93,6 +98,11 @@ def export_urls():
             "consultations/<int:page_id>/printable/",
             PrintableQuestionnaireView.as_view(),
             name="consultations_printable",
+        ),
+        path(
+            "consultations/<int:page_id>/crosstab/",
+            CrossTabView.as_view(),
+            name="consultations_crosstab",
         ),
     ]
 
@@ -145,6 +155,12 @@ def export_buttons(page, user, view_name=None, next_url=None):
                 reverse("consultations_detect_campaigns", args=[page.pk]),
                 icon_name="group",
                 priority=70,
+            ),
+            Button(
+                _("Tags by group"),
+                reverse("consultations_crosstab", args=[page.pk]),
+                icon_name="table",
+                priority=72,
             ),
             Button(
                 _("Printable questionnaire"),

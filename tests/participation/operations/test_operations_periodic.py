@@ -53,6 +53,7 @@ def test_registry_has_every_periodic_job_of_core_and_plugins():
         "clearsessions": timedelta(days=1),
         "recover_dead_tasks": timedelta(minutes=1),
         "detect_answer_languages": timedelta(minutes=1),
+        "translate_answers": timedelta(minutes=1),
     }
 
 

@@ -19,7 +19,7 @@ import logging
 import time
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Subquery
 
 from participation.machine_translation import conf
 from participation.machine_translation import services as mt
@@ -37,13 +37,17 @@ BATCH = 200
 
 def due(signature: str):
     """Submitted answers whose languages are known at their version and whose texts were not
-    translated at that version for this signature (backend and languages)."""
-    covered = TranslatedVersion.objects.filter(
-        scope=SCOPE, object_id=OuterRef("pk"), version=OuterRef("version"), signature=signature
+    translated at that version for this signature (backend and languages); those never tried
+    first, then those whose last attempt failed longest ago."""
+    marks = TranslatedVersion.objects.filter(scope=SCOPE, object_id=OuterRef("pk"))
+    covered = marks.filter(version=OuterRef("version"), signature=signature)
+    return (
+        Response.objects.filter(
+            status=SubmissionStatus.SUBMITTED, languages_version=F("version"), version__gt=0
+        )
+        .exclude(Exists(covered))
+        .annotate(tried_at=Subquery(marks.values("translated_at")[:1]))
     )
-    return Response.objects.filter(
-        status=SubmissionStatus.SUBMITTED, languages_version=F("version"), version__gt=0
-    ).exclude(Exists(covered))
 
 
 def answer_texts(row: dict, redacted: dict[str, str]) -> list[tuple[str, str]]:
@@ -62,44 +66,85 @@ def answer_texts(row: dict, redacted: dict[str, str]) -> list[tuple[str, str]]:
     return items
 
 
+def _texts(rows: list[dict]) -> dict[int, list[tuple[str, str]]]:
+    redacted = {}
+    for response_id, question_id, text in Redaction.objects.filter(
+        response__in=[row["pk"] for row in rows]
+    ).values_list("response_id", "question_id", "redacted_text"):
+        redacted.setdefault(response_id, {})[question_id] = text
+    return {row["pk"]: answer_texts(row, redacted.get(row["pk"], {})) for row in rows}
+
+
 def translate_due(batch: int = BATCH, budget_seconds: float | None = None) -> dict:
     """Translate the due answers a batch at a time until none is due, the budget is spent or
-    the service fails; returns what was done (for the task's result and the log)."""
-    report = {"answers": 0, "sent": 0, "cached": 0, "skipped": [], "error": ""}
+    the service is unavailable; returns what was done (the task's result, also logged).
+
+    A batch the service fails on is tried answer by answer, so that one text it cannot take
+    holds up no other: the answers it fails on go behind the others, and one it fails on
+    three times while translating others is given up, with the reason in ``skipped``. A
+    service that is down, silent or refuses the key stops the run at once and nothing is
+    marked: the next run tries again."""
+    report = {"answers": 0, "sent": 0, "cached": 0, "failed": 0, "skipped": [], "error": ""}
     if not conf.enabled():
         return report
     targets = mt.target_languages()
     signature = mt.signature(targets)
     started = time.monotonic()
-    while True:
-        rows = list(
-            due(signature)
-            .order_by("pk")
-            .values("pk", "version", "answers", "questionnaire_snapshot", "text_languages")[:batch]
-        )
-        if not rows:
-            return report
-        redacted = {}
-        for response_id, question_id, text in Redaction.objects.filter(
-            response__in=[row["pk"] for row in rows]
-        ).values_list("response_id", "question_id", "redacted_text"):
-            redacted.setdefault(response_id, {})[question_id] = text
-        items = [item for row in rows for item in answer_texts(row, redacted.get(row["pk"], {}))]
-        try:
-            outcome = mt.translate_missing(items, targets)
-        except mt.TranslationError as error:
-            # Nothing is marked: these answers stay due and the next run tries them again.
-            report["error"] = str(error)
-            logger.warning("Machine translation of answers failed, tried again later: %s", error)
-            return report
+
+    def run(rows, texts) -> int:
+        outcome = mt.translate_missing([item for row in rows for item in texts[row["pk"]]], targets)
         with transaction.atomic():
             mt.mark_translated(SCOPE, {row["pk"]: row["version"] for row in rows}, signature)
         report["answers"] += len(rows)
         report["sent"] += outcome.sent
         report["cached"] += outcome.cached
         report["skipped"] += outcome.skipped
+        return outcome.sent
+
+    failed_here = set()  # tried once per run
+    while True:
+        rows = list(
+            due(signature)
+            .exclude(pk__in=failed_here)
+            .order_by(F("tried_at").asc(nulls_first=True), "pk")
+            .values("pk", "version", "answers", "questionnaire_snapshot", "text_languages")[:batch]
+        )
+        if not rows:
+            return report
+        texts = _texts(rows)
+        try:
+            run(rows, texts)
+        except mt.ServiceUnavailable as error:
+            return _stopped(report, error)
+        except mt.TranslationError as batch_error:
+            # Something in this batch: one answer at a time.
+            failed, translated, reason = {}, 0, batch_error
+            for row in rows:
+                try:
+                    translated += run([row], texts)  # texts the service translated
+                except mt.ServiceUnavailable as unavailable:
+                    reason = unavailable
+                    break
+                except mt.TranslationError as single:
+                    failed[row["pk"]] = (row["version"], str(single))
+            if failed:
+                failed_here.update(failed)
+                report["failed"] += len(failed)
+                for pk, (version, why) in failed.items():
+                    # Counted only when the service translated other texts meanwhile.
+                    if mt.mark_failed(SCOPE, {pk: version}, signature, why, translated > 0):
+                        report["skipped"].append(f"answer {pk}: {why}")
+            if not translated or isinstance(reason, mt.ServiceUnavailable):
+                return _stopped(report, reason)
         if budget_seconds is not None and time.monotonic() - started > budget_seconds:
             return report
+
+
+def _stopped(report: dict, error: Exception) -> dict:
+    # Nothing more is marked: the answers left stay due and the next run tries them again.
+    report["error"] = str(error)
+    logger.warning("Machine translation of answers stopped, tried again later: %s", error)
+    return report
 
 
 def queue_translation() -> str:

@@ -27,6 +27,15 @@ class UnsupportedLanguage(TranslationError):
     """The service does not translate from or into this language: not tried again."""
 
 
+class ServiceUnavailable(TranslationError):
+    """The service cannot be reached, does not answer in time, refuses the key or says it is
+    busy: nothing about the texts themselves, so nothing else is tried until the next run."""
+
+
+# HTTP statuses that say nothing about the texts sent (key refused, busy, down).
+SERVICE_STATUSES = {401, 403, 408, 429, 502, 503, 504}
+
+
 def _base(code: str) -> str:
     return (code or "").split("-")[0].split("_")[0].lower()
 
@@ -58,14 +67,18 @@ class HTTPBackend:
             detail = _error_text(error)
             if error.code == 400 and "support" in detail.lower():
                 raise UnsupportedLanguage(f"{self.name}: {detail}") from None
+            if error.code in SERVICE_STATUSES:
+                raise ServiceUnavailable(
+                    f"{self.name}: HTTP {error.code} {detail}".strip()
+                ) from None
             raise TranslationError(f"{self.name}: HTTP {error.code} {detail}".strip()) from None
         except TimeoutError:
-            raise TranslationError(
+            raise ServiceUnavailable(
                 f"{self.name}: no answer within {self.timeout:g} s from {self.url}"
             ) from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise TranslationError(
+            raise ServiceUnavailable(
                 f"{self.name}: {self.url} cannot be reached ({reason})"
             ) from None
         if len(body) > MAX_RESPONSE_BYTES:

@@ -42,7 +42,12 @@ class TranslatedVersion(models.Model):
     object_id = models.BigIntegerField()
     version = models.PositiveIntegerField()
     signature = models.CharField(max_length=255)
+    # When texts of it were last sent (a failed attempt puts it behind the others).
     translated_at = models.DateTimeField(auto_now=True)
+    # Attempts the service failed on this object's texts while it translated others, and why;
+    # after MAX_FAILURES it is given up (its signature is then the current one).
+    failures = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [

@@ -16,17 +16,22 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from . import conf
-from .backends import BACKEND_CLASSES, TranslationError, UnsupportedLanguage
+from .backends import BACKEND_CLASSES, ServiceUnavailable, TranslationError, UnsupportedLanguage
 from .models import MachineTranslation, TranslatedVersion
 
 logger = logging.getLogger("participation.machine_translation")
 
+MAX_FAILURES = 3  # failures on one object's texts, while others translate, before it is given up
+
 __all__ = [
+    "ServiceUnavailable",
     "TranslationError",
     "UnsupportedLanguage",
     "digest",
     "get_backend",
     "lookup",
+    "mark_failed",
+    "mark_translated",
     "stamp",
     "target_languages",
     "translate_missing",
@@ -216,6 +221,49 @@ def mark_translated(scope: str, versions: dict[int, int], signature_: str) -> No
             for pk, version in versions.items()
         ]
     )
+
+
+def mark_failed(scope: str, versions: dict[int, int], signature_: str, error: str, count: bool):
+    """Record a failed attempt on these objects' texts: they go behind the others in the
+    queue. ``count``: the service translated other texts meanwhile, so the failure is about
+    these texts; after MAX_FAILURES such failures an object is given up (marked with the
+    current signature, its error kept). Returns the ids given up."""
+    failed = f"failed:{signature_}"[:255]
+    previous = {
+        mark.object_id: mark
+        for mark in TranslatedVersion.objects.filter(scope=scope, object_id__in=list(versions))
+    }
+    given_up, marks = [], []
+    for pk, version in versions.items():
+        mark = previous.get(pk)
+        failures = (
+            mark.failures if mark and mark.version == version and mark.signature == failed else 0
+        )
+        failures += 1 if count else 0
+        done = failures >= MAX_FAILURES
+        if done:
+            given_up.append(pk)
+        marks.append(
+            TranslatedVersion(
+                scope=scope,
+                object_id=pk,
+                version=version,
+                signature=signature_ if done else failed,
+                failures=failures,
+                error=error[:500],
+            )
+        )
+    TranslatedVersion.objects.filter(scope=scope, object_id__in=list(versions)).delete()
+    TranslatedVersion.objects.bulk_create(marks)
+    return given_up
+
+
+def translated_or_original(items: list[tuple[str, str]], target: str) -> list[str]:
+    """Each text in target where its translation is cached, else as written: for an analysis
+    that reads every text in one language when a backend is set (topics), and works on the
+    originals without one."""
+    found = lookup(items, target)
+    return [found.get((text, source), text) for text, source in items]
 
 
 def forget_marks(scope: str, object_ids: Iterable[int]) -> None:

@@ -4,8 +4,9 @@
 ``api_key`` answers ``{"translatedText": ...}`` as LibreTranslate does. It "translates" with a
 fixed dictionary, else by marking the text ``[target] text``. ``mode`` makes it fail as real
 servers do: "error" (HTTP 500), "slow" (answers after the client gave up), "garbage" (not
-JSON), "short" (one text too few), "unsupported" (HTTP 400, language not supported). Every
-request is recorded.
+JSON), "short" (one text too few), "unsupported" (HTTP 400, language not supported), "busy"
+(HTTP 503); a text in ``poison`` makes it answer HTTP 500 whatever the mode. Every request is
+recorded.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class LibreTranslateServer:
         self.mode = "ok"
         self.slow_seconds = 2.0
         self.api_key = ""
+        self.poison: set[str] = set()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,15 +58,17 @@ class LibreTranslateServer:
                 server.requests.append(payload)
                 if server.api_key and payload.get("api_key") != server.api_key:
                     return self._json(403, {"error": "Invalid API key"})
-                if server.mode == "error":
+                texts = payload["q"] if isinstance(payload["q"], list) else [payload["q"]]
+                if server.mode == "error" or server.poison.intersection(texts):
                     return self._json(500, {"error": "Cannot translate text: internal error"})
+                if server.mode == "busy":
+                    return self._json(503, {"error": "Slow down"})
                 if server.mode == "slow":
                     time.sleep(server.slow_seconds)
                 if server.mode == "garbage":
                     return self._send(200, b"<html>Bad gateway</html>", "text/html")
                 if server.mode == "unsupported":
                     return self._json(400, {"error": f"{payload['source']} is not supported"})
-                texts = payload["q"] if isinstance(payload["q"], list) else [payload["q"]]
                 words = DICTIONARY.get((payload["source"], payload["target"]), {})
                 translated = [words.get(text, f"[{payload['target']}] {text}") for text in texts]
                 if server.mode == "short":

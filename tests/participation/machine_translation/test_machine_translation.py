@@ -15,6 +15,7 @@ from participation.machine_translation import conf, services
 from participation.machine_translation.backends import (
     DeepL,
     LibreTranslate,
+    ServiceUnavailable,
     TranslationError,
     UnsupportedLanguage,
 )
@@ -44,31 +45,35 @@ def test_libretranslate_translates_a_batch_in_one_request(libretranslate):
 
 
 @pytest.mark.parametrize(
-    ("mode", "reason"),
+    ("mode", "reason", "unavailable"),
     [
-        ("error", "HTTP 500 Cannot translate text"),
-        ("slow", "no answer within 0.3 s"),
-        ("garbage", "not JSON"),
-        ("short", "one text per text sent"),
+        ("error", "HTTP 500 Cannot translate text", False),
+        ("garbage", "not JSON", False),
+        ("short", "one text per text sent", False),
+        ("slow", "no answer within 0.3 s", True),
+        ("busy", "HTTP 503 Slow down", True),
     ],
 )
-def test_libretranslate_failures_raise_a_clear_error(libretranslate, mode, reason):
+def test_libretranslate_failures_raise_a_clear_error(libretranslate, mode, reason, unavailable):
+    """A failure about the texts (an error, an answer that is not the API's) apart from one
+    about the service (silent, busy): the task tries the texts one by one only for the first."""
     libretranslate.mode = mode
     libretranslate.slow_seconds = 1
     with pytest.raises(TranslationError, match=reason) as caught:
         LibreTranslate(libretranslate.url, timeout=0.3).translate([UK, AR], "uk", "en")
     assert not isinstance(caught.value, UnsupportedLanguage)
+    assert isinstance(caught.value, ServiceUnavailable) is unavailable
 
 
 def test_a_wrong_key_an_unknown_language_and_no_server_are_told_apart(libretranslate):
     libretranslate.api_key = "right"
-    with pytest.raises(TranslationError, match="HTTP 403 Invalid API key"):
+    with pytest.raises(ServiceUnavailable, match="HTTP 403 Invalid API key"):
         LibreTranslate(libretranslate.url, api_key="wrong").translate([UK], "uk", "en")
     libretranslate.api_key, libretranslate.mode = "", "unsupported"
     with pytest.raises(UnsupportedLanguage, match="ti is not supported"):
         LibreTranslate(libretranslate.url).translate(["ሰላም"], "ti", "en")
     with socket_closed() as url:
-        with pytest.raises(TranslationError, match="cannot be reached"):
+        with pytest.raises(ServiceUnavailable, match="cannot be reached"):
             LibreTranslate(url, timeout=1).translate([UK], "uk", "en")
 
 
@@ -156,6 +161,19 @@ def test_each_text_is_translated_once_then_read_from_the_cache(translating):
         (UK, "uk"): "Recognition of our diplomas takes too long.",
         (AR, "ar"): "We need language classes in the evening.",
     }
+
+
+@pytest.mark.django_db
+def test_an_analysis_reads_translations_where_cached_and_originals_otherwise(settings, translating):
+    items = [(UK, "uk"), ("Hallo zusammen", "de"), ("Already English", "en")]
+    services.translate_missing(items[:1], ["en"])
+    assert services.translated_or_original(items, "en") == [
+        "Recognition of our diplomas takes too long.",
+        "Hallo zusammen",
+        "Already English",
+    ]
+    settings.PARTICIPATION_MACHINE_TRANSLATION = {"BACKEND": "none"}
+    assert services.translated_or_original(items, "en") == [text for text, _ in items]
 
 
 @pytest.mark.django_db

@@ -94,17 +94,21 @@ def test_a_failing_service_caches_nothing_and_is_tried_again(
 ):
     translating.mode = mode
     report = answers_mt.translate_due()
-    assert report["error"] and report["answers"] == 0
+    assert report["error"]
     assert not MachineTranslation.objects.exists()
     signature = answers_mt.mt.signature(answers_mt.mt.target_languages())
-    assert answers_mt.due(signature).count() == 3  # still due: the next run tries again
+    # Still due: the next run tries again (the English answer needed nothing sent; a service
+    # that does not answer stops the run before it is even looked at).
+    still_due = set(answers_mt.due(signature).values_list("pk", flat=True))
+    assert {answered[0].pk, answered[1].pk} <= still_due
+    assert report["answers"] == 3 - len(still_due)
     client.force_login(editor)
     page = client.get(f"/admin/consultations/responses/edit/{answered[0].pk}/")
     assert page.status_code == 200
     body = page.content.decode()
     assert UK in body and "Machine translation" not in body
     translating.mode = "ok"
-    assert answers_mt.translate_due()["answers"] == 3
+    assert answers_mt.translate_due()["answers"] == len(still_due)
     assert not answers_mt.due(signature).exists()
 
 
@@ -196,3 +200,46 @@ def test_published_page_queries_do_not_grow_with_translated_answers(
 
     queries_for(1, 0)  # what is read once per process (site, content types, ...)
     assert queries_for(2, 10) == queries_for(6, 100)
+
+
+@pytest.mark.django_db
+def test_one_text_the_service_fails_on_holds_up_no_other(
+    client, translating, answer, make_user, editor
+):
+    poison = "Цей текст сервіс ніколи не перекладе, бо на ньому він щоразу падає з помилкою."
+    made = [
+        answer(make_user(f"poison{n}@example.org"), {PROPOSAL: text})
+        for n, text in enumerate([UK, poison, PHONE])
+    ]
+    languages.detect_due()
+    translating.poison = {poison}
+    signature = answers_mt.mt.signature(answers_mt.mt.target_languages())
+    report = answers_mt.translate_due()
+    assert (report["answers"], report["failed"], report["error"]) == (2, 1, "")
+    assert list(answers_mt.due(signature).values_list("pk", flat=True)) == [made[1].pk]
+    # Alone, it fails without the service translating anything else: not counted against it.
+    report = answers_mt.translate_due()
+    assert report["answers"] == 0 and "HTTP 500" in report["error"]
+    # New answers come first; failing while they are translated counts, and the third time
+    # it is given up with the reason.
+    for n in range(2):
+        answer(make_user(f"later{n}@example.org"), {PROPOSAL: f"{UK} Ще {n}."})
+        languages.detect_due()
+        report = answers_mt.translate_due()
+        assert report["answers"] == 1
+    assert report["skipped"] == [
+        f"answer {made[1].pk}: LibreTranslate: HTTP 500 Cannot translate text: internal error"
+    ]
+    assert not answers_mt.due(signature).exists()
+    # Its page still shows it, as written.
+    client.force_login(editor)
+    body = client.get(f"/admin/consultations/responses/edit/{made[1].pk}/").content.decode()
+    assert poison in body and "Machine translation" not in body
+
+
+@pytest.mark.django_db
+def test_a_busy_service_stops_the_run_at_once(translating, answered):
+    translating.mode = "busy"
+    report = answers_mt.translate_due()
+    assert "HTTP 503" in report["error"] and report["failed"] == 0
+    assert len(translating.requests) == 1  # not tried answer by answer

@@ -137,8 +137,16 @@ def published_responses(request, page):
         # The translations into the reader's language of the whole page: one query.
         translated = translations_for(shown, reader)
         for item in items:
+            # Each text marked with the language detected for it (as moderation shows it),
+            # else the one its author declared.
             item["answers"] = [
-                (label, text, file_url, _translation(translated, source))
+                (
+                    label,
+                    text,
+                    file_url,
+                    _translation(translated, source),
+                    (source[1] if source else "") or item["response"].language,
+                )
                 for label, text, file_url, source in item["answers"]
             ]
         return {"page": page, "page_obj": page_obj, "items": items, "reader": reader}

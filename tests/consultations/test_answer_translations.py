@@ -160,6 +160,8 @@ def test_published_answers_show_the_original_then_the_labelled_translation(
     assert "Machine translation from Arabic, not checked by a person:" in body
     assert body.count("not checked by a person") == 2  # not the English answer
     assert '<dd class="machine-translation">' in body and 'lang="en"><p' in body
+    # Each original marked with the language it is written in.
+    assert f'<dd class="user-text-block" lang="ar"><p class="user-text" dir="rtl">{AR}' in body
 
 
 @pytest.mark.django_db

@@ -36,14 +36,17 @@ BATCH = 200
 
 
 def due(signature: str):
-    """Submitted answers whose languages are known at their version and whose texts were not
-    translated at that version for this signature (backend and languages); those never tried
-    first, then those whose last attempt failed longest ago."""
+    """Submitted answers, not flagged as spam, whose languages are known at their version and
+    whose texts were not translated at that version for this signature (backend and
+    languages); those never tried first, then those whose last attempt failed longest ago."""
     marks = TranslatedVersion.objects.filter(scope=SCOPE, object_id=OuterRef("pk"))
     covered = marks.filter(version=OuterRef("version"), signature=signature)
     return (
         Response.objects.filter(
-            status=SubmissionStatus.SUBMITTED, languages_version=F("version"), version__gt=0
+            status=SubmissionStatus.SUBMITTED,
+            spam=False,
+            languages_version=F("version"),
+            version__gt=0,
         )
         .exclude(Exists(covered))
         .annotate(tried_at=Subquery(marks.values("translated_at")[:1]))

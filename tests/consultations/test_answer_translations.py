@@ -245,3 +245,11 @@ def test_a_busy_service_stops_the_run_at_once(translating, answered):
     report = answers_mt.translate_due()
     assert "HTTP 503" in report["error"] and report["failed"] == 0
     assert len(translating.requests) == 1  # not tried answer by answer
+
+
+@pytest.mark.django_db
+def test_answers_flagged_as_spam_are_not_sent(translating, answer, make_user, editor):
+    answer(make_user("spam@example.org"), {PROPOSAL: UK}, spam=True)
+    languages.detect_due()
+    assert answers_mt.queue_translation() == ""
+    assert answers_mt.translate_due()["answers"] == 0 and translating.requests == []

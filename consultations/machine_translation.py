@@ -172,3 +172,12 @@ def translations_for(rows, target: str) -> dict[tuple[str, str], str]:
 def redaction_changed(response_id: int) -> None:
     """A redaction made or removed: translate the answer's published text again."""
     mt.forget_marks(SCOPE, [response_id])
+
+
+def live_texts():
+    """The free texts of every answer kept and their redactions: their translations are kept
+    (participation.machine_translation.services.prune_unused erases the others)."""
+    rows = Response.objects.values_list("answers", "questionnaire_snapshot")
+    for answers, snapshot in rows.iterator(chunk_size=2000):
+        yield from texts_of(answers, snapshot).values()
+    yield from Redaction.objects.values_list("redacted_text", flat=True).iterator(chunk_size=2000)

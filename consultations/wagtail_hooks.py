@@ -203,3 +203,10 @@ def consultation_periodic_jobs():
         # After detection (the source language); nothing with the backend "none".
         PeriodicJob("translate_answers", timedelta(minutes=1), func=queue_translation),
     ]
+
+
+@hooks.register("register_machine_translation_sources")
+def answers_to_keep_translated():
+    from .machine_translation import live_texts
+
+    return live_texts()

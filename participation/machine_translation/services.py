@@ -271,10 +271,39 @@ def forget_marks(scope: str, object_ids: Iterable[int]) -> None:
     TranslatedVersion.objects.filter(scope=scope, object_id__in=list(object_ids)).delete()
 
 
-def forget_texts(texts: Iterable[str]) -> int:
-    """Erase the translations of texts being erased (personal data): by their hashes."""
-    hashes = {digest(text) for text in texts if text}
-    if not hashes:
-        return 0
-    deleted, _ = MachineTranslation.objects.filter(source_hash__in=hashes).delete()
-    return deleted
+SOURCES_HOOK = "register_machine_translation_sources"
+
+
+def live_texts():
+    """Every text a plugin still holds that may have a translation: each plugin registers a
+    function yielding its texts with the ``register_machine_translation_sources`` hook."""
+    from wagtail import hooks
+
+    for source in hooks.get_hooks(SOURCES_HOOK):
+        yield from source()
+
+
+def prune_unused(chunk: int = 2000) -> str:
+    """Erase the translations of texts no plugin holds any more (a deleted answer, an edited
+    or removed redaction): what was written goes with its translations. The periodic job
+    ``prune_machine_translations`` runs it daily; nothing to read when the cache is empty."""
+    if not MachineTranslation.objects.exists():
+        return ""
+    live = {digest(text) for text in live_texts() if text}
+    unused, deleted, last = [], 0, 0
+    while True:
+        rows = list(
+            MachineTranslation.objects.filter(id__gt=last)
+            .order_by("id")
+            .values_list("id", "source_hash")[:chunk]
+        )
+        if not rows:
+            break
+        last = rows[-1][0]
+        unused += [pk for pk, key in rows if key not in live]
+        if len(unused) >= chunk:
+            deleted += MachineTranslation.objects.filter(id__in=unused).delete()[0]
+            unused = []
+    if unused:
+        deleted += MachineTranslation.objects.filter(id__in=unused).delete()[0]
+    return f"{deleted} unused machine translations erased"

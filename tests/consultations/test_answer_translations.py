@@ -253,3 +253,19 @@ def test_answers_flagged_as_spam_are_not_sent(translating, answer, make_user, ed
     languages.detect_due()
     assert answers_mt.queue_translation() == ""
     assert answers_mt.translate_due()["answers"] == 0 and translating.requests == []
+
+
+@pytest.mark.django_db
+def test_translations_of_deleted_answers_are_erased(translating, answered, answer, make_user):
+    from participation.machine_translation.services import prune_unused
+
+    twin = answer(make_user("twin@example.org"), {PROPOSAL: AR}, moderation="approved")
+    languages.detect_due()
+    answers_mt.translate_due()
+    assert MachineTranslation.objects.count() == 2  # Ukrainian, Arabic (the twin: cached)
+    answered[0].delete()  # the Ukrainian answer goes
+    answered[1].delete()  # one of the two Arabic ones
+    assert prune_unused() == "1 unused machine translations erased"
+    assert list(MachineTranslation.objects.values_list("source_language", flat=True)) == ["ar"]
+    assert twin.pk and answers_mt.translations_for([(AR, "ar")], "en")
+    assert prune_unused() == "0 unused machine translations erased"

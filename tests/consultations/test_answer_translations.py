@@ -269,3 +269,28 @@ def test_translations_of_deleted_answers_are_erased(translating, answered, answe
     assert list(MachineTranslation.objects.values_list("source_language", flat=True)) == ["ar"]
     assert twin.pk and answers_mt.translations_for([(AR, "ar")], "en")
     assert prune_unused() == "0 unused machine translations erased"
+
+
+@pytest.mark.django_db
+def test_an_arabic_speaking_editor_reads_the_answers_in_arabic(
+    client, translating, answered, editor
+):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "ar"
+    profile.save()
+    assert answers_mt.mt.target_languages() == ["ar"]
+    answers_mt.translate_due()
+    assert ("ar", "ar") not in MachineTranslation.objects.values_list(
+        "source_language", "target_language"
+    )
+    client.force_login(editor)
+    body = client.get(f"/admin/consultations/responses/edit/{answered[0].pk}/").content.decode()
+    assert "ترجمة آلية (لغة الأصل:" in body  # labelled in the editor's language
+    assert (
+        f'<div class="user-text-block" lang="ar"><p class="user-text" dir="ltr">[ar] {UK}' in body
+    )
+    # The Arabic answer is the editor's language: shown as written.
+    body = client.get(f"/admin/consultations/responses/edit/{answered[1].pk}/").content.decode()
+    assert "ترجمة آلية" not in body and AR in body

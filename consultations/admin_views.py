@@ -35,10 +35,23 @@ class AnswersPanel(Panel):
         template_name = "consultations/admin/answers_panel.html"
 
         def get_context_data(self, parent_context=None):
+            from django.utils.translation import get_language
+
+            from .languages import texts_of
+            from .machine_translation import translations_for
+
             context = super().get_context_data(parent_context)
             response = self.instance
             snapshot = response.questionnaire_snapshot or {}
             detected = response.text_languages or {}
+            # The free texts in the editor's admin language where a machine translation is
+            # cached (one query; none with the backend "none").
+            free_texts = texts_of(response.answers, snapshot)
+            target = get_language()
+            translated = translations_for(
+                [(text, detected.get(question_id, "")) for question_id, text in free_texts.items()],
+                target,
+            )
             rows = []
             for question_id, answer in response.answers.items():
                 question = snapshot.get(
@@ -46,16 +59,22 @@ class AnswersPanel(Panel):
                 )
                 # A text's own language where it was detected (consultations.languages).
                 code = detected.get(question_id, "")
+                translation = translated.get((free_texts.get(question_id), code))
                 rows.append(
-                    (
-                        question["label"],
-                        display_value(question, answer),
-                        code or response.language,
-                        language_name(code) if code else "",
-                    )
+                    {
+                        "label": question["label"],
+                        "text": display_value(question, answer),
+                        "lang": code or response.language,
+                        "detected": language_name(code) if code else "",
+                        "translation": translation,
+                        # A whole text answer is shown translated, its original one click
+                        # away; a choice keeps its options with its "other" text translated.
+                        "whole": question.get("type") in TEXT_TYPES,
+                    }
                 )
             context["rows"] = rows
             context["response"] = response
+            context["target"] = target
             return context
 
 

@@ -95,17 +95,34 @@ def what_we_heard(request, page):
 
 def published_responses(request, page):
     # Rendered once per version of the answers (moderation, redaction, publication choices and
-    # the authors' names bump it), revision, page number and language.
+    # the authors' names bump it), revision, page number, language and, with a machine
+    # translation backend, the last translation stored into that language.
+    from django.utils.translation import get_language
+
+    from participation.machine_translation.services import stamp
+
+    from .languages import texts_of
+    from .machine_translation import translations_for
+
     number = request.GET.get("page") or "1"
     cacheable = number.isdigit() and 0 < int(number) <= MAX_CACHED_PAGE
+    reader = get_language()
 
     def listing_context():
         questionnaire = parse(page.questionnaire)
         paginator = Paginator(services.publishable(page), 20)
         page_obj = paginator.get_page(number)
-        items = []
+        items, shown = [], []
         for response in page_obj:
             answers = services.public_answers(response)
+            # The free texts as published, each in the language detected for its question.
+            free = texts_of(answers, response.questionnaire_snapshot)
+            detected = response.text_languages or {}
+            sources = {
+                question_id: (text, detected.get(question_id, ""))
+                for question_id, text in free.items()
+            }
+            shown += sources.values()
             items.append(
                 {
                     "response": response,
@@ -118,22 +135,46 @@ def published_responses(request, page):
                             + page.reverse_subpage("attachment", args=[response.pk, question.id])
                             if question.type == "file_upload"
                             else None,
+                            sources.get(question.id),
                         )
                         for question in questionnaire.questions
                         if question.id in answers and question.type not in ("consent",)
                     ],
                 }
             )
-        return {"page": page, "page_obj": page_obj, "items": items}
+        # The translations into the reader's language of the whole page: one query.
+        translated = translations_for(shown, reader)
+        for item in items:
+            # Each text marked with the language detected for it (as moderation shows it),
+            # else the one its author declared.
+            item["answers"] = [
+                (
+                    label,
+                    text,
+                    file_url,
+                    _translation(translated, source),
+                    (source[1] if source else "") or item["response"].language,
+                )
+                for label, text, file_url, source in item["answers"]
+            ]
+        return {"page": page, "page_obj": page_obj, "items": items, "reader": reader}
 
     (body,) = cached_fragments(
         request,
-        f"consultations:published:{page_key(page)}:{int(number) if cacheable else 0}",
+        f"consultations:published:{page_key(page)}{stamp(reader)}:"
+        f"{int(number) if cacheable else 0}",
         ["consultations/published_responses_body.html"],
         listing_context,
         is_preview=getattr(request, "is_preview", False) or not cacheable,
     )
     return render(request, "consultations/published_responses.html", {"page": page, "body": body})
+
+
+def _translation(translated: dict, source) -> dict | None:
+    """The machine translation of one published text, with the name of its language."""
+    if source is None or source not in translated:
+        return None
+    return {"text": translated[source], "from": language_name(source[1])}
 
 
 def can_download_attachment(request, response) -> bool:

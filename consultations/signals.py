@@ -146,3 +146,7 @@ def redaction_changed(sender, instance, **kwargs):
     )
     if consultation_id is not None:
         answers_changed(consultation_id)
+    # Its published text changed: translated again (consultations.machine_translation).
+    from .machine_translation import redaction_changed as translate_again
+
+    translate_again(instance.response_id)

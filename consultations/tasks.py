@@ -132,3 +132,12 @@ def detect_answer_languages() -> int:
     from .languages import detect_due
 
     return detect_due(budget_seconds=240)
+
+
+@task(queue_name=queue_for("analysis"))
+def translate_answers() -> dict:
+    """Machine translations of the answers that are due (consultations.machine_translation):
+    four minutes at most; a failing service leaves them due for the next run."""
+    from .machine_translation import translate_due
+
+    return translate_due(budget_seconds=240)

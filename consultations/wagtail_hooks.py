@@ -248,9 +248,19 @@ def consultation_periodic_jobs():
     from participation.operations.periodic import PeriodicJob
 
     from .languages import queue_detection
+    from .machine_translation import queue_translation
 
     return [
         PeriodicJob("send_deadline_reminders", timedelta(hours=1)),
         PeriodicJob("erase_expired_personal_data", timedelta(days=1)),
         PeriodicJob("detect_answer_languages", timedelta(minutes=1), func=queue_detection),
+        # After detection (the source language); nothing with the backend "none".
+        PeriodicJob("translate_answers", timedelta(minutes=1), func=queue_translation),
     ]
+
+
+@hooks.register("register_machine_translation_sources")
+def answers_to_keep_translated():
+    from .machine_translation import live_texts
+
+    return live_texts()

@@ -26,6 +26,9 @@ _CLEARED = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "SENTRY_DSN",
+    "PARTICIPATION_MACHINE_TRANSLATION_BACKEND",
+    "PARTICIPATION_MACHINE_TRANSLATION_URL",
+    "PARTICIPATION_MACHINE_TRANSLATION_API_KEY",
 )
 
 
@@ -81,6 +84,16 @@ def test_production_settings_start_when_configured():
         ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
         ({"TASKS_WORKER_DEAD_AFTER_SECONDS": "soon"}, "TASKS_WORKER_DEAD_AFTER_SECONDS"),
         ({"TASKS_WORKER_DEAD_AFTER_SECONDS": "0"}, "must be 1 or more"),
+        ({"PARTICIPATION_MACHINE_TRANSLATION_BACKEND": "google"}, "none, libretranslate or deepl"),
+        (
+            {"PARTICIPATION_MACHINE_TRANSLATION_BACKEND": "libretranslate"},
+            "PARTICIPATION_MACHINE_TRANSLATION_URL",
+        ),
+        (
+            {"PARTICIPATION_MACHINE_TRANSLATION_BACKEND": "deepl"},
+            "PARTICIPATION_MACHINE_TRANSLATION_API_KEY",
+        ),
+        ({"PARTICIPATION_MACHINE_TRANSLATION_TIMEOUT": "soon"}, "TRANSLATION_TIMEOUT"),
     ],
 )
 def test_production_settings_stop_with_one_line_naming_the_variable(change, named):
@@ -163,3 +176,27 @@ def test_production_settings_read_the_task_recovery_variables():
     result = _manage("shell", "--verbosity", "0", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == ["12", "5", "5"]
+
+
+def test_production_settings_read_the_machine_translation_variables():
+    env = {
+        **GOOD,
+        "PARTICIPATION_MACHINE_TRANSLATION_BACKEND": "LibreTranslate",
+        "PARTICIPATION_MACHINE_TRANSLATION_URL": "https://translate.example.eu",
+        "PARTICIPATION_MACHINE_TRANSLATION_TIMEOUT": "7",
+        "PARTICIPATION_MACHINE_TRANSLATION_LANGUAGES": "fr, ar",
+    }
+    code = (
+        "from participation.machine_translation import conf, services; "
+        "backend = services.get_backend(); "
+        "print(type(backend).__name__, backend.url, backend.timeout, conf.get('LANGUAGES'))"
+    )
+    result = _manage("shell", "--verbosity", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "LibreTranslate https://translate.example.eu 7.0 ['fr', 'ar']"
+    )
+    # Unset: nothing is translated.
+    code = "from participation.machine_translation import conf; print(conf.enabled())"
+    result = _manage("shell", "--verbosity", "0", "-c", code, env=GOOD)
+    assert result.stdout.splitlines()[-1] == "False", result.stderr

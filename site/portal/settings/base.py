@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "participation.review",
     "participation.operations",
     "participation.pagedrafts",
+    "participation.machine_translation",
     "themes",
     "consultations",
     "expertgroup",

@@ -263,3 +263,31 @@ for _name in (
         if _value < 1:  # 0 would take every running worker for dead
             raise ImproperlyConfigured(f"TASKS_{_name} must be 1 or more, not {_value}.")
         globals()[f"PARTICIPATION_TASKS_{_name}"] = _value
+
+# Machine translation of answers (participation/machine_translation): "none" by default;
+# "libretranslate" needs the address of a LibreTranslate-compatible server, "deepl" a key.
+_mt_backend = (env("PARTICIPATION_MACHINE_TRANSLATION_BACKEND") or "none").strip().lower()
+if _mt_backend not in ("none", "libretranslate", "deepl"):
+    raise ImproperlyConfigured(
+        "PARTICIPATION_MACHINE_TRANSLATION_BACKEND must be none, libretranslate or deepl, "
+        f"not {_mt_backend!r}."
+    )
+if _mt_backend == "libretranslate":
+    env(
+        "PARTICIPATION_MACHINE_TRANSLATION_URL",
+        required=True,
+        hint=" (the LibreTranslate server, e.g. https://translate.example.eu)",
+    )
+if _mt_backend == "deepl":
+    env("PARTICIPATION_MACHINE_TRANSLATION_API_KEY", required=True, hint=" (DeepL's key)")
+PARTICIPATION_MACHINE_TRANSLATION = {
+    "BACKEND": _mt_backend,
+    "URL": (env("PARTICIPATION_MACHINE_TRANSLATION_URL") or "").strip(),
+    "API_KEY": (env("PARTICIPATION_MACHINE_TRANSLATION_API_KEY") or "").strip(),
+    "TIMEOUT": env_int("PARTICIPATION_MACHINE_TRANSLATION_TIMEOUT", 20),
+    "LANGUAGES": [
+        code.strip()
+        for code in (env("PARTICIPATION_MACHINE_TRANSLATION_LANGUAGES") or "").split(",")
+        if code.strip()
+    ],
+}

@@ -53,6 +53,8 @@ def test_registry_has_every_periodic_job_of_core_and_plugins():
         "clearsessions": timedelta(days=1),
         "recover_dead_tasks": timedelta(minutes=1),
         "detect_answer_languages": timedelta(minutes=1),
+        "translate_answers": timedelta(minutes=1),
+        "prune_machine_translations": timedelta(days=1),
     }
 
 
@@ -140,7 +142,7 @@ def test_claim_loses_when_another_scheduler_moved_the_due_time_in_between(monkey
 def test_run_periodic_once_runs_every_real_job():
     out = io.StringIO()
     call_command("run_periodic", "--once", stdout=out)
-    assert "Ran 9 due job(s)" in out.getvalue()
+    assert "Ran 11 due job(s)" in out.getvalue()
     states = PeriodicJobState.objects.all()
     assert {s.name for s in states} == {job.name for job in periodic.all_jobs()}
     assert all(s.last_succeeded for s in states), [(s.name, s.last_error) for s in states]

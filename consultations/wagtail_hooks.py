@@ -200,3 +200,11 @@ def consultation_periodic_jobs():
         PeriodicJob("erase_expired_personal_data", timedelta(days=1)),
         PeriodicJob("detect_answer_languages", timedelta(minutes=1), func=queue_detection),
     ]
+
+
+@hooks.register("register_participation_api")
+def api_endpoints():
+    """Consultations, their published answers, what we heard and their outcome (/api/v2/)."""
+    from .api import ConsultationsAPIViewSet
+
+    return [("consultations", ConsultationsAPIViewSet)]

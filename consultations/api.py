@@ -102,6 +102,9 @@ class ConsultationFilter(BaseFilterBackend):
     consultations, which number in the hundreds at most (as the index page does)."""
 
     def filter_queryset(self, request, queryset, view):
+        # Wagtail's search raises a ValueError (a server error) for any other operator.
+        if request.GET.get("search_operator", "or") not in ("and", "or"):
+            raise BadRequestError(gettext("search_operator must be “and” or “or”."))
         theme = request.GET.get("theme")
         if theme is not None:
             from themes.selectors import canonical_themes

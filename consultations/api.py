@@ -62,14 +62,10 @@ QUESTION_SETTINGS = (
 )
 
 
-def public_consultations(request=None):
-    """Live consultations nobody needs a password, an account or a group to read, in the
-    requested site; a translation only when its original is not restricted either."""
-    from wagtail.api.querysets import get_public_pages_queryset
-
-    if request is None:
-        return public_pages(ConsultationPage.objects.all())
-    return public_pages(get_public_pages_queryset(request, model=ConsultationPage))
+def public_consultations():
+    """Live consultations nobody needs a password, an account or a group to read; a
+    translation only when its original is not restricted either (participation.api)."""
+    return public_pages(ConsultationPage.objects.all())
 
 
 def _language(request) -> str:
@@ -276,7 +272,10 @@ class ConsultationsAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         translation.activate(_language(request))
 
     def get_base_queryset(self):
-        return public_consultations(self.request)
+        # Read once per request: filters (translation_of) and the serializer ask for it too.
+        if not hasattr(self, "_public"):
+            self._public = public_consultations()
+        return self._public
 
     def get_queryset(self):
         return (

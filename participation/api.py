@@ -75,18 +75,20 @@ def public_pages(queryset):
     """Of these pages, the live ones nobody needs a password, an account or a group to read,
     whoever asks (a password given in a session never opens a page to the API); a translation
     only when its original (whose submissions it shows, participation.i18n) is not restricted
-    either (participation.pages_access)."""
+    either (participation.pages_access). The restrictions are read once (one query)."""
+    from django.db.models import Q
+    from wagtail.models import PageViewRestriction
+
     from participation.i18n import default_locale_id
 
-    model = queryset.model
-    restricted_originals = model.objects.filter(locale_id=default_locale_id()).exclude(
-        pk__in=model.objects.public().values("pk")
-    )
-    return (
-        queryset.live()
-        .public()
-        .exclude(translation_key__in=restricted_originals.values("translation_key"))
-    )
+    private = Q()
+    for section in PageViewRestriction.objects.values_list("page__path", flat=True).distinct():
+        private |= Q(path__startswith=section)
+    live = queryset.live()
+    if not private:
+        return live
+    originals = queryset.model.objects.filter(private, locale_id=default_locale_id())
+    return live.exclude(private).exclude(translation_key__in=originals.values("translation_key"))
 
 
 # --- Throttling ------------------------------------------------------------------------------

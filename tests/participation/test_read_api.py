@@ -118,7 +118,9 @@ def world(home_page, make_user, make_organisation):
     sign-in, a group and not yet published, an outcome and the board's commitments."""
     index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="consultations"))
     public = _consultation(index, "Recognition of qualifications", "recognition")
-    public.themes.set(Theme.objects.filter(locale=Locale.get_default(), slug="education-and-training"))
+    public.themes.set(
+        Theme.objects.filter(locale=Locale.get_default(), slug="education-and-training")
+    )
     people = {
         name: make_user(f"{slug}@example.org", display_name=name)
         for slug, name in [

@@ -18,7 +18,6 @@ group membership never opens a page to the API.
 
 from collections import OrderedDict
 
-from django.conf import settings
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -27,7 +26,6 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response as APIResponse
 from wagtail.api import APIField
 from wagtail.api.v2.filters import OrderingFilter, SearchFilter, TranslationOfFilter
-from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.rich_text import expand_db_html
 
@@ -37,7 +35,10 @@ from participation.api import (
     PublicAPIMixin,
     check_parameters,
     list_response,
+    one_of,
     public_pages,
+    requested_language,
+    requested_theme,
 )
 from participation.i18n import with_submissions_pages
 from participation.questionnaire.export import display_value
@@ -68,27 +69,13 @@ def public_consultations():
     return public_pages(ConsultationPage.objects.all())
 
 
-def _language(request) -> str:
-    """``?locale=`` (a language of the site) or the default language: labels, theme names and
-    the pages' addresses follow it."""
-    code = request.GET.get("locale")
-    if code is None:
-        return settings.LANGUAGE_CODE
-    if code not in dict(settings.LANGUAGES):
-        raise BadRequestError(
-            gettext("locale must be one of: %(codes)s.")
-            % {"codes": ", ".join(c for c, _n in settings.LANGUAGES)}
-        )
-    return code
-
-
 class LocaleFilter(BaseFilterBackend):
     """``?locale=fr``: the consultations in that language (a 400 for a language the site does
     not offer, not Wagtail's 404)."""
 
     def filter_queryset(self, request, queryset, view):
         if "locale" in request.GET:
-            queryset = queryset.filter(locale__language_code=_language(request))
+            queryset = queryset.filter(locale__language_code=requested_language(request))
         return queryset
 
 
@@ -99,22 +86,12 @@ class ConsultationFilter(BaseFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         # Wagtail's search raises a ValueError (a server error) for any other operator.
-        if request.GET.get("search_operator", "or") not in ("and", "or"):
-            raise BadRequestError(gettext("search_operator must be “and” or “or”."))
-        theme = request.GET.get("theme")
+        one_of(request, "search_operator", ["and", "or"])
+        theme = requested_theme(request)
         if theme is not None:
-            from themes.selectors import canonical_themes
-
-            if not canonical_themes().filter(slug=theme).exists():
-                raise BadRequestError(gettext("Unknown theme: %(theme)s.") % {"theme": theme})
-            queryset = queryset.filter(themes__slug=theme).distinct()
-        state = request.GET.get("state")
+            queryset = queryset.filter(themes=theme).distinct()
+        state = one_of(request, "state", ConsultationPage.State.values)
         if state is not None:
-            if state not in ConsultationPage.State.values:
-                raise BadRequestError(
-                    gettext("state must be one of: %(states)s.")
-                    % {"states": ", ".join(ConsultationPage.State.values)}
-                )
             pages = with_submissions_pages(list(queryset.order_by()))
             queryset = queryset.filter(pk__in=[p.pk for p in pages if p.state == state])
         return queryset
@@ -269,7 +246,7 @@ class ConsultationsAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        translation.activate(_language(request))
+        translation.activate(requested_language(request))
 
     def get_base_queryset(self):
         # Read once per request: filters (translation_of) and the serializer ask for it too.

@@ -10,13 +10,11 @@ update and what followers were last told are never served.
 
 from collections import OrderedDict
 
-from django.conf import settings
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from rest_framework.response import Response as APIResponse
-from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
@@ -26,7 +24,11 @@ from participation.api import (
     PublicAPIMixin,
     check_parameters,
     list_response,
+    one_of,
     public_pages,
+    requested_language,
+    requested_theme,
+    whole_number,
 )
 from participation.translation_rows import localised, with_translations
 
@@ -40,34 +42,13 @@ def public_board():
     return public_pages(MonitoringBoardPage.objects.all()).order_by("pk").first()
 
 
-def _language(request) -> str:
-    code = request.GET.get("locale")
-    if code is None:
-        return settings.LANGUAGE_CODE
-    if code not in dict(settings.LANGUAGES):
-        raise BadRequestError(
-            gettext("locale must be one of: %(codes)s.")
-            % {"codes": ", ".join(c for c, _n in settings.LANGUAGES)}
-        )
-    return code
-
-
-def _whole_number(request, name):
-    raw = request.GET.get(name)
-    if raw is None:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
-        raise BadRequestError(gettext("%(name)s must be a whole number.") % {"name": name})
-    return int(raw)
-
-
 class CommitmentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
     name = "commitments"
     model = Commitment
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        translation.activate(_language(request))
+        translation.activate(requested_language(request))
         self.board = public_board()
         if self.board is None:
             raise Http404(gettext("The progress board is not published."))
@@ -81,27 +62,15 @@ class CommitmentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
 
     def get_queryset(self):
         request = self.request
-        theme = request.GET.get("theme")
-        if theme is not None:
-            from themes.selectors import canonical_themes
-
-            found = canonical_themes().filter(slug=theme).first()
-            if found is None:
-                raise BadRequestError(gettext("Unknown theme: %(theme)s.") % {"theme": theme})
-            theme = found
-        status = request.GET.get("status", "")
-        if status and status not in Commitment.Status.values:
-            raise BadRequestError(
-                gettext("status must be one of: %(values)s.")
-                % {"values": ", ".join(Commitment.Status.values)}
-            )
+        theme = requested_theme(request)
+        status = one_of(request, "status", Commitment.Status.values, "")
         commitments = services.commitment_list(theme, status).select_related("outcome_item")
         # Only through public consultations: a filter never tells what a restricted one holds.
         public = public_pages(Page.objects.all()).values("pk")
-        consultation = _whole_number(request, "consultation")
+        consultation = whole_number(request, "consultation")
         if consultation is not None:
             commitments = commitments.filter(consultation_id=consultation, consultation__in=public)
-        item = _whole_number(request, "outcome_item")
+        item = whole_number(request, "outcome_item")
         if item is not None:
             commitments = commitments.filter(outcome_item_id=item, outcome_item__page__in=public)
         return commitments.order_by("pk")

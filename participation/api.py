@@ -27,7 +27,6 @@ from django.utils.translation import gettext
 from rest_framework import status
 from rest_framework.exceptions import (
     MethodNotAllowed,
-    NotAcceptable,
     ParseError,
     Throttled,
     ValidationError,
@@ -117,12 +116,16 @@ class APIThrottle(SimpleRateThrottle):
 # --- Pagination ------------------------------------------------------------------------------
 
 
-def _number(request, name: str, default: int, low: int, high: int) -> int:
+MAX_ID = 2**63 - 1  # the largest database id
+
+
+def whole_number(request, name: str, default=None, low: int = 0, high: int = MAX_ID):
+    """``?name=`` as a whole number from ``low`` to ``high`` (``default`` when absent): a 400
+    with a message for anything else (a sign, "1e3", another script's digits, too many)."""
     raw = request.GET.get(name)
     if raw is None or raw == "":
         return default
     text = raw.strip()
-    # ASCII digits only (no sign, no "1_000", no other script's digits), few enough to compare.
     if not (text.isascii() and text.isdigit() and len(text) < 20 and low <= int(text) <= high):
         raise BadRequestError(
             gettext("%(name)s must be a whole number from %(low)d to %(high)d.")
@@ -131,11 +134,41 @@ def _number(request, name: str, default: int, low: int, high: int) -> int:
     return int(text)
 
 
+def one_of(request, name: str, values, default=None):
+    """``?name=`` when it is one of ``values`` (``default`` when absent), else a 400."""
+    value = request.GET.get(name)
+    if value is None:
+        return default
+    values = list(values)
+    if value not in values:
+        raise BadRequestError(
+            gettext("%(name)s must be one of: %(values)s.")
+            % {"name": name, "values": ", ".join(values)}
+        )
+    return value
+
+
+def requested_language(request) -> str:
+    """``?locale=`` (a language of the site) or the default language."""
+    return one_of(
+        request, "locale", [code for code, _n in settings.LANGUAGES], settings.LANGUAGE_CODE
+    )
+
+
+def requested_theme(request):
+    """``?theme=<slug>``: a canonical theme, None when absent, a 400 for an unknown slug."""
+    from themes.selectors import canonical_themes
+
+    themes = {t.slug: t for t in canonical_themes()}
+    slug = one_of(request, "theme", themes)
+    return themes[slug] if slug is not None else None
+
+
 def page_window(request) -> tuple[int, int]:
     """(offset, limit) of a listing, checked: a clear 400 for anything else."""
     maximum = setting("MAX_PAGE_SIZE")
-    limit = _number(request, "limit", min(setting("PAGE_SIZE"), maximum), 1, maximum)
-    offset = _number(request, "offset", 0, 0, setting("MAX_OFFSET"))
+    limit = whole_number(request, "limit", min(setting("PAGE_SIZE"), maximum), 1, maximum)
+    offset = whole_number(request, "offset", 0, 0, setting("MAX_OFFSET"))
     return offset, limit
 
 
@@ -211,10 +244,10 @@ class PublicAPIMixin:
             return _message(
                 status.HTTP_429_TOO_MANY_REQUESTS,
                 gettext(
-                    "Too many requests from your address: at most %(rate)s. "
-                    "Try again in %(seconds)d seconds."
+                    "Too many requests from your address (at most %(rate)s). Try again after "
+                    "the number of seconds in the Retry-After header."
                 )
-                % {"rate": setting("RATE"), "seconds": wait},
+                % {"rate": setting("RATE")},
                 **{"Retry-After": str(wait)},
             )
         if isinstance(exc, Http404):
@@ -225,8 +258,6 @@ class PublicAPIMixin:
             )
         if isinstance(exc, MethodNotAllowed):
             return _message(status.HTTP_405_METHOD_NOT_ALLOWED, gettext("Only GET is allowed."))
-        if isinstance(exc, NotAcceptable):
-            return _message(status.HTTP_406_NOT_ACCEPTABLE, gettext("Only JSON is served."))
         return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):

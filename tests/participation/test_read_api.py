@@ -409,7 +409,7 @@ def test_api_answers_429_with_a_message_past_the_rate(client, world, settings):
         assert client.get(API + "consultations/").status_code == 200
     refused = client.get(f"{API}consultations/{world['public'].pk}/answers/")
     assert refused.status_code == 429
-    assert "at most 3/minute" in refused.json()["message"]
+    assert "(at most 3/minute)" in refused.json()["message"]
     assert int(refused["Retry-After"]) > 0
     # Counted per client address: another one still gets answers.
     assert client.get(API, REMOTE_ADDR="198.51.100.7").status_code == 200

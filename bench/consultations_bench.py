@@ -910,7 +910,7 @@ def run(
     env = django_env(database.url, database.media)
     server = None
     profile_text = ""
-    pages, exports, queries, http, broken = {}, {}, {}, {}, {}
+    pages, exports, queries, http, broken, api = {}, {}, {}, {}, {}, {}
     try:
         progress(f"database: {database.label}; migrating")
         setup_django(env)
@@ -940,6 +940,7 @@ def run(
             )
         if not full and not only_pages:
             urls = {"what we heard": wwh_url}
+        api_url = f"/api/v2/consultations/{consultation.pk}/answers/?limit=100&offset=200"
         client = Client()
 
         for size in sizes:
@@ -953,6 +954,8 @@ def run(
                 measure_page(client, wwh_url, cold_repeat, 10 if quick else 15),
                 measure_page(client, standard.url, cold_repeat, 10 if quick else 15),
             )
+            if full:  # the read API's published answers: a page of 100, past the first ones
+                api[size] = measure_page(client, api_url, cold_repeat, 10 if quick else 15)
             if full:
                 connection.close()
                 progress(f"exports of {size:,} responses (child processes)")
@@ -1098,6 +1101,29 @@ def run(
                     "queries",
                     ok=len(set(counts)) == 1,
                     target_text=f"constant ({' / '.join(map(str, counts))})",
+                )
+            )
+        for kind in ("cold", "warm"):
+            counts = [api[size][f"{kind}_queries"] for size in sizes]
+            table.append(
+                make_row(
+                    f"read API, published answers (100 a page), queries {kind}, "
+                    f"at {' / '.join(labels)} responses (baseline: StandardPage)",
+                    counts[-1],
+                    pages[last][1][f"{kind}_queries"],
+                    "queries",
+                    ok=len(set(counts)) == 1,
+                    target_text=f"constant ({' / '.join(map(str, counts))})",
+                )
+            )
+        for size in sizes:
+            table.append(
+                make_row(
+                    f"read API, published answers (100 a page), {size:,} responses, warm "
+                    "(in-process; baseline: StandardPage)",
+                    api[size]["warm"],
+                    pages[size][1]["warm"],
+                    "s",
                 )
             )
         for kind in ("warm", "cold"):

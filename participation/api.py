@@ -232,7 +232,7 @@ class PublicAPIMixin:
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
     pagination_class = Pagination
-    http_method_names = ["get", "head", "options"]
+    http_method_names = ["get", "head"]
 
     def licence(self) -> dict:
         """``{"licence": SPDX id, "licence_url": address}`` of what this endpoint serves."""

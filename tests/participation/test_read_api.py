@@ -489,9 +489,10 @@ def test_ids_longer_than_any_database_id_get_404(client, world):
 
 
 def test_writes_are_refused_in_json(client, world):
-    response = client.post(API + "consultations/", {"title": "x"})
-    assert response.status_code == 405
-    assert response.json()["message"]
+    for method in (client.post, client.put, client.delete, client.options):
+        response = method(API + "consultations/")
+        assert response.status_code == 405
+        assert response.json()["message"] == "Only GET is allowed."
 
 
 def test_json_whatever_the_client_accepts(client, world):

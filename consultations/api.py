@@ -36,16 +36,20 @@ from participation.api import (
     check_parameters,
     list_response,
     one_of,
+    page_window,
     public_pages,
     requested_language,
     requested_theme,
 )
 from participation.i18n import with_submissions_pages
-from participation.questionnaire.export import display_value
+from participation.questionnaire.export import displayer
 from participation.questionnaire.structure import parse
 
 from . import services
 from .models import ConsultationPage
+
+# Pages of published answers kept in the cache: the first ones (as the published answers page).
+CACHED_ANSWERS = 20_000
 
 # What a question's public description carries of its type's own settings (never more).
 QUESTION_SETTINGS = (
@@ -292,38 +296,62 @@ class ConsultationsAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         return page
 
     def answers_view(self, request, pk):
+        """A page of published answers, kept in the cache per version of the answers (bumped by
+        every submit, moderation, redaction, publication choice and author's name change, as
+        the published answers page is: consultations.public.page_key), window and language."""
+        from django.core.cache import cache
+
+        from .public import page_key
+
         page = self._page(request)
-        questionnaire = parse(page.questionnaire)
+        offset, limit = page_window(request)
+        key = None
+        if offset + limit <= CACHED_ANSWERS:
+            language, host = translation.get_language(), request.get_host()
+            key = f"consultations:api:answers:{page_key(page)}:{language}:{host}:{offset}:{limit}"
+        kept = cache.get(key) if key else None
+        if kept is None:
+            items = self._answer_items(
+                request, page, self.paginate_queryset(services.publishable(page))
+            )
+            kept = (self.paginator.total_count, items)
+            if key:
+                cache.set(key, kept, 60 * 60)
+        else:
+            self.paginator.window(request, self, kept[0])
+        return self.get_paginated_response(kept[1])
+
+    def _answer_items(self, request, page, responses) -> list:
+        questions = [q for q in parse(page.questionnaire).questions if q.type != "consent"]
+        shown = {q.id: displayer(q) for q in questions}  # labels prepared once, not per answer
         page_url = request.build_absolute_uri(page.url)
-        responses = self.paginate_queryset(services.publishable(page))
         items = []
         for response in responses:
             answers = services.public_answers(response)
-            country = response.country.code if response.country else None
             items.append(
                 OrderedDict(
                     id=response.pk,
                     author=services.public_author(response),
                     respondent_type=response.respondent_type,
-                    country=country,
+                    country=response.country.code if response.country else None,
                     language=response.language or None,
                     answers=[
                         OrderedDict(
                             question=question.id,
                             key=question.key or None,
                             label=question.label,
-                            text=display_value(question, answers[question.id]),
+                            text=shown[question.id](answers[question.id]),
                             file_url=page_url
                             + page.reverse_subpage("attachment", args=[response.pk, question.id])
                             if question.type == "file_upload"
                             else None,
                         )
-                        for question in questionnaire.questions
-                        if question.id in answers and question.type != "consent"
+                        for question in questions
+                        if question.id in answers
                     ],
                 )
             )
-        return self.get_paginated_response(items)
+        return items
 
     def what_we_heard_view(self, request, pk):
         from django_countries import countries

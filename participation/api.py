@@ -177,11 +177,18 @@ class Pagination(BasePagination):
     licence in ``meta``."""
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.window(request, view, len(queryset) if isinstance(queryset, list) else None)
+        if self.total_count is None:
+            self.total_count = queryset.count()
+        return list(queryset[self.offset : self.offset + self.limit])
+
+    def window(self, request, view, total_count):
+        """The page asked for, of ``total_count`` items: for a view that serves a page it kept
+        (a cached one) without reading the items again."""
         self.offset, self.limit = page_window(request)
         self.view = view
         self.request = request
-        self.total_count = len(queryset) if isinstance(queryset, list) else queryset.count()
-        return list(queryset[self.offset : self.offset + self.limit])
+        self.total_count = total_count
 
     def _link(self, offset):
         url = self.request.build_absolute_uri(self.request.path)

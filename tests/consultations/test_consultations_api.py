@@ -230,3 +230,22 @@ def test_api_translation_in_its_language_with_the_originals_answers(
     )
     assert client.get(f"{API}{translated.pk}/answers/").status_code == 404
     assert client.get(f"{API}?locale=fr").json()["items"] == []
+
+
+def test_api_kept_answers_follow_moderation_and_consent(client, consultation):
+    """A page of answers is kept in the cache per version of the answers: a moderation or a
+    change of consent shows at once."""
+    _many(consultation, 3)
+    url = f"{API}{consultation.pk}/answers/"
+
+    def texts():
+        return [i["answers"][-1]["text"] for i in client.get(url).json()["items"]]
+
+    assert texts() == ["Proposal 0", "Proposal 1", "Proposal 2"]
+    first = Response.objects.filter(consultation=consultation, receipt_number="CONS-B000000")
+    services.update_responses(first, moderation=Response.Moderation.REJECTED)
+    assert texts() == ["Proposal 1", "Proposal 2"]
+    second = Response.objects.filter(consultation=consultation, receipt_number="CONS-B000001")
+    services.update_responses(second, publication=Response.Publication.PRIVATE)
+    assert texts() == ["Proposal 2"]
+    assert client.get(url).json()["meta"]["total_count"] == 1

@@ -35,6 +35,7 @@ from participation.api import (
     PublicAPIMixin,
     check_parameters,
     list_response,
+    not_one_of,
     one_of,
     page_window,
     public_pages,
@@ -81,6 +82,22 @@ class LocaleFilter(BaseFilterBackend):
         if "locale" in request.GET:
             queryset = queryset.filter(locale__language_code=requested_language(request))
         return queryset
+
+
+class Ordering(OrderingFilter):
+    """Wagtail's ``?order=``, on the columns that give one row per consultation (not its
+    themes, whose join would repeat a consultation once per theme)."""
+
+    FIELDS = ("id", "title", "slug", "first_published_at", "last_published_at", "opens_at")
+    FIELDS += ("closes_at", "random")
+
+    def filter_queryset(self, request, queryset, view):
+        order = request.GET.get("order")
+        if order:
+            for field in order.split(","):
+                if field.lstrip("-") not in self.FIELDS:
+                    raise not_one_of("order", self.FIELDS)
+        return super().filter_queryset(request, queryset, view)
 
 
 class ConsultationFilter(BaseFilterBackend):
@@ -201,7 +218,7 @@ class ConsultationsAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     model = ConsultationPage
     filter_backends = [
         ConsultationFilter,
-        OrderingFilter,
+        Ordering,
         TranslationOfFilter,
         LocaleFilter,
         SearchFilter,  # last: search results cannot be filtered further
@@ -283,8 +300,9 @@ class ConsultationsAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
     def detail_view(self, request, pk):
         check_parameters(request, {"fields", "locale"})
         page = self.get_object()
-        data = self.get_serializer(page).data
-        data["meta"].update(self.licence())
+        data = dict(self.get_serializer(page).data)
+        # The licence, even when ?fields= left no meta out of the page's own.
+        data["meta"] = {**data.get("meta", {}), **self.licence()}
         return APIResponse(data)
 
     # --- The readings of one consultation -------------------------------------------------------

@@ -141,11 +141,16 @@ def one_of(request, name: str, values, default=None):
         return default
     values = list(values)
     if value not in values:
-        raise BadRequestError(
-            gettext("%(name)s must be one of: %(values)s.")
-            % {"name": name, "values": ", ".join(values)}
-        )
+        raise not_one_of(name, values)
     return value
+
+
+def not_one_of(name: str, values) -> BadRequestError:
+    """The 400 for a parameter whose value is not one of ``values`` (to raise)."""
+    return BadRequestError(
+        gettext("%(name)s must be one of: %(values)s.")
+        % {"name": name, "values": ", ".join(values)}
+    )
 
 
 def requested_language(request) -> str:

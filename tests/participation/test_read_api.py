@@ -435,6 +435,11 @@ def test_api_answers_429_with_a_message_past_the_rate(client, world, settings):
         "locale=xx",
         "order=email",
         "order=user__email",
+        "order=themes",  # a join: one row per theme
+        "order=title,state",
+        "fields=themes(name)",
+        "fields=title(",
+        "fields=links(answers)",
         "fields=user",
         "fields=contact_email",
         "fields=questions",  # detail only
@@ -498,3 +503,16 @@ def test_writes_are_refused_in_json(client, world):
 def test_json_whatever_the_client_accepts(client, world):
     response = client.get(API + "consultations/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
+
+
+def test_detail_keeps_its_licence_whatever_the_fields_asked(client, world):
+    data = client.get(f"{API}consultations/{world['public'].pk}/?fields=_,title").json()
+    assert data == {
+        "title": "Recognition of qualifications",
+        "meta": {
+            "licence": "CC-BY-4.0",
+            "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+        },
+    }
+    listed = client.get(f"{API}consultations/?fields=_,title&order=-title,id").json()
+    assert listed["items"] == [{"title": "Recognition of qualifications"}]

@@ -516,3 +516,35 @@ def test_detail_keeps_its_licence_whatever_the_fields_asked(client, world):
     }
     listed = client.get(f"{API}consultations/?fields=_,title&order=-title,id").json()
     assert listed["items"] == [{"title": "Recognition of qualifications"}]
+
+
+JUNK = ["x" * 20000, "\x00\x01\x02", "<script>alert(1)</script>", "١٢٣ ሰላም Привіт", "%00", "../.."]
+JUNK_PATHS = [
+    "consultations/?search={junk}",
+    "consultations/?search={junk}&search_operator=and",
+    "consultations/?state={junk}&theme={junk}",
+    "consultations/?locale={junk}",
+    "consultations/?order={junk}",
+    "consultations/?fields={junk}",
+    "consultations/?translation_of={junk}",
+    "consultations/?limit={junk}&offset={junk}",
+    "consultations/?{junk}={junk}",
+    "consultations/{id}/?fields={junk}",
+    "consultations/{id}/answers/?limit={junk}",
+    "consultations/{id}/what-we-heard/?offset={junk}",
+    "commitments/?theme={junk}&status={junk}&consultation={junk}&outcome_item={junk}",
+    "commitments/?locale={junk}",
+]
+
+
+def test_junk_in_any_parameter_gets_json_never_a_500(client, world, settings):
+    settings.PARTICIPATION_API_RATE = "100000/minute"
+    from urllib.parse import quote
+
+    for junk in JUNK:
+        for template in JUNK_PATHS:
+            path = API + template.format(id=world["public"].pk, junk=quote(junk))
+            response = client.get(path)
+            assert response.status_code < 500, path[:200]
+            if "\x00" not in junk:  # NUL bytes are refused before any view (a plain 400)
+                assert response["Content-Type"] == "application/json", path[:200]

@@ -64,7 +64,15 @@ QUESTION_SETTINGS = (
     "max_label",
     "rank_count",
     "max_length",
-    "max_choices",
+    "min_selections",
+    "max_selections",
+    "min_value",
+    "max_value",
+    "integer_only",
+    "min_date",
+    "max_date",
+    "allowed_types",
+    "max_size_mb",
 )
 
 

@@ -924,7 +924,7 @@ def run(
     env = django_env(database.url, database.media)
     server = None
     profile_text = ""
-    pages, exports, queries, http, broken = {}, {}, {}, {}, {}
+    pages, exports, queries, http, broken, api = {}, {}, {}, {}, {}, {}
     try:
         progress(f"database: {database.label}; migrating")
         setup_django(env)
@@ -954,6 +954,7 @@ def run(
             )
         if not full and not only_pages:
             urls = {"what we heard": wwh_url}
+        api_url = f"/api/v2/consultations/{consultation.pk}/answers/?limit=100"
         client = Client()
 
         for size in sizes:
@@ -967,6 +968,8 @@ def run(
                 measure_page(client, wwh_url, cold_repeat, 10 if quick else 15),
                 measure_page(client, standard.url, cold_repeat, 10 if quick else 15),
             )
+            if full:  # the read API's published answers: a page of 100
+                api[size] = measure_page(client, api_url, cold_repeat, 10 if quick else 15)
             if full:
                 connection.close()
                 progress(f"exports of {size:,} responses (child processes)")
@@ -1001,7 +1004,7 @@ def run(
             return {
                 "rows": [
                     *page_rows(urls, http, queries, broken, engine, sizes[-1]),
-                    *size_rows(sizes, pages, exports),
+                    *size_rows(sizes, pages, exports, api),
                 ],
                 "heading": [
                     f"consultations bench{' (quick)' if quick else ''}, million: {database.label}",
@@ -1072,7 +1075,7 @@ def run(
     last = sizes[-1]
 
     if full:
-        table += size_rows(sizes, pages, exports)
+        table += size_rows(sizes, pages, exports, api)
 
     # Submitting under load.
     base_rps = statistics.median(r["rps"] for r in base_runs)
@@ -1147,7 +1150,7 @@ def run(
     return {"rows": table, "heading": heading, "profile": profile_text, "engine": engine}
 
 
-def size_rows(sizes: list[int], pages: dict, exports: dict) -> list[dict]:
+def size_rows(sizes: list[int], pages: dict, exports: dict, api: dict) -> list[dict]:
     """What we heard in this process and the exports, at each size; figures at the largest."""
     table = []
     labels = [f"{size:,}" for size in sizes]
@@ -1208,6 +1211,29 @@ def size_rows(sizes: list[int], pages: dict, exports: dict) -> list[dict]:
                 "queries",
                 ok=len(set(counts)) == 1,
                 target_text=f"constant ({' / '.join(map(str, counts))})",
+            )
+        )
+    for kind in ("cold", "warm"):
+        counts = [api[size][f"{kind}_queries"] for size in sizes]
+        table.append(
+            make_row(
+                f"read API, published answers (100 a page), queries {kind}, "
+                f"at {' / '.join(labels)} responses (baseline: StandardPage)",
+                counts[-1],
+                pages[last][1][f"{kind}_queries"],
+                "queries",
+                ok=len(set(counts)) == 1,
+                target_text=f"constant ({' / '.join(map(str, counts))})",
+            )
+        )
+    for size in sizes:
+        table.append(
+            make_row(
+                f"read API, published answers (100 a page), {size:,} responses, warm "
+                "(in-process; baseline: StandardPage)",
+                api[size]["warm"],
+                pages[size][1]["warm"],
+                "s",
             )
         )
     for kind in ("warm", "cold"):

@@ -264,3 +264,11 @@ def answers_to_keep_translated():
     from .machine_translation import live_texts
 
     return live_texts()
+
+
+@hooks.register("register_participation_api")
+def api_endpoints():
+    """Consultations, their published answers, what we heard and their outcome (/api/v2/)."""
+    from .api import ConsultationsAPIViewSet
+
+    return [("consultations", ConsultationsAPIViewSet)]

@@ -174,3 +174,11 @@ def follows_data(user):
     return "followed_commitments", [
         {"commitment": f.commitment.title, "since": f.created_at.isoformat()} for f in follows
     ]
+
+
+@hooks.register("register_participation_api")
+def api_endpoints():
+    """The progress board's commitments (/api/v2/commitments/)."""
+    from .api import CommitmentsAPIViewSet
+
+    return [("commitments", CommitmentsAPIViewSet)]

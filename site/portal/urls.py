@@ -8,6 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from participation import api
+
 from . import views
 
 
@@ -25,6 +27,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap),
+    # The public read API (participation.api): JSON, one address for every language.
+    path("api/v2/", api.urls()),
 ]
 
 if settings.DEBUG:

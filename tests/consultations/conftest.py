@@ -57,3 +57,13 @@ def answer(consultation, django_capture_on_commit_callbacks):
         return done
 
     return make
+
+
+@pytest.fixture
+def editor(make_user):
+    """A superuser with a second factor: the admin lets them in."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    editor = make_user("editor@example.org", is_staff=True, is_superuser=True)
+    TOTP.activate(editor, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return editor

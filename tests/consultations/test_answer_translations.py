@@ -5,7 +5,6 @@ labelled, the original one click away; published answers show the original, then
 translation labelled as machine-made; nothing changes with the backend "none"."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -38,13 +37,6 @@ def translating(settings, server):
         "TIMEOUT": 0.5,
     }
     return server
-
-
-@pytest.fixture
-def editor(make_user):
-    editor = make_user("editor@example.org", is_staff=True, is_superuser=True)
-    TOTP.activate(editor, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return editor
 
 
 @pytest.fixture

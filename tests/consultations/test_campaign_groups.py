@@ -5,7 +5,6 @@ import csv
 import io
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 
 from consultations import services
@@ -23,13 +22,6 @@ OTHER = (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(make_user):
-    editor = make_user("editor@example.org", is_staff=True, is_superuser=True)
-    TOTP.activate(editor, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return editor
 
 
 def edited(text: str, n: int) -> str:

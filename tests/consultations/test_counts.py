@@ -322,15 +322,6 @@ def test_a_submit_shows_in_what_we_heard_at_once(consultation, answer, make_user
     assert services.what_we_heard(consultation)["by_country"] == {"SY": 1}
 
 
-@pytest.fixture
-def editor(make_user):
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    editor = make_user("editor@example.org", is_staff=True, is_superuser=True)
-    TOTP.activate(editor, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return editor
-
-
 def test_editor_flags_spam_in_the_admin_and_the_counts_follow(
     client, editor, consultation, answer, make_user
 ):

@@ -4,7 +4,6 @@ import csv
 import io
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -53,13 +52,6 @@ def test_one_query_whatever_the_number_of_answers(consultation, tagged, answer, 
     for n in range(6):
         answer(make_user(f"more{n}@example.org"), {}).tags.add("housing", f"tag {n}")
     assert queries() == before == 1
-
-
-@pytest.fixture
-def editor(make_user):
-    user = make_user("editor@example.org", is_staff=True, is_superuser=True)
-    TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return user
 
 
 def test_the_admin_page_shows_the_table_and_the_csv(client, editor, consultation, tagged):

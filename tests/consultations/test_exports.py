@@ -2,7 +2,6 @@ import csv
 import io
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from pypdf import PdfReader
 
 from consultations.demo_questionnaire import qid
@@ -10,13 +9,6 @@ from participation.documents.services import build_now
 
 pytestmark = pytest.mark.django_db
 APPLIED, PRIORITIES, PROPOSAL = qid("applied"), qid("priorities"), qid("proposal")
-
-
-@pytest.fixture
-def editor(make_user):
-    editor = make_user("editor@example.org", is_staff=True, is_superuser=True)
-    TOTP.activate(editor, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return editor
 
 
 def test_csv_export_one_row_per_response_with_escaped_formulas(

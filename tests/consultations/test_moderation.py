@@ -1,5 +1,4 @@
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 
 from consultations.demo_questionnaire import qid
 from consultations.models import Redaction, Response
@@ -7,13 +6,6 @@ from consultations.models import Redaction, Response
 PROPOSAL = qid("proposal")
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(make_user):
-    editor = make_user("editor@example.org", is_staff=True, is_superuser=True)
-    TOTP.activate(editor, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    return editor
 
 
 def test_editor_lists_filters_and_searches_responses(client, editor, answer, make_user):
@@ -94,9 +86,7 @@ def test_campaigns_are_grouped_and_counted_in_the_summary(
     assert "campaign" in html.lower()
 
 
-def test_campaign_detection_message_is_in_the_editors_admin_language(
-    client, editor, consultation
-):
+def test_campaign_detection_message_is_in_the_editors_admin_language(client, editor, consultation):
     """The message is made in the request's language, not when the message storage writes it
     after the response (a lazy text then came out in English)."""
     from wagtail.users.models import UserProfile

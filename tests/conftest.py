@@ -112,3 +112,24 @@ def home_page(db):
     site.root_page = home
     site.save()
     return home
+
+
+# A LibreTranslate-compatible server on loopback, for the machine translation tests of the
+# core and of the plugins.
+@pytest.fixture
+def libretranslate():
+    from tests.participation.machine_translation.libretranslate_server import LibreTranslateServer
+
+    with LibreTranslateServer() as server:
+        yield server
+
+
+@pytest.fixture
+def translating(settings, libretranslate):
+    """The LibreTranslate backend pointed at the loopback server (a short timeout)."""
+    settings.PARTICIPATION_MACHINE_TRANSLATION = {
+        "BACKEND": "libretranslate",
+        "URL": libretranslate.url,
+        "TIMEOUT": 0.5,
+    }
+    return libretranslate

@@ -13,7 +13,6 @@ from consultations import machine_translation as answers_mt
 from consultations.demo_questionnaire import qid
 from consultations.models import Redaction, Response
 from participation.machine_translation.models import MachineTranslation
-from tests.participation.machine_translation.libretranslate_server import LibreTranslateServer
 
 PROPOSAL = qid("proposal")
 UK = "Визнання наших дипломів триває надто довго і коштує занадто багато грошей."
@@ -21,22 +20,6 @@ AR = "الاعتراف بشهاداتنا يستغرق وقتا طويلا جد�
 EN = "Recognition of our diplomas takes far too long and costs too much money."
 PHONE = "Зателефонуйте мені за номером 0170 1234567, я розповім про наші курси мови."
 REDACTED = "Зателефонуйте мені за номером [номер вилучено], я розповім про наші курси мови."
-
-
-@pytest.fixture
-def server():
-    with LibreTranslateServer() as running:
-        yield running
-
-
-@pytest.fixture
-def translating(settings, server):
-    settings.PARTICIPATION_MACHINE_TRANSLATION = {
-        "BACKEND": "libretranslate",
-        "URL": server.url,
-        "TIMEOUT": 0.5,
-    }
-    return server
 
 
 @pytest.fixture
@@ -105,7 +88,8 @@ def test_a_failing_service_caches_nothing_and_is_tried_again(
 
 
 @pytest.mark.django_db
-def test_the_none_backend_changes_nothing(client, settings, server, answered, editor):
+def test_the_none_backend_changes_nothing(client, settings, libretranslate, answered, editor):
+    server = libretranslate
     settings.PARTICIPATION_MACHINE_TRANSLATION = {"BACKEND": "none", "URL": server.url}
     with CaptureQueriesContext(connection) as queries:
         assert answers_mt.queue_translation() == ""

@@ -957,6 +957,7 @@ def run(
         api_url = f"/api/v2/consultations/{consultation.pk}/answers/?limit=100"
         client = Client()
 
+        last_size = sizes[-1]
         for size in sizes:
             started = time.perf_counter()
             call_command("generate_bench_data", responses=size, stdout=io.StringIO())
@@ -1050,6 +1051,9 @@ def run(
             floor_runs.append(floor)
         server.stop()
         server = None
+        if full:
+            progress(f"one moderation decision on {last_size:,} answers")
+            decided = decide_all(consultation)
 
         if with_profile:
             progress("profiling in-process")
@@ -1076,6 +1080,28 @@ def run(
 
     if full:
         table += size_rows(sizes, pages, exports, api)
+
+    if full:
+        table.append(
+            make_row(
+                f"one moderation decision on {decided['answers']:,} answers at once ({engine}: "
+                "spam, the counts follow), s (baseline: a plain UPDATE of the flag)",
+                decided["ours"],
+                decided["baseline"],
+                "s",
+                target=("<", 30),
+            )
+        )
+        table.append(
+            make_row(
+                f"counts after that decision ({engine}) equal a full recount",
+                "yes" if decided["right"] else "NO",
+                "-",
+                "",
+                ok=decided["right"],
+                target_text="equal",
+            )
+        )
 
     # Submitting under load.
     base_rps = statistics.median(r["rps"] for r in base_runs)
@@ -1148,6 +1174,29 @@ def run(
         status, path, body = errors[0]
         heading.append(f"first failed submit: {status} {path} {body[:200]}")
     return {"rows": table, "heading": heading, "profile": profile_text, "engine": engine}
+
+
+def decide_all(consultation) -> dict:
+    """A flood marked as spam in one decision (consultations.moderation.decide, what the
+    admin's "Decide for all listed" runs), beside a plain UPDATE of the same flag; then the
+    counts against a full recount."""
+    from django.contrib.auth import get_user_model
+
+    from consultations import counts
+    from consultations.models import Response
+    from consultations.moderation import decide
+
+    answers = Response.objects.filter(consultation=consultation, status="submitted")
+    editor = get_user_model().objects.create(username="bench-moderator")
+    started = time.perf_counter()
+    answers.update(spam=True)
+    baseline = time.perf_counter() - started
+    answers.update(spam=False)
+    started = time.perf_counter()
+    changed = decide(consultation, answers, "spam", editor)
+    ours = time.perf_counter() - started
+    right = counts.current(consultation.pk) == counts.recount(consultation.pk)
+    return {"answers": changed, "ours": ours, "baseline": baseline, "right": right}
 
 
 def size_rows(sizes: list[int], pages: dict, exports: dict, api: dict) -> list[dict]:

@@ -165,6 +165,24 @@ def export_header_buttons(consultation, user) -> list:
     ]
 
 
+def decide_header_buttons(consultation, request) -> list:
+    """ "Decide for all listed": one decision for every answer the list shows, on all its
+    pages (DecideListedView), for the consultation's editors."""
+    from wagtail.admin.widgets import HeaderButton
+
+    if not pages_access.can_edit(request.user, consultation.submissions_page()):
+        return []
+    url = reverse("consultations_decide_listed", args=[consultation.pk])
+    return [
+        HeaderButton(
+            _("Decide for all listed"),
+            url=f"{url}?{request.GET.urlencode()}",
+            icon_name="tasks",
+            priority=10,
+        )
+    ]
+
+
 class ResponseIndexView(IsolatedColumnsMixin, IndexView):
     ltr_columns = ("receipt_number",)
     name_columns = ("organisation",)
@@ -183,6 +201,7 @@ class ResponseIndexView(IsolatedColumnsMixin, IndexView):
             consultation = ConsultationPage.objects.filter(pk=int(chosen[0])).first()
             if consultation is not None:
                 buttons += export_header_buttons(consultation, self.request.user)
+                buttons += decide_header_buttons(consultation, self.request)
         return buttons
 
 
@@ -416,3 +435,63 @@ class CrossTabView(ConsultationAdminView):
             largest=largest,  # every cell's bar (a meter) is measured against it
             **kwargs,
         )
+
+
+class DecideListedView(ConsultationAdminView):
+    """One moderation decision for every answer the moderation list shows, on all its pages
+    (consultations.moderation): the list's own filters and search, from its query string, for
+    this consultation only. The page says how many answers it will change; the button applies."""
+
+    template_name = "consultations/admin/decide_listed.html"
+    page_title = _("Decide for the listed answers")
+    header_icon = "tasks"
+
+    def listed(self):
+        query = self.request.GET.copy()
+        query.setlist("consultation", [str(self.page.pk)])  # this consultation, whatever it said
+        query.pop("p", None)
+        # The list's own view, built as its viewset builds it (viewset.construct_view), so its
+        # filters and search are the ones applied here.
+        viewset = ResponseViewSet("consultation_responses", url_prefix="consultations/responses")
+        view_class = viewset.index_view_class
+        kwargs = {**viewset.get_common_view_kwargs(), **viewset.get_index_view_kwargs()}
+        listing = view_class(
+            **{
+                k: v
+                for k, v in kwargs.items()
+                if hasattr(view_class, k) and v is not viewset.UNDEFINED
+            }
+        )
+        listing.setup(self.request)
+        listing.request.GET = query
+        return listing.get_queryset(), query
+
+    def get_context_data(self, **kwargs):
+        from .moderation import DECISIONS
+
+        responses, query = self.listed()
+        return super().get_context_data(
+            count=responses.filter(consultation_id=self.page.pk).count(),
+            decisions=[(key, label) for key, (_f, _v, label) in DECISIONS.items()],
+            back=f"{reverse('consultation_responses:index')}?{query.urlencode()}",
+            **kwargs,
+        )
+
+    def post(self, request, page_id):
+        from django.contrib import messages
+
+        from .moderation import DECISIONS, decide
+
+        decision = request.POST.get("decision", "")
+        responses, query = self.listed()
+        back = f"{reverse('consultation_responses:index')}?{query.urlencode()}"
+        if decision not in DECISIONS:
+            messages.error(request, gettext("Choose a decision."))
+            return redirect(f"{request.path}?{query.urlencode()}")
+        changed = decide(self.page, responses, decision, request.user, listed=query.urlencode())
+        messages.success(
+            request,
+            gettext("%(decision)s: %(count)s answers changed.")
+            % {"decision": DECISIONS[decision][2], "count": changed},
+        )
+        return redirect(back)

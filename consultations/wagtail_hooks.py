@@ -78,6 +78,7 @@ def export_urls():
 
     from .admin_views import (
         CrossTabView,
+        DecideListedView,
         DetectCampaignsView,
         PrintableQuestionnaireView,
         export_responses,
@@ -103,6 +104,11 @@ def export_urls():
             "consultations/<int:page_id>/crosstab/",
             CrossTabView.as_view(),
             name="consultations_crosstab",
+        ),
+        path(
+            "consultations/<int:page_id>/decide/",
+            DecideListedView.as_view(),
+            name="consultations_decide_listed",
         ),
     ]
 

@@ -178,3 +178,38 @@ def test_export_buttons_are_visible_on_the_responses_listing_of_one_consultation
     assert f'href="{url}"' in _header(listing.content.decode())
     # All consultations at once: there is no single export to offer.
     assert f'href="{url}"' not in client.get("/admin/consultations/responses/").content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_started_twice_gives_two_whole_files_while_answers_arrive(
+    client, editor, consultation, answer, make_user, fmt
+):
+    """Issue 21's "an export started twice": two streams of the same export, read in turns,
+    with an answer submitted between; each is a whole file with every answer of before it
+    started, once."""
+    from openpyxl import load_workbook
+
+    before = [answer(make_user(f"{n}@example.org"), {APPLIED: n % 2 == 0}) for n in range(6)]
+    client.force_login(editor)
+    url = f"/admin/consultations/{consultation.pk}/responses.{fmt}"
+    first, second = client.get(url), client.get(url)
+    streams = [iter(first.streaming_content), iter(second.streaming_content)]
+    parts = [[next(streams[0])], [next(streams[1])]]  # both under way
+    answer(make_user("late@example.org"), {APPLIED: True})
+    reading = [0, 1]
+    while reading:
+        for n in list(reading):
+            chunk = next(streams[n], None)
+            if chunk is None:
+                reading.remove(n)
+            else:
+                parts[n].append(chunk)
+    for chunks in parts:
+        data = b"".join(chunks)
+        if fmt == "csv":
+            receipts = [row[0] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))][2:]
+        else:
+            sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+            receipts = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert len(receipts) == len(set(receipts))  # none twice
+        assert {r.receipt_number for r in before} <= set(receipts)

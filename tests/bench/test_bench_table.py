@@ -65,6 +65,16 @@ def test_growth_rows_noise_allowance_is_bounded():
     assert at_limit["ok"] is True and above["ok"] is False
 
 
+def test_growth_rows_of_a_sort_are_judged_against_n_log_n():
+    """400 -> 4,000 items: n log n is 10 x log(4000) / log(400) = 13.8; 20 % more for noise."""
+    sorting = growth_rows("rank", ["400", "4,000"], [1.0, 13.1], [1, 10], n_log_n=[400, 4000])
+    assert sorting[0]["ok"] is True and sorting[0]["target"] == "<= 16.6 (n log n 13.8)"
+    too_slow = growth_rows("rank", ["400", "4,000"], [1.0, 17.0], [1, 10], n_log_n=[400, 4000])
+    assert too_slow[0]["ok"] is False
+    linear = growth_rows("rank", ["400", "4,000"], [1.0, 13.1], [1, 10])
+    assert linear[0]["ok"] is False and linear[0]["target"] == "<= 12 (linear 10)"
+
+
 def test_render_marks_falling_short_in_column_and_summary():
     rows = [
         {**make_row("receipt", 0.05, 0.1, "s", target=("<", 0.1)), "group": "documents"},

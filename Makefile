@@ -106,7 +106,7 @@ prodcheck: install-test prodcheck-deps
 	$(PY) deploy/prodcheck.py $(PRODCHECK_ARGS)
 
 # Benchmarks: every speed target beside its baseline in the same run, in ONE table written to
-# bench/results/bench.txt and bench.json (under 10 minutes; BENCH_ARGS=--quick, --only, --strict).
+# bench/results/bench.txt and bench.json (about 14 minutes; BENCH_ARGS=--quick, --only, --strict).
 bench: install-test
 	$(PY) bench/run_bench.py $(BENCH_ARGS)
 

@@ -79,8 +79,11 @@ def export_urls():
     from .admin_views import (
         CrossTabView,
         DetectCampaignsView,
+        ImportBatchView,
+        ImportView,
         PrintableQuestionnaireView,
         export_responses,
+        import_template,
     )
 
     return [
@@ -103,6 +106,21 @@ def export_urls():
             "consultations/<int:page_id>/crosstab/",
             CrossTabView.as_view(),
             name="consultations_crosstab",
+        ),
+        path(
+            "consultations/<int:page_id>/import/",
+            ImportView.as_view(),
+            name="consultations_import",
+        ),
+        path(
+            "consultations/<int:page_id>/import/template.<str:fmt>",
+            import_template,
+            name="consultations_import_template",
+        ),
+        path(
+            "consultations/<int:page_id>/import/<int:batch_id>/",
+            ImportBatchView.as_view(),
+            name="consultations_import_batch",
         ),
     ]
 
@@ -161,6 +179,12 @@ def export_buttons(page, user, view_name=None, next_url=None):
                 reverse("consultations_crosstab", args=[page.pk]),
                 icon_name="table",
                 priority=72,
+            ),
+            Button(
+                _("Import answers"),
+                reverse("consultations_import", args=[page.pk]),
+                icon_name="upload",
+                priority=73,
             ),
             Button(
                 _("Printable questionnaire"),

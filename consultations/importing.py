@@ -856,6 +856,9 @@ def run(batch_id: int, commit: bool) -> str:
     expected = ImportBatch.Status.IMPORTING if commit else ImportBatch.Status.CHECKING
     if batch.status != expected:
         return batch.status
+    if not batch.file:  # removed by hand, or a lost storage
+        _finish(batch, ImportBatch.Status.REJECTED, {"refused": _("The file is missing.")})
+        return batch.status
     language = (batch.report or {}).get("editor_language") or settings.LANGUAGE_CODE
     key = _progress_key(batch.pk)
 

@@ -95,6 +95,8 @@ def test_template_in_the_exports_format_in_each_language(admin_client, consultat
     translated.questionnaire = raw
     translated.save_revision().publish()
     base = f"/admin/consultations/{consultation.pk}/import/"
+    # Reached from the consultation's header buttons, beside "Tags by group".
+    assert base in admin_client.get(f"/admin/pages/{consultation.pk}/edit/").content.decode()
     page = admin_client.get(base).content.decode()
     assert f"{base}template.csv?lang=ar" in page and f"{base}template.xlsx?lang=en" in page
     body = b"".join(admin_client.get(f"{base}template.csv?lang=en").streaming_content)

@@ -329,6 +329,11 @@ def test_batch_page_queries_do_not_grow_and_others_are_refused(
             assert admin_client.get(f"{base}{batch.pk}/").status_code == 200
         found.append(len(captured))
     assert found[0] == found[1], found
+    # A large file in the background: its progress, on a page that reloads itself.
+    working = make_batch(consultation, b"x", "big.csv")
+    ImportBatch.objects.filter(pk=working.pk).update(rows_done=7)
+    page = admin_client.get(f"{base}{working.pk}/").content.decode()
+    assert "7 rows read so far" in page and 'http-equiv="refresh"' in page
     assert AnswerCount.objects.filter(consultation=consultation).exists()
     client.logout()
     client.force_login(make_user("someone@example.org"))

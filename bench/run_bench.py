@@ -24,6 +24,8 @@ Parts (about 14 minutes in all on a 2-core machine):
 * consultations-postgres - the same module on a throw-away PostgreSQL database (127.0.0.1:5432,
   ``WP_BENCH_POSTGRES_URL``): submitting and one page;
 * monitoring - bench/monitoring_bench.py: the progress board's time, queries and HTML size;
+* importing - bench/importing_bench.py: importing 50,000 rows of answers from a CSV against
+  ``bulk_create`` of the same answers, its peak memory, and a file whose 49,999th row is wrong;
 * editor - bench/editor_bench.py: the Wagtail page editor of the demo's largest consultation
   against a StandardPage's, server time, HTML size and, in Chromium, the time to a usable
   editor.
@@ -64,6 +66,8 @@ PARTS = [
     ("consultations-million", "consultations_bench", {"postgres": True, "scope": "million"}, 1500),
     ("monitoring", "monitoring_bench", {}, 400),
     ("editor", "editor_bench", {}, 300),
+    # Issue 20 point 3: importing 50,000 rows against bulk_create (about a minute and a half).
+    ("importing", "importing_bench", {}, 300),
 ]
 QUICK = {  # --quick: a tenth of the data, shorter rounds (checks the machinery in ~2 minutes)
     "documents": {"quick": True},
@@ -73,6 +77,7 @@ QUICK = {  # --quick: a tenth of the data, shorter rounds (checks the machinery 
     "consultations-postgres": {"quick": True},
     "consultations-million": {"quick": True},
     "editor": {"quick": True},
+    "importing": {"quick": True},
 }
 
 

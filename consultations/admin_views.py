@@ -495,3 +495,194 @@ class DecideListedView(ConsultationAdminView):
             % {"decision": DECISIONS[decision][2], "count": changed},
         )
         return redirect(back)
+
+
+# --- Importing answers from a spreadsheet (consultations.importing).
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        help_text=_("Fill in the template; each row is one answer. Nothing is imported yet."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-"
+                "officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+def _start(batch, commit: bool) -> None:
+    """Inline for a small file; in the background (with progress) for a large one."""
+    from .importing import run, setting
+    from .tasks import import_answers
+
+    if batch.size <= setting("INLINE_BYTES"):
+        run(batch.pk, commit)
+    else:
+        import_answers.enqueue(batch.pk, commit)
+
+
+class ImportView(ConsultationAdminView):
+    """The templates to download, the upload form (a dry run first) and the earlier imports."""
+
+    template_name = "consultations/admin/import.html"
+    page_title = _("Import answers")
+    header_icon = "upload"
+
+    def get_context_data(self, form=None, **kwargs):
+        from .importing import closed_note, consultation_languages
+        from .models import ImportBatch
+
+        return super().get_context_data(
+            form=form or ImportForm(),
+            languages=consultation_languages(self.page),
+            closed_note=closed_note(self.page),
+            batches=list(
+                ImportBatch.objects.filter(consultation=self.page).select_related("created_by")[:20]
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, page_id):
+        from django.utils.translation import get_language
+
+        from .importing import ImportRefused, check_upload, file_hash
+        from .models import ImportBatch
+
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                check_upload(upload)
+            except ImportRefused as refused:
+                form.add_error("file", str(refused))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        sha256 = file_hash(upload)
+        earlier = (
+            ImportBatch.objects.filter(consultation=self.page, sha256=sha256)
+            .exclude(status=ImportBatch.Status.REJECTED)
+            .first()
+        )
+        if earlier is not None and earlier.status == ImportBatch.Status.IMPORTED:
+            form.add_error(
+                "file",
+                gettext(
+                    "This file was already imported on %(date)s (%(count)s answers); it is not "
+                    "imported twice."
+                )
+                % {
+                    "date": earlier.imported_at.strftime("%Y-%m-%d %H:%M"),
+                    "count": earlier.row_count,
+                },
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if earlier is not None:  # being checked, or checked: the same page again
+            return redirect("consultations_import_batch", self.page.pk, earlier.pk)
+        upload.seek(0)
+        batch = ImportBatch(
+            consultation=self.page,
+            file_name=upload.name[:255],
+            sha256=sha256,
+            size=upload.size,
+            created_by=request.user,
+            report={"editor_language": get_language()},
+        )
+        batch.file.save(f"{self.page.pk}-{sha256[:16]}.bin", upload, save=False)
+        batch.save()
+        _start(batch, commit=False)
+        return redirect("consultations_import_batch", self.page.pk, batch.pk)
+
+
+class ImportBatchView(ConsultationAdminView):
+    """One upload: its progress, then what would be imported (a dry run) or every rejected
+    row with its reasons; the button that imports it all."""
+
+    template_name = "consultations/admin/import_batch.html"
+    page_title = _("Import answers")
+    header_icon = "upload"
+
+    def dispatch(self, request, page_id, batch_id):
+        self.batch_id = batch_id
+        return super().dispatch(request, page_id)
+
+    def get_batch(self):
+        from .models import ImportBatch
+
+        return get_object_or_404(
+            ImportBatch.objects.select_related("created_by"),
+            pk=self.batch_id,
+            consultation=self.page,
+        )
+
+    def get_context_data(self, **kwargs):
+        from .importing import progress_of
+        from .models import ImportBatch, Response
+
+        batch = self.get_batch()
+        report = batch.report or {}
+        working = batch.status in (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING)
+        channels = dict(Response.Channel.choices)
+        types = dict(Response.RespondentType.choices)
+        return super().get_context_data(
+            batch=batch,
+            report=report,
+            working=working,
+            done=progress_of(batch) if working else 0,
+            by_channel=[(channels.get(k, k), n) for k, n in report.get("by_channel", {}).items()],
+            by_type=[(types.get(k, k), n) for k, n in report.get("by_respondent_type", {}).items()],
+            **kwargs,
+        )
+
+    def post(self, request, page_id, batch_id=None):
+        from django.contrib import messages
+
+        from .models import ImportBatch
+
+        batch = self.get_batch()
+        # One click imports once: only a checked batch moves on, in one conditional UPDATE.
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKED).update(
+            status=ImportBatch.Status.IMPORTING, rows_done=0
+        )
+        if not claimed:
+            messages.error(request, gettext("This file is not ready to import."))
+        else:
+            batch.status = ImportBatch.Status.IMPORTING
+            _start(batch, commit=True)
+        return redirect("consultations_import_batch", self.page.pk, batch.pk)
+
+
+def import_template(request, page_id, fmt):
+    """The consultation's import template in one of its languages, CSV or XLSX."""
+    from django.http import Http404
+    from wagtail.admin.auth import user_passes_test
+
+    from participation.documents.spreadsheets import csv_response, xlsx_response
+
+    from .importing import consultation_languages, template_columns
+    from .models import ConsultationPage
+
+    @user_passes_test(lambda user: user.is_staff)
+    def view(request):
+        consultation = get_object_or_404(ConsultationPage, pk=page_id).submissions_page()
+        if not pages_access.can_edit(request.user, consultation):
+            raise PermissionDenied
+        codes = [code for code, _name in consultation_languages(consultation)]
+        lang = request.GET.get("lang")
+        lang = lang if lang in codes else codes[0]
+        columns = template_columns(consultation, lang)
+        filename = f"import-{consultation.slug}-{lang}"
+        if fmt == "csv":
+            return csv_response([], columns, f"{filename}.csv", keys=True)
+        if fmt == "xlsx":
+            from django.utils import translation
+
+            with translation.override(lang):
+                return xlsx_response(
+                    [], columns, f"{filename}.xlsx", sheet_title=gettext("Responses"), keys=True
+                )
+        raise Http404
+
+    return view(request)

@@ -25,6 +25,7 @@ from wagtail.search import index
 from participation.calls.models import CallWindowMixin
 from participation.calls.panels import TimeZonePanel
 from participation.fields import MultipleChoiceJSONField
+from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
@@ -452,6 +453,16 @@ class Response(ClusterableModel, SubmissionBase):
     # The `version` whose texts were read (0: not yet); behind `version`, detection is due.
     languages_version = models.PositiveIntegerField(default=0, editable=False)
     personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The spreadsheet an imported answer came from (consultations.importing); none otherwise.
+    import_batch = models.ForeignKey(
+        "consultations.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
 
     class Meta:
         constraints = [
@@ -565,3 +576,64 @@ class Redaction(models.Model):
 
     def __str__(self):
         return f"{self.response} / {self.question_id}: {self.reason}"
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet of answers uploaded by an editor (consultations.importing): checked
+    first (a dry run), then imported whole or not at all. Its hash refuses the same file twice
+    for a consultation."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked, ready to import")
+        REJECTED = "rejected", _("Rejected")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported")
+
+    consultation = models.ForeignKey(
+        ConsultationPage,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="import_batches",
+    )
+    # Kept until the import is done or refused; private (answers of people).
+    file = models.FileField(
+        upload_to="consultations/imports/",
+        storage=private_storage,
+        max_length=255,
+        blank=True,
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CHECKING
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(default=0)  # progress of the check
+    # What the check found: columns, counts, first rows, rejected rows with their reasons.
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "sha256"],
+                condition=models.Q(status="imported"),
+                name="one_import_per_file",
+            )
+        ]
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import of answers")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"

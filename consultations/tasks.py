@@ -141,3 +141,12 @@ def translate_answers() -> dict:
     from .machine_translation import translate_due
 
     return translate_due(budget_seconds=240)
+
+
+@task(queue_name=queue_for("analysis"))
+def import_answers(batch_id: int, commit: bool) -> str:
+    """Check a spreadsheet of answers, or import it (consultations.importing): a large file
+    takes longer than a request may."""
+    from .importing import run
+
+    return run(batch_id, commit)

@@ -80,8 +80,11 @@ def export_urls():
         CrossTabView,
         DecideListedView,
         DetectCampaignsView,
+        ImportBatchView,
+        ImportView,
         PrintableQuestionnaireView,
         export_responses,
+        import_template,
     )
 
     return [
@@ -109,6 +112,21 @@ def export_urls():
             "consultations/<int:page_id>/decide/",
             DecideListedView.as_view(),
             name="consultations_decide_listed",
+        ),
+        path(
+            "consultations/<int:page_id>/import/",
+            ImportView.as_view(),
+            name="consultations_import",
+        ),
+        path(
+            "consultations/<int:page_id>/import/template.<str:fmt>",
+            import_template,
+            name="consultations_import_template",
+        ),
+        path(
+            "consultations/<int:page_id>/import/<int:batch_id>/",
+            ImportBatchView.as_view(),
+            name="consultations_import_batch",
         ),
     ]
 
@@ -167,6 +185,12 @@ def export_buttons(page, user, view_name=None, next_url=None):
                 reverse("consultations_crosstab", args=[page.pk]),
                 icon_name="table",
                 priority=72,
+            ),
+            Button(
+                _("Import answers"),
+                reverse("consultations_import", args=[page.pk]),
+                icon_name="upload",
+                priority=73,
             ),
             Button(
                 _("Printable questionnaire"),

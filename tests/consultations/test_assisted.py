@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
@@ -41,8 +42,8 @@ def grant(db):
     """``grant(user, page)``: the user joins "Facilitators", which gets "Enter answers" on the
     page, as an editor grants it in the group's page permissions."""
 
-    def make(user, page):
-        group = Group.objects.get(name=assisted.GROUP)  # made by migration 0019
+    def make(user, page, group=assisted.GROUP):
+        group = Group.objects.get_or_create(name=group)[0]  # "Facilitators": migration 0019
         permission = Permission.objects.get(codename=assisted.CODENAME)
         GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
         user.groups.add(group)
@@ -185,7 +186,7 @@ def test_assisted_views_refuse_people_without_the_role(
     other = ConsultationPage.objects.get(pk=consultation.pk).copy(
         update_attrs={"slug": "other", "title": "Other"}
     )
-    elsewhere = grant(make_user("elsewhere@example.org"), other)
+    elsewhere = grant(make_user("elsewhere@example.org"), other, "Facilitators in Rome")
     for person in (make_user("stranger@example.org"), elsewhere):
         visitor = _client(person, mfa=person is elsewhere)
         for address in addresses:
@@ -282,7 +283,8 @@ def test_facilitator_role_is_offered_in_the_group_page_permissions(editor, consu
         "page_permissions-0-page": str(consultation.pk),
         "page_permissions-0-permissions": [assisted.CODENAME, "publish_page"],
     }
-    for _ in range(2):
+    for saved_before in ("0", "1"):  # granted, then the group saved again as it stands
+        data["page_permissions-INITIAL_FORMS"] = saved_before
         formset = GroupPagePermissionFormSet(data, instance=group)
         assert formset.is_valid(), formset.errors
         formset.save()
@@ -292,7 +294,8 @@ def test_facilitator_role_is_offered_in_the_group_page_permissions(editor, consu
         (consultation.pk, "publish_page"),
     ]
     # The editor sees the column, with its explanation.
-    html = _client(editor).get(f"/admin/groups/edit/{group.pk}/").content.decode()
+    edit = reverse("wagtailusers_groups:edit", args=[group.pk])
+    html = _client(editor).get(edit).content.decode()
     assert "Enter answers to consultations on behalf of people" in html
 
 
@@ -306,3 +309,12 @@ def _client(user, mfa=True):
     visitor = Client()
     visitor.force_login(user)
     return visitor
+
+
+def test_assisted_receipt_address_is_erased_with_the_personal_data(signed_in, consultation):
+    from consultations.services import erase_personal_data
+
+    draft = start(signed_in, consultation, receipt_email="person@example.net")
+    erase_personal_data(consultation)
+    draft.refresh_from_db()
+    assert draft.receipt_email == "" and draft.personal_data_erased_at

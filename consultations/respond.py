@@ -38,7 +38,6 @@ from . import services as consultation_services
 from . import submitting
 from .models import Response
 
-
 UNNAMED = [
     (value, label)
     for value, label in Response.Publication.choices

@@ -318,3 +318,13 @@ def test_assisted_receipt_address_is_erased_with_the_personal_data(signed_in, co
     erase_personal_data(consultation)
     draft.refresh_from_db()
     assert draft.receipt_email == "" and draft.personal_data_erased_at
+
+
+def test_demo_facilitator_gets_the_role_on_the_open_consultation(make_user, consultation):
+    from consultations import demo
+
+    person = make_user(demo.FACILITATOR)
+    for _ in range(2):  # the demo loads again without adding anything twice
+        demo._facilitator(consultation)
+    assert assisted.can_facilitate(person, consultation)
+    assert GroupPagePermission.objects.filter(page=consultation).count() == 1

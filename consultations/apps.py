@@ -9,4 +9,6 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import documents, printable, signals  # noqa: F401 - document kinds, signal handlers
+        from . import assisted, documents, printable, signals  # noqa: F401 - kinds, handlers
+
+        assisted.register_permission_type()  # "Enter answers" among the page permissions

@@ -328,6 +328,38 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
 
         return respond.withdraw(request, self, response_id)
 
+    # Assisted entry by the consultation's facilitators (consultations/assisted.py): the same
+    # views as above, in the facilitators' mode.
+    @path("assist/")
+    def assist_start(self, request):
+        from . import assisted
+
+        return assisted.start(request, self)
+
+    @path("assist/<int:response_id>/step/<int:step>/")
+    def assist_step(self, request, response_id, step):
+        from . import assisted
+
+        return assisted.step(request, self, response_id, step)
+
+    @path("assist/<int:response_id>/review/")
+    def assist_review(self, request, response_id):
+        from . import assisted
+
+        return assisted.review(request, self, response_id)
+
+    @path("assist/<int:response_id>/done/")
+    def assist_done(self, request, response_id):
+        from . import assisted
+
+        return assisted.done(request, self, response_id)
+
+    @path("assist/<int:response_id>/receipt/")
+    def assist_receipt(self, request, response_id):
+        from . import assisted
+
+        return assisted.receipt(request, self, response_id)
+
     def days_left(self):
         if self.closes_at and self.is_open:
             return (self.closes_at - timezone.now()).days
@@ -463,6 +495,20 @@ class Response(ClusterableModel, SubmissionBase):
         on_delete=models.PROTECT,
         related_name="responses",
     )
+    # Assisted entry (consultations.assisted): a facilitator of the consultation typed the answer
+    # in for a person without an account (at a workshop, from paper, on the phone), with the
+    # person's consent; the receipt goes to the address the person gave, if any.
+    facilitator = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    consent_given = models.BooleanField(_("the person consented"), default=False, editable=False)
+    receipt_email = models.EmailField(_("email for the receipt"), blank=True, editable=False)
 
     class Meta:
         constraints = [

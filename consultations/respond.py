@@ -38,6 +38,12 @@ from . import services as consultation_services
 from . import submitting
 from .models import Response
 
+UNNAMED = [
+    (value, label)
+    for value, label in Response.Publication.choices
+    if value != Response.Publication.NAMED
+]
+
 
 class PublicationForm(forms.Form):
     publication = forms.ChoiceField(
@@ -52,10 +58,12 @@ class PublicationForm(forms.Form):
         label=gettext_lazy("My attachments may be published too"), required=False
     )
 
-    def __init__(self, *args, has_attachments=False, **kwargs):
+    def __init__(self, *args, has_attachments=False, named=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not has_attachments:  # nothing to publish: do not ask
             del self.fields["publish_attachments"]
+        if not named:  # entered for someone without an account: no name to publish it under
+            self.fields["publication"].choices = UNNAMED
 
 
 class StartForm(forms.Form):
@@ -91,8 +99,28 @@ class StartForm(forms.Form):
         return ""
 
 
+# Assisted entry (consultations.assisted) runs the views below in the facilitators' mode: the
+# same questionnaire, validation, drafts and receipts, at the page's "assist/" addresses, for
+# answers a facilitator entered (and only those).
+ASSISTED = "consultations_assisted"
+
+
+def is_assisted(request) -> bool:
+    return getattr(request, ASSISTED, False)
+
+
+def _route(request, route: str) -> str:
+    return route.replace("respond_", "assist_", 1) if is_assisted(request) else route
+
+
+def _routes(request) -> dict:
+    """The routes the answer's templates link to, in this request's mode."""
+    names = ("start", "step", "review", "done", "receipt")
+    return {name: _route(request, f"respond_{name}") for name in names}
+
+
 def _url(page, request, route, *args):
-    return page.url + page.reverse_subpage(route, args=args)
+    return page.url + page.reverse_subpage(_route(request, route), args=args)
 
 
 def _live_responses(page, request):
@@ -199,10 +227,17 @@ def start(request, page):
                         request, _("You already have a draft: carry on where you left off.")
                     )
                 return redirect(_url(page, request, "respond_step", response.pk, 0))
+    from .assisted import can_facilitate  # (it builds on this module)
+
     return render(
         request,
         "consultations/respond_start.html",
-        {"page": page, "form": form, "existing": existing},
+        {
+            "page": page,
+            "form": form,
+            "existing": existing,
+            "facilitator": can_facilitate(request.user, page),
+        },
         status=status,
     )
 
@@ -236,6 +271,8 @@ def _response_or_404(request, page, response_id, response=None):
         )
     if response is not None:
         response.consultation = source  # already loaded by Wagtail's routing: no second query
+    if response is not None and bool(response.facilitator_id) != is_assisted(request):
+        response = None  # an entered answer only at the facilitators' addresses, and vice versa
     if response is not None and not services.can_edit(response, respondent):
         # Someone who worked on it (e.g. removed from the organisation mid-draft) is told why;
         # anyone else learns nothing, not even that it exists.
@@ -355,6 +392,8 @@ def step(request, page, response, respondent, step):
         "step_index": index,
         "previous": engine.previous_step(questionnaire, index, response.answers),
         "history": _history(response, questionnaire) if response.organisation_id else [],
+        "routes": _routes(request),
+        "assisted": is_assisted(request),
     }
     return render(
         request, "consultations/respond_step.html", context, status=409 if conflict else 200
@@ -424,7 +463,13 @@ def review(request, page, response, respondent, questionnaire=None, refused=None
         question.type == "file_upload" and response.answers.get(question.id)
         for question in questionnaire.questions
     )
-    publication_form = PublicationForm(request.POST or None, has_attachments=has_attachments)
+    publication_form = PublicationForm(
+        request.POST or None,
+        has_attachments=has_attachments,
+        named=not is_assisted(request),
+        # Assisted: the consent the person gave when the facilitator started the answer.
+        initial={"publication": response.publication} if is_assisted(request) else None,
+    )
     if request.method == "POST" and response.is_submitted:  # a double click: same receipt
         return redirect(_url(page, request, "respond_done", response.pk))
     if refused is not None:
@@ -456,6 +501,12 @@ def review(request, page, response, respondent, questionnaire=None, refused=None
             "missing": missing,
             "can_submit": services.can_submit(response, respondent),
             "publication_form": publication_form,
+            "routes": _routes(request),
+            "assisted": is_assisted(request),
+            # The plain submit URL serves people answering for themselves only.
+            "submit_url": _url(page, request, "respond_review", response.pk)
+            if is_assisted(request)
+            else None,
         },
     )
 
@@ -527,7 +578,13 @@ def done(request, page, response, respondent):
     return render(
         request,
         "consultations/respond_done.html",
-        {"page": page, "response": response, "answers": _display(questionnaire, response.answers)},
+        {
+            "page": page,
+            "response": response,
+            "answers": _display(questionnaire, response.answers),
+            "routes": _routes(request),
+            "assisted": is_assisted(request),
+        },
     )
 
 

@@ -308,7 +308,9 @@ def erase_personal_data(consultation, by=None, now=None):
         publication=Response.Publication.ANONYMOUS
     )
     ids = list(responses.values_list("pk", flat=True))
-    count = responses.update(user=None, updated_by=None, country="", personal_data_erased_at=now)
+    count = responses.update(
+        user=None, updated_by=None, country="", receipt_email="", personal_data_erased_at=now
+    )
     forget_actors(Response, ids)  # the audit trail would otherwise still link answer and person
     recount_columns(consultation.pk, counts.COUNTRY)
     record(consultation, by, "personal_data.erased", responses=count)
@@ -330,6 +332,7 @@ def respondents_to_notify(page):
     return (
         Response.objects.filter(consultation=page, status=Response.Status.SUBMITTED)
         .exclude(updated_by__isnull=True)
+        .filter(facilitator__isnull=True)  # entered for someone: not the facilitator's answer
         .values_list("updated_by__email", "updated_by__preferred_language")
         .distinct()
     )

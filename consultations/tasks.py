@@ -24,19 +24,27 @@ def send_confirmation(response_id: int) -> None:
     response = Response.objects.select_related("consultation", "updated_by", "organisation").get(
         pk=response_id
     )
-    person = response.updated_by
-    if person is None or not person.email or not response.is_submitted:
+    if response.facilitator_id:
+        # Entered by a facilitator (consultations.assisted): to the address the person gave,
+        # in the language they answered in; the answer's page is the facilitator's only.
+        person, address = None, response.receipt_email
+    else:
+        person = response.updated_by
+        address = person.email if person is not None else ""
+    if not address or not response.is_submitted:
         return
     # Once per submission, even if the task runs again (its worker died after sending).
     key = f"consultations.confirmation:{response.pk}:{response.submitted_at}"
     if already_done(key):
         return
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    with in_language_of(person):
+    with in_language_of(person, fallback=response.language if person is None else ""):
         # The page in the person's language when translated (the answer is the original's).
         consultation = display_page(response.consultation)
         url = (
-            base
+            None
+            if response.facilitator_id
+            else base
             + consultation.url
             + consultation.reverse_subpage("respond_done", args=[response.pk])
         )
@@ -49,7 +57,7 @@ def send_confirmation(response_id: int) -> None:
             {"response": response, "consultation": consultation, "url": url},
         )
         pdf = receipt_pdf(response, consultation)
-    send_with_pdf(subject, body, [person.email], pdf, f"receipt-{response.receipt_number}.pdf")
+    send_with_pdf(subject, body, [address], pdf, f"receipt-{response.receipt_number}.pdf")
     mark_done(key)
 
 

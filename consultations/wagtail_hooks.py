@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from participation.accounts.rules import MFA_REQUIRED_HOOK
 from participation.fragments import digest
 from participation.i18n import in_reader_language, originals_only, with_submissions_pages
 from participation.pages_access import can_edit
@@ -302,3 +303,12 @@ def api_endpoints():
     from .api import ConsultationsAPIViewSet
 
     return [("consultations", ConsultationsAPIViewSet)]
+
+
+@hooks.register(MFA_REQUIRED_HOOK)
+def facilitators_use_mfa(user):
+    """Facilitators type in other people's answers (consultations.assisted): like editors, they
+    protect their account with a second factor."""
+    from .assisted import is_facilitator_anywhere
+
+    return is_facilitator_anywhere(user)

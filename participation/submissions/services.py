@@ -59,8 +59,17 @@ def _as_user(user):
     return user if user.is_authenticated else None
 
 
+def _entered_by(submission, user) -> bool:
+    """Entered on behalf of a person without an account (a plugin's ``facilitator``, e.g. at a
+    workshop): by the one who entered it. Whether they still hold that role, the plugin's
+    views check."""
+    facilitator = getattr(submission, "facilitator_id", None)
+    return facilitator is not None and facilitator == user.pk
+
+
 def can_edit(submission, user) -> bool:
-    """The author of a personal draft, or any member of the organisation it is drafted for."""
+    """The author of a personal draft, any member of the organisation it is drafted for, or
+    the facilitator who entered it for someone."""
     if not user.is_authenticated:
         key = getattr(user, "access_key", "")
         return bool(
@@ -68,7 +77,7 @@ def can_edit(submission, user) -> bool:
         )
     if submission.organisation_id:
         return membership_of(user, submission.organisation) is not None
-    return submission.user_id == user.pk
+    return submission.user_id == user.pk or _entered_by(submission, user)
 
 
 def can_submit(submission, user) -> bool:
@@ -78,7 +87,7 @@ def can_submit(submission, user) -> bool:
     if submission.organisation_id:
         membership = membership_of(user, submission.organisation)
         return bool(membership and membership.is_admin)
-    return submission.user_id == user.pk
+    return submission.user_id == user.pk or _entered_by(submission, user)
 
 
 def _locked(submission):

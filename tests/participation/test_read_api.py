@@ -44,6 +44,7 @@ PRIVATE_KEYS = {
     "live", "has_unpublished_changes", "latest_revision", "locked", "locked_by",
     "questionnaire_snapshot", "view_restrictions", "grace_minutes", "draft", "drafts",
     "languages_version", "allow_anonymous", "owner_organisation_id", "members", "membership",
+    "facilitator", "facilitator_id", "receipt_email", "consent_given",
 }  # fmt: skip
 # Values planted where the public must not read them.
 SECRETS = [

@@ -144,6 +144,15 @@ URLS = [
         lambda w: _sub(w, "respond_review", w.draft.pk),
         lambda w: {"publication": "named"},
     ),
+    # assisted entry (consultations.assisted): the consultation's facilitators only
+    ("consultations", "facilitators' page", "GET", lambda w: _sub(w, "assist_start"), None),
+    (
+        "consultations",
+        "individual answer at the facilitators' address",
+        "GET",
+        lambda w: _sub(w, "assist_step", w.mine.pk, 0),
+        None,
+    ),
     # documents
     ("documents", "my documents", "GET", lambda w: reverse("documents:list"), None),
     (

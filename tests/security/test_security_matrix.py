@@ -47,6 +47,10 @@ EXPECTED = {
     "organisation draft: review": "L 404 404 200 200 404 404 404 404 404",
     # The draft lacks required answers: the admin is told so (200); a member may not submit.
     "organisation draft: submit": "L 404 404 200 200 404 404 404 404 404",
+    # Only a facilitator of the consultation (none here) or a superuser; an answer someone
+    # gave themselves is never reachable there.
+    "facilitators' page": "L 403 403 403 403 403 403 403 200 200",
+    "individual answer at the facilitators' address": "L 403 403 403 403 403 403 403 404 404",
     "my documents": "L 200 200 200 200 200 200 200 200 200",
     "status": "L 404 200 404 404 404 404 404 200 200",
     "progress": "L 404 200 404 404 404 404 404 200 200",

@@ -196,7 +196,7 @@ class Chart:
             categories = categories[::-1]
             series = [(name, list(values)[::-1]) for name, values in series]
         chart = cls(**self._config(categories, series))
-        chart.x_labels = [str(category) for category in categories]
+        chart.x_labels = [self._label(str(category)) for category in categories]
         for name, values in series:
             chart.add(str(name), [None if v is None else float(v) for v in values])
         svg = chart.render(is_unicode=True)
@@ -231,6 +231,9 @@ class Chart:
 
     def _accessible(self, svg: str) -> str:
         return _accessible(svg, self.uid, self.title, self.summary)
+
+    def _label(self, label: str) -> str:
+        return label
 
     def narrow(self) -> "NarrowChart":
         """This chart drawn for a narrow screen (see ``NarrowChart``)."""
@@ -280,28 +283,39 @@ class NarrowChart(Chart):
     draws its 12-unit labels 4 px high. This one is drawn 360 units wide, its bars always
     horizontal (a label per row, not squeezed under the bars), its text larger, one legend
     entry a line and no title inside (the page's heading says it; the SVG's <title> stays):
-    at 320 px its labels are about 12 px. A page sends it beside the wide one and shows one of
-    the two by the screen's width (CSS); its own class keeps the two stylesheets apart."""
+    at 320 px its labels are about 12 px. Its legend is the page's (``legend``: names and
+    colours), where long names wrap instead of running off the drawing; its own class keeps
+    its stylesheet apart from the wide charts'."""
 
     css_scope = "pygal-chart-narrow"
 
     def _config(self, categories, series) -> dict:
         config = super()._config(categories, series)
         rows = len(categories) * (1 if self.stacked or self.line else max(1, len(series)))
-        legend = len(series) if len(series) > 1 else 0
         config.update(
             style=_style(scale=15 / 12),
             width=360,
-            height=min(1400, 420 if self.line else max(200, 70 + 34 * rows + 26 * legend)),
+            height=min(1400, 320 if self.line else max(140, 60 + 34 * rows)),
             title=None,
-            legend_at_bottom_columns=1,
+            show_legend=False,
             margin=6,
             max_scale=4,
-            truncate_label=18,
-            truncate_legend=30,
             classes=[self.css_scope],
         )
         return config
+
+    LABEL = 16  # characters of a bar's label: pygal does not cut those of horizontal bars
+
+    def _label(self, label: str) -> str:
+        # The whole label is in the table beside the chart.
+        return label if len(label) <= self.LABEL else label[: self.LABEL - 1].rstrip() + "…"
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        """(series name, its colour), for the page to show when there are several series."""
+        if len(self.series) < 2:
+            return []
+        return [(name, PALETTE[n % len(PALETTE)]) for n, (name, _v) in enumerate(self.series)]
 
 
 def bar_chart(

@@ -188,6 +188,9 @@ def test_published_tags_show_in_what_we_heard_and_the_summary(
     section = html[html.index("What the answers were about") :]
     assert '<th scope="row">housing</th><td>3</td><td>3</td>' in section  # all individuals
     assert ">work<" not in html  # not published: editors only
+    # Charts drawn for a phone, a legend in the page's text where there are several series.
+    assert 'class="pygal-chart-narrow"' in section and "chart-legend" not in section
+    assert html.count('class="chart-legend"') == html.count('class="question-summary"') - 1
     for n in range(4):
         answer(make_user(f"late{n}@example.org"), {}).tags.add("housing")
     html, many = shown()

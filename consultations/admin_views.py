@@ -6,7 +6,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -302,12 +302,15 @@ def export_responses(request, page_id, fmt):
             rows = response_rows(consultation, columns, for_csv=True)
             return csv_response(rows, columns, f"{filename}.csv", keys=True)
         if fmt == "xlsx":
+            from .crosstabs import crosstab_sheets
+
             return xlsx_response(
                 response_rows(consultation, columns),
                 columns,
                 f"{filename}.xlsx",
                 sheet_title=_("Responses"),
                 keys=True,
+                sheets=crosstab_sheets(consultation.submissions_page().pk),
             )
         raise Http404
 
@@ -383,8 +386,9 @@ class PrintableQuestionnaireView(ConsultationAdminView):
 
 
 class CrossTabView(ConsultationAdminView):
-    """The analysis tags against one property of the answers (consultations.crosstabs): a
-    table with a bar per cell, and the same figures as CSV (``?format=csv``)."""
+    """The analysis tags (or another row source of consultations.crosstabs) against one
+    property of the answers: a chart with its table beside it, the same figures as CSV
+    (``?format=csv``), and which tags "what we heard" shows (a POST)."""
 
     template_name = "consultations/admin/crosstab.html"
     page_title = _("Tags by group")
@@ -399,40 +403,72 @@ class CrossTabView(ConsultationAdminView):
             return asked, ""
         return "respondent_type", _("There is no such grouping; answers are shown by type.")
 
+    def rows(self) -> str:
+        from .crosstabs import ROW_SOURCES
+
+        asked = self.request.GET.get("rows") or "tags"
+        return asked if asked in ROW_SOURCES else "tags"
+
+    def table(self):
+        from .crosstabs import crosstab
+
+        return crosstab(self.page.pk, self.dimension()[0], self.rows())
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "csv":
             return self.csv()
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, page_id):
+        from django.contrib import messages
+
+        from .crosstabs import publish_tags
+
+        shown = publish_tags(self.page, request.POST.getlist("published"), request.user)
+        messages.success(
+            request,
+            ngettext(
+                "What we heard now shows %(count)d tag.",
+                "What we heard now shows %(count)d tags.",
+                len(shown),
+            )
+            % {"count": len(shown)}
+            if shown
+            else gettext("What we heard shows no tags."),
+        )
+        return redirect(request.get_full_path())
+
     def csv(self):
         from participation.documents.spreadsheets import Column, csv_response
 
-        from .crosstabs import tag_crosstab
-
         dimension, _problem = self.dimension()
-        table = tag_crosstab(self.page.pk, dimension)
+        table = self.table()
         columns = [Column("tag", _("Tag"), 0), Column("answers", _("Answers"), 1)] + [
             Column(f"{dimension}:{value or '-'}", label, position)
             for position, (value, label) in enumerate(table.columns, start=2)
         ]
         rows = [(tag, total, *cells) for tag, cells, total in table.rows]
         rows.append((str(_("All tagged answers")), sum(table.totals), *table.totals))
-        name = f"tags-by-{dimension}-{self.page.slug}-{self.page.pk}.csv"
+        name = f"{self.rows()}-by-{dimension}-{self.page.slug}-{self.page.pk}.csv"
         return csv_response(rows, columns, name, keys=True)
 
     def get_context_data(self, **kwargs):
-        from .crosstabs import DIMENSIONS, tag_crosstab
+        from .crosstabs import DIMENSIONS, ROW_SOURCES, published_tags
 
         dimension, problem = self.dimension()
-        table = tag_crosstab(self.page.pk, dimension)
-        largest = max((n for _tag, cells, _total in table.rows for n in cells), default=0)
+        table = self.table()
+        title = gettext("Tags by %(by)s") % {"by": DIMENSIONS[dimension][1]}
         return super().get_context_data(
             dimensions=[(key, label) for key, (_field, label) in DIMENSIONS.items()],
             dimension=dimension,
             dimension_label=DIMENSIONS[dimension][1],
+            row_sources=[(key, source.label) for key, source in ROW_SOURCES.items()],
+            rows=self.rows(),
             problem=problem,
             table=table,
-            largest=largest,  # every cell's bar (a meter) is measured against it
+            chart=table.chart(title) if table.rows else None,
+            largest=table.largest,  # every cell's bar (a meter) is measured against it
+            published=set(published_tags(self.page.pk)) if self.rows() == "tags" else None,
             **kwargs,
         )
 

@@ -47,7 +47,7 @@ from participation.questionnaire.export import displayer
 from participation.questionnaire.structure import parse
 
 from . import services
-from .models import ConsultationPage
+from .models import ConsultationPage, Response
 
 # Pages of published answers kept in the cache: the first ones (as the published answers page).
 CACHED_ANSWERS = 20_000
@@ -315,8 +315,8 @@ class ConsultationsAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 
     # --- The readings of one consultation -------------------------------------------------------
 
-    def _page(self, request):
-        check_parameters(request, self.answer_parameters | {"locale"})
+    def _page(self, request, *more):
+        check_parameters(request, self.answer_parameters | {"locale", *more})
         page = self.get_object()
         translation.activate(page.locale.language_code)
         return page
@@ -329,17 +329,21 @@ class ConsultationsAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
 
         from .public import page_key
 
-        page = self._page(request)
+        page = self._page(request, "channel")
         offset, limit = page_window(request)
+        # ?channel=paper: the published answers that came that way (Response.Channel).
+        channel = one_of(request, "channel", Response.Channel.values)
+        answers = services.publishable(page)
+        if channel is not None:
+            answers = answers.filter(channel=channel)
         key = None
         if offset + limit <= CACHED_ANSWERS:
             language, host = translation.get_language(), request.get_host()
             key = f"consultations:api:answers:{page_key(page)}:{language}:{host}:{offset}:{limit}"
+            key += f":{channel or ''}"
         kept = cache.get(key) if key else None
         if kept is None:
-            items = self._answer_items(
-                request, page, self.paginate_queryset(services.publishable(page))
-            )
+            items = self._answer_items(request, page, self.paginate_queryset(answers))
             kept = (self.paginator.total_count, items)
             if key:
                 cache.set(key, kept, 60 * 60)
@@ -361,6 +365,7 @@ class ConsultationsAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
                     respondent_type=response.respondent_type,
                     country=response.country.code if response.country else None,
                     language=response.language or None,
+                    channel=response.channel,
                     answers=[
                         OrderedDict(
                             question=question.id,
@@ -426,6 +431,11 @@ class ConsultationsAPIViewSet(PublicAPIMixin, PagesAPIViewSet):
         ]
         response.data["meta"]["by_organisation_kind"] = [
             {"kind": kind, "count": n} for kind, n in heard["by_organisation_kind"].items()
+        ]
+        channels = dict(Response.Channel.choices)
+        response.data["meta"]["by_channel"] = [
+            {"channel": channel, "name": str(channels.get(channel, channel)), "count": n}
+            for channel, n in heard.get("by_channel", {}).items()
         ]
         return response
 
@@ -586,6 +596,11 @@ OPENAPI_SCHEMAS = {
             "respondent_type": {"type": "string", "enum": ["individual", "organisation"]},
             "country": _NULLABLE,
             "language": _NULLABLE,
+            "channel": {
+                "type": "string",
+                "enum": list(Response.Channel.values),
+                "description": "How the answer reached the consultation",
+            },
             "answers": {
                 "type": "array",
                 "items": {
@@ -671,6 +686,18 @@ _COUNTED = {
         "type": "array",
         "items": {"type": "object", "properties": {"kind": _STRING, "count": {"type": "integer"}}},
     },
+    "by_channel": {
+        "type": "array",
+        "description": "Answers per channel: online, or entered or imported by the team",
+        "items": {
+            "type": "object",
+            "properties": {
+                "channel": {"type": "string", "enum": list(Response.Channel.values)},
+                "name": _STRING,
+                "count": {"type": "integer"},
+            },
+        },
+    },
 }
 
 _FILTERS = [
@@ -715,7 +742,16 @@ OPENAPI_PATHS = {
     "{id}/answers/": {
         "get": {
             "summary": "Published answers: consented to, approved, redacted where needed",
-            "parameters": [_ID, *_PAGE],
+            "parameters": [
+                _ID,
+                *_PAGE,
+                {
+                    "name": "channel",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": list(Response.Channel.values)},
+                    "description": "Only the answers that came this way",
+                },
+            ],
             "responses": list_response("PublishedAnswer", "In the order they were submitted"),
         }
     },

@@ -113,6 +113,9 @@ def build_summary(params, progress):
     with translation.override(params["lang"]):
         heard = services.what_we_heard(consultation)
         rows = services.summary_rows(consultation, heard)
+        from .crosstabs import published_tag_table
+
+        tags = published_tag_table(consultation.submissions_page().pk)
         questionnaire = parse(consultation.questionnaire)
         published = list(services.publishable(consultation))
         submissions = []
@@ -139,6 +142,7 @@ def build_summary(params, progress):
                 "heard": heard,
                 "rows": rows,
                 "charts": charts(rows),
+                "tags": tags,  # the tags editors publish, by respondent type
                 "submissions": submissions,
                 "document_cover": True,
                 "document_subtitle": _("%(count)s answers, %(published)s published")
@@ -178,7 +182,7 @@ register(
         can_view=lambda user, document: bool(user.is_authenticated),
         page=summary_page,
         progress_unit="items",
-        version="1",
+        version="2",  # 2: the published tags
     )
 )
 

@@ -683,3 +683,20 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+class PublishedTag(models.Model):
+    """An analysis tag an editor chose to show in "what we heard" (its count, and the tag by
+    respondent type), in the summary PDF and, like the rest of that page, to the public."""
+
+    consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "tag"], name="one_published_tag")
+        ]
+        verbose_name = _("published tag")
+
+    def __str__(self):
+        return f"{self.consultation_id}: {self.tag_id}"

@@ -4,6 +4,7 @@ import json
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django_countries import countries
 
 from participation.accounts.languages import language_name
@@ -45,14 +46,18 @@ def what_we_heard(request, page):
     def summary_context():
         heard = services.what_we_heard(page)
         rows = services.summary_rows(page, heard)
+        from .crosstabs import published_tag_table
         from .models import Response
 
         kinds = dict(Organisation.Kind.choices)
+        tags = published_tag_table(submissions_page(page).pk)
         channels = dict(Response.Channel.choices)
         by_channel = heard.get("by_channel", {})  # a summary cached before channels: none
         return {
             "heard": heard,
-            "rows": [(row, chart) for row, chart in zip(rows, charts(rows), strict=True)],
+            # Drawn for a phone, and as wide as a phone on a wider screen (charts.NarrowChart):
+            # one chart readable at 320 px rather than a wide one shrunk.
+            "rows": [(row, chart.narrow()) for row, chart in zip(rows, charts(rows), strict=True)],
             "countries": [
                 (countries.name(code) or code, n) for code, n in heard["by_country"].items()
             ],
@@ -72,6 +77,13 @@ def what_we_heard(request, page):
             "channels": [(channels.get(channel, channel), n) for channel, n in by_channel.items()]
             if set(by_channel) - {Response.Channel.ONLINE}
             else [],
+            # The analysis tags editors chose to publish (consultations.crosstabs).
+            "tags": tags,
+            "tags_chart": tags.chart(
+                gettext("Tags by %(by)s") % {"by": gettext("Respondent type")}
+            ).narrow()
+            if tags
+            else None,
         }
 
     intro, body = cached_fragments(

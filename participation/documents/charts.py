@@ -49,7 +49,7 @@ DASHES = ("", "6,3", "2,3", "8,3,2,3")
 SPARKLINE_CSS = Path(__file__).parent / "templates" / "documents" / "pygal_sparkline.css"
 
 
-def _style():
+def _style(scale: float = 1):
     from pygal.style import Style
 
     return Style(
@@ -63,10 +63,10 @@ def _style():
         opacity="1",
         opacity_hover="0.85",
         transition="0ms",
-        title_font_size=16,
-        legend_font_size=13,
-        label_font_size=12,
-        major_label_font_size=12,
+        title_font_size=round(16 * scale),
+        legend_font_size=round(13 * scale),
+        label_font_size=round(12 * scale),
+        major_label_font_size=round(12 * scale),
         guide_stroke_dasharray="2,3",
         major_guide_stroke_dasharray="2,3",
     )
@@ -195,12 +195,20 @@ class Chart:
         if self.horizontal and not self.line:
             categories = categories[::-1]
             series = [(name, list(values)[::-1]) for name, values in series]
+        chart = cls(**self._config(categories, series))
+        chart.x_labels = [self._label(str(category)) for category in categories]
+        for name, values in series:
+            chart.add(str(name), [None if v is None else float(v) for v in values])
+        svg = chart.render(is_unicode=True)
+        return mark_safe(self._accessible(svg))  # noqa: S308 - built by pygal's XML writer
+
+    def _config(self, categories, series) -> dict:
         height = (
             max(280, 110 + 34 * len(categories) * (1 if self.stacked else max(1, len(series))))
             if self.horizontal and not self.line
             else 420
         )
-        chart = cls(
+        return dict(
             style=_style(),
             width=800,
             height=min(height, 1400),
@@ -220,14 +228,25 @@ class Chart:
             value_formatter=_number,
             no_data_text=_("No data"),
         )
-        chart.x_labels = [str(category) for category in categories]
-        for name, values in series:
-            chart.add(str(name), [None if v is None else float(v) for v in values])
-        svg = chart.render(is_unicode=True)
-        return mark_safe(self._accessible(svg))  # noqa: S308 - built by pygal's XML writer
 
     def _accessible(self, svg: str) -> str:
         return _accessible(svg, self.uid, self.title, self.summary)
+
+    def _label(self, label: str) -> str:
+        return label
+
+    def narrow(self) -> "NarrowChart":
+        """This chart drawn for a narrow screen (see ``NarrowChart``)."""
+        return NarrowChart(
+            title=self.title,
+            categories=self.categories,
+            series=self.series,
+            stacked=self.stacked,
+            horizontal=not self.line,
+            description=self.description,
+            line=self.line,
+            uid=f"{self.uid}-n",
+        )
 
     def sparkline(self, description: str = "") -> "Sparkline":
         """This line chart small, for a list of many (see ``Sparkline``); ``description``: its
@@ -257,6 +276,46 @@ class Chart:
 
     def __str__(self) -> str:
         return self.__html__()
+
+
+class NarrowChart(Chart):
+    """A chart for a phone (320 px and up): an 800-unit wide chart shrunk to a 290 px column
+    draws its 12-unit labels 4 px high. This one is drawn 360 units wide, its bars always
+    horizontal (a label per row, not squeezed under the bars), its text larger, one legend
+    entry a line and no title inside (the page's heading says it; the SVG's <title> stays):
+    at 320 px its labels are about 12 px. Its legend is the page's (``legend``: names and
+    colours), where long names wrap instead of running off the drawing; its own class keeps
+    its stylesheet apart from the wide charts'."""
+
+    css_scope = "pygal-chart-narrow"
+
+    def _config(self, categories, series) -> dict:
+        config = super()._config(categories, series)
+        rows = len(categories) * (1 if self.stacked or self.line else max(1, len(series)))
+        config.update(
+            style=_style(scale=15 / 12),
+            width=360,
+            height=min(1400, 320 if self.line else max(140, 60 + 34 * rows)),
+            title=None,
+            show_legend=False,
+            margin=6,
+            max_scale=4,
+            classes=[self.css_scope],
+        )
+        return config
+
+    LABEL = 16  # characters of a bar's label: pygal does not cut those of horizontal bars
+
+    def _label(self, label: str) -> str:
+        # The whole label is in the table beside the chart.
+        return label if len(label) <= self.LABEL else label[: self.LABEL - 1].rstrip() + "…"
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        """(series name, its colour), for the page to show when there are several series."""
+        if len(self.series) < 2:
+            return []
+        return [(name, PALETTE[n % len(PALETTE)]) for n, (name, _v) in enumerate(self.series)]
 
 
 def bar_chart(

@@ -429,11 +429,19 @@ def _sheet_title(title: str) -> str:
 
 
 def write_xlsx(
-    rows, columns, target, *, sheet_title: str = "Data", progress=None, keys: bool = False
+    rows,
+    columns,
+    target,
+    *,
+    sheet_title: str = "Data",
+    progress=None,
+    keys: bool = False,
+    sheets=(),
 ) -> int:
     """Write an XLSX file (a path or a binary file object) in openpyxl's write-only mode.
     Returns the number of data rows; calls ``progress(done)`` every 1000 rows if given.
-    With ``keys``, a second sheet "Columns" lists each column's header, key and kind."""
+    With ``keys``, a second sheet "Columns" lists each column's header, key and kind.
+    ``sheets``: more sheets after the data, each ``(title, header, rows)`` (small tables)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -459,10 +467,27 @@ def write_xlsx(
                 progress(count)
     finally:
         _close(rows)
+    for title, extra_header, extra_rows in sheets:
+        _small_sheet(workbook, title, extra_header, extra_rows, bold)
     if keys:
         _columns_sheet(workbook, columns, bold)
     workbook.save(target)
     return count
+
+
+def _small_sheet(workbook, title, header, rows, bold):
+    from openpyxl.cell import WriteOnlyCell
+
+    sheet = workbook.create_sheet(_sheet_title(title))
+    cells = []
+    for heading in header:
+        cell = WriteOnlyCell(sheet, value=xlsx_cell(_text(heading)))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    sheet.freeze_panes = "B2"
+    for row in rows:
+        sheet.append([xlsx_cell(value) for value in row])
 
 
 def _columns_sheet(workbook, columns, bold):
@@ -481,11 +506,11 @@ def _columns_sheet(workbook, columns, bold):
 
 
 def xlsx_response(
-    rows, columns, filename: str, *, sheet_title: str = "Data", keys: bool = False
+    rows, columns, filename: str, *, sheet_title: str = "Data", keys: bool = False, sheets=()
 ) -> FileResponse:
     """An XLSX download, built in a temporary file (not in memory) and streamed from it."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    write_xlsx(rows, columns, handle, sheet_title=sheet_title, keys=keys)
+    write_xlsx(rows, columns, handle, sheet_title=sheet_title, keys=keys, sheets=sheets)
     handle.seek(0)
     response = FileResponse(
         handle,

@@ -42,6 +42,9 @@ def _base(code: str) -> str:
 
 class HTTPBackend:
     name = ""
+    # An asynchronous service takes texts with ``submit`` and posts their translations back
+    # later (eTranslation); the others answer ``translate`` at once.
+    asynchronous = False
 
     def __init__(self, url: str, api_key: str = "", timeout: float = 20):
         self.url = (url or "").rstrip("/")
@@ -61,7 +64,7 @@ class HTTPBackend:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+            with self._open(request) as answer:
                 body = answer.read(MAX_RESPONSE_BYTES + 1)
         except urllib.error.HTTPError as error:
             detail = _error_text(error)
@@ -87,6 +90,9 @@ class HTTPBackend:
             return json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             raise TranslationError(f"{self.name}: the answer is not JSON") from None
+
+    def _open(self, request):
+        return urllib.request.urlopen(request, timeout=self.timeout)  # noqa: S310
 
     def _checked(self, translated, texts: list[str]) -> list[str]:
         if (
@@ -180,4 +186,75 @@ class DeepL(HTTPBackend):
         return self._checked(translated, texts)
 
 
-BACKEND_CLASSES = {"libretranslate": LibreTranslate, "deepl": DeepL}
+class ETranslation(HTTPBackend):
+    """The European Commission's eTranslation, for text snippets. Asynchronous, as its
+    documentation ("How to request translations using the eTranslation webservice") says:
+
+    1. ``submit`` POSTs JSON to the service (``/etranslation/si/translate``) with HTTP Digest
+       authentication (the application name the Commission registered, and its password):
+       ``textToTranslate`` (5,000 characters at most), ``sourceLanguage`` and
+       ``targetLanguages`` (upper-case ISO codes), ``callerInformation`` (``application``,
+       ``username``), ``requesterCallback``, ``errorCallback``, ``externalReference``,
+       ``domain``;
+    2. the service answers at once with the request's id (a positive number) or an error code
+       (a negative number);
+    3. later it POSTs, form-encoded, ``request-id``, ``target-language``, ``translated-text``
+       and ``external-reference`` to ``requesterCallback``, or the error (``error-code``,
+       ``error-message``) to ``errorCallback``.
+
+    The documentation offers no way to ask for a translation afterwards (no polling for text
+    snippets): what does not come back is sent again by a later run (services)."""
+
+    name = "eTranslation"
+    asynchronous = True
+    URL = "https://webgate.ec.europa.eu/etranslation/si/translate"
+    MAX_CHARACTERS = 5000
+
+    def __init__(
+        self,
+        url: str,
+        api_key: str = "",
+        timeout: float = 20,
+        application: str = "",
+        domain: str = "GEN",
+    ):
+        super().__init__(url or self.URL, api_key, timeout)
+        self.application = application or ""
+        self.domain = domain or "GEN"
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, self.url, self.application, self.api_key)
+        self._opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords))
+
+    def _open(self, request):
+        return self._opener.open(request, timeout=self.timeout)
+
+    def submit(
+        self, text: str, source: str, target: str, reference: str, callback: str, error: str
+    ) -> int:
+        """Send one text; returns the service's id of the request (the translation comes to
+        ``callback``, its failure to ``error``, both naming ``reference``)."""
+        if len(text) > self.MAX_CHARACTERS:
+            raise TranslationError(f"eTranslation: at most {self.MAX_CHARACTERS} characters")
+        payload = {
+            "textToTranslate": text,
+            "sourceLanguage": _base(source).upper(),
+            "targetLanguages": [_base(target).upper()],
+            "callerInformation": {"application": self.application, "username": self.application},
+            "requesterCallback": callback,
+            "errorCallback": error,
+            "externalReference": reference,
+            "domain": self.domain,
+        }
+        # The service's answer is a bare number, which is JSON.
+        answer = self._post("", payload)
+        if isinstance(answer, bool) or not isinstance(answer, int):
+            raise TranslationError("eTranslation: the answer is not a request id")
+        if answer < 0:
+            raise TranslationError(f"eTranslation: the request was refused (error {answer})")
+        return answer
+
+    def translate(self, texts: list[str], source: str, target: str) -> list[str]:
+        raise TranslationError("eTranslation answers later, by callback: use submit()")
+
+
+BACKEND_CLASSES = {"libretranslate": LibreTranslate, "deepl": DeepL, "etranslation": ETranslation}

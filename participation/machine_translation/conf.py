@@ -7,15 +7,26 @@ Production reads it from the environment (``PARTICIPATION_MACHINE_TRANSLATION_BA
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-BACKENDS = ("none", "libretranslate", "deepl")
+BACKENDS = ("none", "libretranslate", "deepl", "etranslation")
 
 DEFAULTS = {
-    # "none" (nothing is translated), "libretranslate" or "deepl".
+    # "none" (nothing is translated), "libretranslate", "deepl" or "etranslation".
     "BACKEND": "none",
     # The service's address: a LibreTranslate server (https://translate.example.eu), or DeepL's
-    # https://api.deepl.com (Pro) or https://api-free.deepl.com (Free; the default for DeepL).
+    # https://api.deepl.com (Pro) or https://api-free.deepl.com (Free; the default for DeepL);
+    # eTranslation's is its own by default.
     "URL": "",
+    # DeepL's key; eTranslation: the password of the application below.
     "API_KEY": "",
+    # eTranslation only: the application name the Commission registered (the user of HTTP
+    # Digest authentication), the domain of its engines, and this site's public address, to
+    # which the service posts each translation (https://participation.example.eu).
+    "APPLICATION": "",
+    "DOMAIN": "GEN",
+    "CALLBACK_URL": "",
+    # eTranslation only: a text whose translation has not come back after this many seconds
+    # is sent again by the next run (three times at most).
+    "RESEND_AFTER": 3600,
     # Seconds to wait for one request; a request that takes longer fails and is tried again at
     # the next run of the periodic job.
     "TIMEOUT": 20,

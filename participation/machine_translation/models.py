@@ -1,5 +1,7 @@
 """The cache of machine translations, and which objects of a plugin had their texts sent."""
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +60,33 @@ class TranslatedVersion(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.object_id}@{self.version}"
+
+
+class PendingTranslation(models.Model):
+    """A text sent to an asynchronous service (eTranslation) whose translation has not come
+    back yet: the service's callback names it by ``reference`` (unguessable, in the callback's
+    address too), and a run after RESEND_AFTER sends it again, MAX_FAILURES times at most.
+    Erased when its translation arrives, or with the text (``prune_unused``)."""
+
+    reference = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    source_hash = models.CharField(max_length=64)
+    source_language = models.CharField(max_length=16)
+    target_language = models.CharField(max_length=16)
+    backend = models.CharField(max_length=32)
+    text = models.TextField()  # as sent (cut at the service's limit), to send again
+    truncated = models.BooleanField(default=False)
+    request_id = models.BigIntegerField(null=True, blank=True)  # the service's
+    sent_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=1)
+    error = models.CharField(max_length=500, blank=True)  # what the service's error callback said
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_hash", "source_language", "target_language", "backend"],
+                name="one_pending_translation_per_text",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source_language}->{self.target_language} {self.reference}"

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from . import conf
 from .backends import BACKEND_CLASSES, ServiceUnavailable, TranslationError, UnsupportedLanguage
-from .models import MachineTranslation, TranslatedVersion
+from .models import MachineTranslation, PendingTranslation, TranslatedVersion
 
 logger = logging.getLogger("participation.machine_translation")
 
@@ -43,7 +43,10 @@ def get_backend():
     name = conf.backend_name()
     if name == "none":
         return None
-    return BACKEND_CLASSES[name](conf.get("URL"), conf.get("API_KEY"), conf.get("TIMEOUT"))
+    extra = {}
+    if name == "etranslation":
+        extra = {"application": conf.get("APPLICATION"), "domain": conf.get("DOMAIN")}
+    return BACKEND_CLASSES[name](conf.get("URL"), conf.get("API_KEY"), conf.get("TIMEOUT"), **extra)
 
 
 def digest(text: str) -> str:
@@ -101,6 +104,7 @@ def signature(targets: Iterable[str]) -> str:
 class Outcome:
     sent: int = 0  # texts sent to the service
     cached: int = 0  # texts already translated
+    waiting: int = 0  # texts sent to an asynchronous service, not back yet
     skipped: list[str] = field(default_factory=list)  # reasons, for the task's log
 
 
@@ -148,6 +152,9 @@ def translate_missing(items: Iterable[tuple[str, str]], targets: Iterable[str]) 
         missing = [(key, text) for key, text in by_hash.items() if key not in done]
         if not missing:
             continue
+        if backend.asynchronous:
+            _submit(backend, name, source, target, missing, outcome)
+            continue
         try:
             for batch in _batches(missing_texts := [text for _key, text in missing]):
                 sent = [text[:max_characters] for text in batch]
@@ -171,6 +178,110 @@ def translate_missing(items: Iterable[tuple[str, str]], targets: Iterable[str]) 
             outcome.skipped.append(f"{source}->{target}: {error} ({len(missing_texts)} texts)")
             logger.warning("Machine translation skipped %s->%s: %s", source, target, error)
     return outcome
+
+
+def _submit(backend, name, source, target, missing, outcome) -> None:
+    """Send each missing text to an asynchronous service, one request each, unless it was sent
+    less than RESEND_AFTER ago or MAX_FAILURES times already; the translation comes back to
+    ``receive`` (a failing request raises, as a synchronous one does: what was sent stays)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    limit = min(int(conf.get("MAX_CHARACTERS")), backend.MAX_CHARACTERS)
+    now = timezone.now()
+    again = now - timedelta(seconds=int(conf.get("RESEND_AFTER")))
+    pending = {
+        row.source_hash: row
+        for row in PendingTranslation.objects.filter(
+            backend=name,
+            source_language=source,
+            target_language=target,
+            source_hash__in=[key for key, _text in missing],
+        )
+    }
+    for key, text in missing:
+        row = pending.get(key)
+        if row is not None and (row.sent_at > again or row.attempts >= MAX_FAILURES):
+            outcome.waiting += 1
+            if row.attempts >= MAX_FAILURES and row.sent_at <= again:
+                outcome.skipped.append(
+                    f"{source}->{target}: sent {row.attempts} times, no translation came back"
+                    + (f" ({row.error})" if row.error else "")
+                )
+            continue
+        if row is None:
+            row = PendingTranslation(
+                source_hash=key,
+                source_language=source,
+                target_language=target,
+                backend=name,
+                text=text[:limit],
+                truncated=len(text) > limit,
+                attempts=0,
+            )
+        row.request_id = backend.submit(
+            row.text,
+            source,
+            target,
+            str(row.reference),
+            callback_url(row.reference, "done"),
+            callback_url(row.reference, "error"),
+        )
+        row.sent_at, row.attempts, row.error = now, row.attempts + 1, ""
+        row.save()
+        outcome.sent += 1
+        outcome.waiting += 1
+
+
+def callback_url(reference, outcome: str) -> str:
+    """Where an asynchronous service posts a translation (``outcome`` "done") or its failure
+    ("error"): this site's public address (CALLBACK_URL) and the text's reference."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.urls import reverse
+
+    base = (conf.get("CALLBACK_URL") or "").rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            "PARTICIPATION_MACHINE_TRANSLATION: CALLBACK_URL, this site's public address, is "
+            "needed for eTranslation to send the translations back."
+        )
+    return base + reverse("machine_translation:callback", args=[reference, outcome])
+
+
+def receive(reference, translated: str) -> bool:
+    """Store the translation an asynchronous service sent back for the text ``reference``
+    names; False when no text waits under it (unknown, or already received)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        row = PendingTranslation.objects.select_for_update().filter(reference=reference).first()
+        if row is None:
+            return False
+        MachineTranslation.objects.bulk_create(
+            [
+                MachineTranslation(
+                    source_hash=row.source_hash,
+                    source_language=row.source_language,
+                    target_language=row.target_language,
+                    backend=row.backend,
+                    text=translated,
+                    truncated=row.truncated,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        row.delete()
+    return True
+
+
+def refused(reference, error: str) -> bool:
+    """Record the failure an asynchronous service reported for the text ``reference`` names
+    (sent again after RESEND_AFTER, MAX_FAILURES times at most)."""
+    updated = PendingTranslation.objects.filter(reference=reference).update(error=error[:500])
+    if updated:
+        logger.warning("Machine translation refused by the service: %s", error)
+    return bool(updated)
 
 
 def lookup(items: Iterable[tuple[str, str]], target: str) -> dict[tuple[str, str], str]:
@@ -287,9 +398,14 @@ def prune_unused(chunk: int = 2000) -> str:
     """Erase the translations of texts no plugin holds any more (a deleted answer, an edited
     or removed redaction): what was written goes with its translations. The periodic job
     ``prune_machine_translations`` runs it daily; nothing to read when the cache is empty."""
-    if not MachineTranslation.objects.exists():
+    if not MachineTranslation.objects.exists() and not PendingTranslation.objects.exists():
         return ""
     live = {digest(text) for text in live_texts() if text}
+    # Texts sent and not back yet hold a copy of the text: they go with it too.
+    waiting = PendingTranslation.objects.values_list("id", "source_hash")
+    PendingTranslation.objects.filter(
+        id__in=[pk for pk, key in waiting.iterator(chunk_size=chunk) if key not in live]
+    ).delete()
     unused, deleted, last = [], 0, 0
     while True:
         rows = list(

@@ -29,6 +29,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     # The public read API (participation.api): JSON, one address for every language.
     path("api/v2/", api.urls()),
+    # Where an asynchronous translation service posts its translations (eTranslation).
+    path("machine-translation/", include("participation.machine_translation.urls")),
 ]
 
 if settings.DEBUG:

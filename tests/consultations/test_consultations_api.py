@@ -249,3 +249,23 @@ def test_api_kept_answers_follow_moderation_and_consent(client, consultation):
     services.update_responses(second, publication=Response.Publication.PRIVATE)
     assert texts() == ["Proposal 2"]
     assert client.get(url).json()["meta"]["total_count"] == 1
+
+
+def test_api_answers_by_channel_and_counts_per_channel(client, consultation):
+    _many(consultation, 5)
+    last_two = Response.objects.filter(receipt_number__in=["CONS-B000003", "CONS-B000004"])
+    services.update_responses(last_two, channel=Response.Channel.PAPER)  # counted again
+    url = f"{API}{consultation.pk}/answers/"
+    everything = client.get(url).json()
+    assert [item["channel"] for item in everything["items"]] == ["online"] * 3 + ["paper"] * 2
+    paper = client.get(url, {"channel": "paper"}).json()
+    assert paper["meta"]["total_count"] == 2
+    assert {item["channel"] for item in paper["items"]} == {"paper"}
+    assert client.get(url, {"channel": "workshop"}).json()["meta"]["total_count"] == 0
+    forged = client.get(url, {"channel": "owl"})
+    assert forged.status_code == 400 and "channel must be one of" in forged.json()["message"]
+    heard = client.get(f"{API}{consultation.pk}/what-we-heard/").json()["meta"]
+    assert sorted(heard["by_channel"], key=lambda row: row["channel"]) == [
+        {"channel": "online", "name": "Online", "count": 3},
+        {"channel": "paper", "name": "Paper", "count": 2},
+    ]

@@ -267,10 +267,10 @@ for _name in (
 # Machine translation of answers (participation/machine_translation): "none" by default;
 # "libretranslate" needs the address of a LibreTranslate-compatible server, "deepl" a key.
 _mt_backend = (env("PARTICIPATION_MACHINE_TRANSLATION_BACKEND") or "none").strip().lower()
-if _mt_backend not in ("none", "libretranslate", "deepl"):
+if _mt_backend not in ("none", "libretranslate", "deepl", "etranslation"):
     raise ImproperlyConfigured(
-        "PARTICIPATION_MACHINE_TRANSLATION_BACKEND must be none, libretranslate or deepl, "
-        f"not {_mt_backend!r}."
+        "PARTICIPATION_MACHINE_TRANSLATION_BACKEND must be none, libretranslate, deepl or "
+        f"etranslation, not {_mt_backend!r}."
     )
 if _mt_backend == "libretranslate":
     env(
@@ -280,11 +280,20 @@ if _mt_backend == "libretranslate":
     )
 if _mt_backend == "deepl":
     env("PARTICIPATION_MACHINE_TRANSLATION_API_KEY", required=True, hint=" (DeepL's key)")
+if _mt_backend == "etranslation":
+    for _name, _hint in (
+        ("APPLICATION", " (the application name the Commission registered)"),
+        ("API_KEY", " (the application's password)"),
+        ("CALLBACK_URL", " (this site's public address, for the translations to come back)"),
+    ):
+        env(f"PARTICIPATION_MACHINE_TRANSLATION_{_name}", required=True, hint=_hint)
 PARTICIPATION_MACHINE_TRANSLATION = {
     "BACKEND": _mt_backend,
     "URL": (env("PARTICIPATION_MACHINE_TRANSLATION_URL") or "").strip(),
     "API_KEY": (env("PARTICIPATION_MACHINE_TRANSLATION_API_KEY") or "").strip(),
     "TIMEOUT": env_int("PARTICIPATION_MACHINE_TRANSLATION_TIMEOUT", 20),
+    "APPLICATION": (env("PARTICIPATION_MACHINE_TRANSLATION_APPLICATION") or "").strip(),
+    "CALLBACK_URL": (env("PARTICIPATION_MACHINE_TRANSLATION_CALLBACK_URL") or "").strip(),
     "LANGUAGES": [
         code.strip()
         for code in (env("PARTICIPATION_MACHINE_TRANSLATION_LANGUAGES") or "").split(",")

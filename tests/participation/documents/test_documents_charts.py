@@ -6,7 +6,7 @@ import pytest
 from django.template import engines
 
 from participation.documents import pdf, svgtext
-from participation.documents.charts import bar_chart
+from participation.documents.charts import PALETTE, bar_chart
 
 THEMES = ["Освіта", "التعليم", "ትምህርቲ", "Sağlık"]
 
@@ -139,3 +139,25 @@ def test_charts_of_one_web_page_share_one_stylesheet_with_the_nonce():
     assert alone.count("<style") == 3
     printed = template.render({"charts": charts, "request": request, "document_title": "S"})
     assert printed.count("<style") == 3
+
+
+def test_narrow_chart_is_drawn_for_a_phone():
+    """At 320 px a page column is about 290 px: the narrow chart's labels shrink by 290/360
+    (15 units -> 12 px); the wide one's by 290/800 (12 units -> 4 px)."""
+    wide = chart(stacked=True, horizontal=False)
+    narrow = wide.narrow()
+    svg = str(narrow.svg)
+    root = svg[: svg.index(">")]
+    assert 'viewBox="0 0 360 ' in root and 'class="pygal-chart-narrow"' in root
+    assert 'role="img"' in root and "<title id=" in svg  # named as the wide one
+    assert 'class="title"' not in svg  # no title drawn: the page's heading says it
+    assert narrow.horizontal and narrow.rows == wide.rows  # the same data, a row per bar
+    assert re.search(r"font-size: ?15px", svg)
+    for label in THEMES:
+        assert label in svg
+    # The legend is the page's (it wraps); a long label is cut, whole in the table.
+    assert 'class="legends"' not in svg
+    assert narrow.legend == [("Yes", PALETTE[0]), ("لا", PALETTE[1])]
+    long = bar_chart("Q", ["Partial recognition and top-up courses"], {"n": [3]}).narrow()
+    assert "Partial recogni…<" in str(long.svg) and long.legend == []
+    assert long.rows[0][0] == "Partial recognition and top-up courses"

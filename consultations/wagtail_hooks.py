@@ -272,3 +272,11 @@ def api_endpoints():
     from .api import ConsultationsAPIViewSet
 
     return [("consultations", ConsultationsAPIViewSet)]
+
+
+@hooks.register("register_participation_outcomes")
+def outcome_source():
+    """The outcome items, for the progress board to track (participation/outcomes.py)."""
+    from .outcomes import ConsultationOutcomes
+
+    return ConsultationOutcomes()

@@ -77,7 +77,7 @@ class ReviewProcess(ClusterableModel):
         """The name people read: the owner's translation in the active language, else the
         stored ``name`` marked as the default language's (``labels.process_label``). ``name``
         stays the identifier."""
-        from .labels import process_label
+        from ..labels import process_label
 
         return process_label(self)
 
@@ -216,7 +216,7 @@ class Criterion(models.Model):
                 )
 
     def as_algorithm(self):
-        from .algorithms import Criterion as PureCriterion
+        from ..algorithms import Criterion as PureCriterion
 
         return PureCriterion(
             id=self.key,

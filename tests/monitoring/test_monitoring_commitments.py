@@ -265,7 +265,7 @@ def test_member_who_submitted_for_an_organisation_may_follow(
     from consultations.models import Response
 
     Response.objects.create(
-        consultation=commitment.consultation,
+        consultation_id=commitment.consultation_id,
         organisation=organisation,
         updated_by=admin,
         respondent_type="organisation",

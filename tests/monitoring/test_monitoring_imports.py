@@ -146,7 +146,7 @@ def test_admin_upload_reports_rejected_rows(admin_client, make_indicator):
 
 
 def test_admin_upload_too_large_is_refused_with_a_message(admin_client, make_indicator, settings):
-    settings.MONITORING_MAX_UPLOAD_BYTES = 1024
+    settings.PARTICIPATION_MONITORING_MAX_UPLOAD_BYTES = 1024
     upload = SimpleUploadedFile("big.csv", HEADER.encode() + b"overcrowding,DE,,2020,1\n" * 200)
     response = admin_client.post("/admin/monitoring/upload/", {"file": upload})
     assert response.status_code == 400 and "the limit is" in response.content.decode()

@@ -26,7 +26,7 @@ from participation.submissions.services import SubmissionError
 from participation.text import strip_bidi_controls
 from participation.translation_rows import Localised
 
-from . import figures
+from . import conf, figures
 from .models import (
     AudienceVote,
     AwardCategory,
@@ -670,7 +670,7 @@ def voter_cutoff(edition):
     by ``PARTICIPATION_AWARDS_VOTER_MIN_ACCOUNT_AGE_DAYS``. New accounts made while the vote is
     open (one person, many addresses) cannot decide the prize. ``None`` (the setting set to
     ``None``): no cut-off, any verified account votes."""
-    days = getattr(settings, "PARTICIPATION_AWARDS_VOTER_MIN_ACCOUNT_AGE_DAYS", 0)
+    days = conf.get("VOTER_MIN_ACCOUNT_AGE_DAYS")
     if days is None or edition.vote_opens_at is None:
         return None
     return edition.vote_opens_at - timedelta(days=int(days))

@@ -312,3 +312,11 @@ def facilitators_use_mfa(user):
     from .assisted import is_facilitator_anywhere
 
     return is_facilitator_anywhere(user)
+
+
+@hooks.register("register_participation_outcomes")
+def outcome_source():
+    """The outcome items, for the progress board to track (participation/outcomes.py)."""
+    from .outcomes import ConsultationOutcomes
+
+    return ConsultationOutcomes()

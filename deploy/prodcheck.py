@@ -88,9 +88,9 @@ HARD_STOP_SECONDS = 360
 STALE_AFTER_SECONDS = 12  # a build without progress for this long counts as dead (worker killed)
 # Workers beat every second, are dead after 5 s of silence; the scheduler looks every 3 s.
 TASK_RECOVERY = {
-    "TASKS_HEARTBEAT_SECONDS": "1",
-    "TASKS_WORKER_DEAD_AFTER_SECONDS": "5",
-    "TASKS_RECOVERY_INTERVAL_SECONDS": "3",
+    "PARTICIPATION_TASKS_HEARTBEAT_SECONDS": "1",
+    "PARTICIPATION_TASKS_WORKER_DEAD_AFTER_SECONDS": "5",
+    "PARTICIPATION_TASKS_RECOVERY_INTERVAL_SECONDS": "3",
 }
 REBUILT_WITHIN_SECONDS = 60  # from a worker's kill to its task done by another, no one helping
 KILL_WINDOW = (-0.5, 5.0)  # seconds around the node's kill in which a 5xx is excused
@@ -403,7 +403,7 @@ def production_env(tmp: Path, database_url: str) -> dict:
         AWS_ACCESS_KEY_ID=S3_KEY,
         AWS_SECRET_ACCESS_KEY=S3_SECRET,
         LOG_FORMAT="json",
-        DOCUMENTS_STALE_AFTER_SECONDS=str(STALE_AFTER_SECONDS),
+        PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS=str(STALE_AFTER_SECONDS),
         **TASK_RECOVERY,
     )
     env.pop("SENTRY_DSN", None)

@@ -1,7 +1,6 @@
 """The application form: details, special-category data and files, in one page."""
 
 from django import forms
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +15,12 @@ from participation.organisations.models import Membership
 from participation.widgets import country_chooser, language_chooser
 from themes.selectors import canonical_themes
 
+from . import conf
 from .choices import gender_choices, migrant_background_choices, profile_choices
 from .models import Application
 
-MAX_CV_BYTES = getattr(settings, "EXPERTGROUP_MAX_UPLOAD_MB", 5) * 1024 * 1024
-MAX_PHOTO_BYTES = getattr(settings, "EXPERTGROUP_MAX_PHOTO_MB", 2) * 1024 * 1024
+MAX_CV_BYTES = conf.get("MAX_UPLOAD_MB") * 1024 * 1024
+MAX_PHOTO_BYTES = conf.get("MAX_PHOTO_MB") * 1024 * 1024
 
 
 _NOT_THE_TYPE = ("type", "unknown", "executable", "macros")

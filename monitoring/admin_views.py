@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from participation.outcomes import outcome_source
 from themes.selectors import canonical_themes
 
 from . import imports, services
@@ -47,29 +48,21 @@ class OutcomesView(MonitoringAdminView):
     permission = "monitoring.add_commitment"
 
     def get_context_data(self, **kwargs):
-        from consultations.models import ConsultationPage, OutcomeItem
-        from participation.i18n import originals_only
-
         context = super().get_context_data(**kwargs)
-        # A translation's outcome items translate its original's: listed (and tracked) once.
-        originals = originals_only(ConsultationPage.objects.all()).values("pk")
-        items = (
-            OutcomeItem.objects.select_related("page")
-            .filter(page__in=originals)
-            .annotate(
+        source = outcome_source()
+        items = source.offered() if source is not None else Commitment.objects.none()
+        if source is not None:
+            items = items.annotate(
                 commitment_pk=Subquery(
-                    Commitment.objects.filter(outcome_item=OuterRef("pk")).values("pk")[:1]
+                    Commitment.objects.filter(outcome_item_id=OuterRef("pk")).values("pk")[:1]
                 )
-            )
-            .order_by(F("commitment_pk").asc(nulls_first=True), "page_id", "sort_order", "pk")
-        )
+            ).order_by(F("commitment_pk").asc(nulls_first=True), *items.query.order_by)
         context["items"] = Paginator(items, 50).get_page(self.request.GET.get("p"))
         return context
 
     def post(self, request, *args, **kwargs):
-        from consultations.models import OutcomeItem
-
-        item = OutcomeItem.objects.filter(pk=_posted_id(request, "item")).first()
+        source = outcome_source()
+        item = source.get(_posted_id(request, "item")) if source is not None else None
         if item is None:
             messages.error(request, _("That outcome no longer exists."))
             return redirect("monitoring_outcomes")

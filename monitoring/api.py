@@ -11,7 +11,7 @@ update and what followers were last told are never served.
 from collections import OrderedDict
 
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from rest_framework.response import Response as APIResponse
@@ -30,6 +30,7 @@ from participation.api import (
     requested_theme,
     whole_number,
 )
+from participation.outcomes import outcome_source
 from participation.translation_rows import localised, with_translations
 
 from . import services
@@ -64,7 +65,7 @@ class CommitmentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
         request = self.request
         theme = requested_theme(request)
         status = one_of(request, "status", Commitment.Status.values, "")
-        commitments = services.commitment_list(theme, status).select_related("outcome_item")
+        commitments = services.commitment_list(theme, status)
         # Only through public consultations: a filter never tells what a restricted one holds.
         public = public_pages(Page.objects.all()).values("pk")
         consultation = whole_number(request, "consultation")
@@ -72,7 +73,9 @@ class CommitmentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
             commitments = commitments.filter(consultation_id=consultation, consultation__in=public)
         item = whole_number(request, "outcome_item")
         if item is not None:
-            commitments = commitments.filter(outcome_item_id=item, outcome_item__page__in=public)
+            source = outcome_source()
+            on_public = source.on_pages(public) if source is not None else []
+            commitments = commitments.filter(outcome_item_id=item, outcome_item_id__in=on_public)
         return commitments.order_by("pk")
 
     def _consultations(self, commitments) -> dict:
@@ -81,6 +84,14 @@ class CommitmentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
         if not ids:
             return {}
         return {p.pk: p for p in public_pages(Page.objects.filter(pk__in=ids))}
+
+    def _api_url(self, page):
+        # The consultations' endpoint, when that plugin is installed (no import of it).
+        try:
+            url = reverse(f"{NAMESPACE}:consultations:detail", args=[page.pk])
+        except NoReverseMatch:
+            return None
+        return self.request.build_absolute_uri(url)
 
     def _row(self, commitment, public) -> OrderedDict:
         from .views import _commitment_row
@@ -94,9 +105,7 @@ class CommitmentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
                 id=page.pk,
                 title=page.title,
                 html_url=page.get_full_url(self.request),
-                api_url=self.request.build_absolute_uri(
-                    reverse(f"{NAMESPACE}:consultations:detail", args=[page.pk])
-                ),
+                api_url=self._api_url(page),
             )
             if page is not None
             else None
@@ -118,7 +127,7 @@ class CommitmentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
 
     def detail_view(self, request, pk):
         check_parameters(request, {"locale"})
-        found = services.commitment_list().select_related("outcome_item").filter(pk=pk).first()
+        found = services.commitment_list().filter(pk=pk).first()
         if found is None:
             raise Http404
         row = self._row(found, self._consultations([found]))

@@ -1,10 +1,11 @@
 """monitoring: a public progress board per theme, with commitments, indicators and open data.
 
-The one plugin allowed to depend on another: a commitment comes from a consultation's outcome
-item (``consultations.OutcomeItem``), so monitoring imports ``consultations`` for that link, for
-who may follow a commitment (its respondents) and for the questions and answers behind it.
-Commitments may also stand alone. Participation figures come from every plugin through the
-``register_participation_figures`` hook (themes/figures.py), never by importing them.
+Like every plugin it imports no other. A commitment may come from an outcome another plugin
+offers through the core's ``register_participation_outcomes`` hook (participation/outcomes.py;
+consultations offers its outcome items): monitoring keeps the outcome's id and the page it
+belongs to, and asks the source who may follow it and what lies behind it. Commitments may also
+stand alone. Participation figures come from every plugin through the
+``register_participation_figures`` hook (themes/figures.py).
 """
 
 from django.apps import AppConfig

@@ -150,16 +150,15 @@ def _indicators(themes):
 
 
 def _commitments(themes):
-    from consultations.models import ConsultationPage, OutcomeItem
-    from participation.i18n import originals_only
+    from participation.outcomes import outcome_source
 
     from . import services
 
-    # The housing consultation's outcome items become tracked commitments: the original's
-    # items only (a translated consultation has copies of them, the same promises), as the
-    # admin's list of outcomes to track does.
-    originals = originals_only(ConsultationPage.objects.all()).values("pk")
-    for item in OutcomeItem.objects.filter(page__in=originals):
+    # The housing consultation's outcome items become tracked commitments: those the outcome
+    # source offers (the original's items only: a translated consultation has copies of them,
+    # the same promises), as the admin's list of outcomes to track does.
+    source = outcome_source()
+    for item in source.offered() if source is not None else ():
         commitment = services.commitment_from_outcome(item)
         if not commitment.updates.exists():
             commitment.owner_department = "City housing departments"

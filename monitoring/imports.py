@@ -11,11 +11,11 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from . import conf
 from .models import Indicator, IndicatorValue
 from .versions import bump
 
@@ -26,7 +26,7 @@ MAX_REJECTED_SHOWN = 200
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "MONITORING_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+    return conf.get("MAX_UPLOAD_BYTES")
 
 
 @dataclass

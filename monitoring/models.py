@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from participation.i18n import InterfaceLanguageURLMixin
+from participation.outcomes import OutcomeSelect, outcome_source
 from participation.translation_rows import TranslationRow
 
 
@@ -97,16 +98,14 @@ class Commitment(index.Indexed, ClusterableModel):
 
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
-    outcome_item = models.OneToOneField(
-        "consultations.OutcomeItem",
-        verbose_name=_("outcome of a consultation"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="commitment",
+    # The outcome it tracks, offered by another plugin through the core
+    # (participation/outcomes.py): kept by id, not as a foreign key into that plugin, so the
+    # board works with or without it.
+    outcome_item_id = models.BigIntegerField(
+        _("outcome of a consultation"), null=True, blank=True, unique=True
     )
     consultation = models.ForeignKey(
-        "consultations.ConsultationPage",
+        "wagtailcore.Page",
         verbose_name=_("consultation"),
         null=True,
         blank=True,
@@ -159,7 +158,8 @@ class Commitment(index.Indexed, ClusterableModel):
             heading=_("Progress"),
         ),
         MultiFieldPanel(
-            [FieldPanel("consultation"), FieldPanel("outcome_item")], heading=_("Behind it")
+            [FieldPanel("consultation"), FieldPanel("outcome_item_id", widget=OutcomeSelect)],
+            heading=_("Behind it"),
         ),
         InlinePanel(
             "translations",
@@ -189,8 +189,13 @@ class Commitment(index.Indexed, ClusterableModel):
             raise ValidationError({"dropped_reason": _("Say why the commitment was dropped.")})
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
             raise ValidationError({"due_on": _("The due date is before the start date.")})
-        if self.outcome_item_id and self.consultation_id is None:
-            self.consultation_id = self.outcome_item.page_id
+        source = outcome_source() if self.outcome_item_id else None
+        if source is not None:
+            outcome = source.get(self.outcome_item_id)
+            if outcome is None:
+                self.outcome_item_id = None  # gone: unlinked, as a deleted one always was
+            elif self.consultation_id is None:
+                self.consultation_id = outcome.page_id
 
     @property
     def owner(self) -> str:

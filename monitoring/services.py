@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participation.audit.services import record
+from participation.outcomes import outcome_source
 from participation.translation_rows import with_translations
 
 from .models import Commitment, CommitmentFollow, Indicator, IndicatorValue, ProgressUpdate
@@ -26,24 +27,27 @@ Status = Commitment.Status
 
 @transaction.atomic
 def commitment_from_outcome(item, by=None) -> Commitment:
-    """Track an outcome item as a commitment (once: a second call returns the same one)."""
-    existing = Commitment.objects.filter(outcome_item=item).first()
+    """Track an outcome (``item``: anything with the ``pk`` of one the core's outcome source
+    offers) as a commitment, once: a second call returns the same one."""
+    existing = Commitment.objects.filter(outcome_item_id=item.pk).first()
     if existing is not None:
         return existing
-    from django.utils.html import strip_tags
-
+    source = outcome_source()
+    outcome = source.get(item.pk) if source is not None else None
+    if outcome is None:
+        raise ValidationError(_("That outcome no longer exists."))
     commitment = Commitment.objects.create(
-        title=item.title[:255],
-        description=strip_tags(item.text or "").strip(),
-        outcome_item=item,
-        # The consultation whose respondents may follow it: the original of a translation.
-        consultation_id=item.page.submissions_page().pk,
+        title=outcome.title[:255],
+        description=outcome.text,
+        outcome_item_id=outcome.pk,
+        # The page whose participants may follow it: the original of a translation.
+        consultation_id=outcome.page_id,
         owner_organisation=None,
     )
-    commitment.themes.set(item.themes.all())
+    commitment.themes.set(outcome.theme_ids)
     commitment.notified_state = commitment.state_signature()
     Commitment.objects.filter(pk=commitment.pk).update(notified_state=commitment.notified_state)
-    record(commitment, by, "commitment.created", outcome_item=item.pk)
+    record(commitment, by, "commitment.created", outcome_item=outcome.pk)
     return commitment
 
 
@@ -119,13 +123,8 @@ def changed(commitment) -> bool:
 def can_follow(user, commitment) -> bool:
     if not getattr(user, "is_authenticated", False) or not commitment.consultation_id:
         return False
-    from consultations.models import Response
-
-    return Response.objects.filter(
-        Q(user=user) | Q(updated_by=user),
-        consultation_id=commitment.consultation_id,
-        status=Response.Status.SUBMITTED,
-    ).exists()
+    source = outcome_source()
+    return source is not None and source.may_follow(user, commitment.consultation_id)
 
 
 def follow(user, commitment) -> CommitmentFollow:

@@ -22,6 +22,7 @@ from participation.accounts.templatetags.languages import lang_attrs
 from participation.documents.spreadsheets import Column, csv_response
 from participation.fragments import cached_fragments, digest
 from participation.i18n import default_locale_id, display_page
+from participation.outcomes import outcome_source
 from participation.translation_rows import localised, with_translations
 from themes.figures import participation_figures
 
@@ -237,7 +238,7 @@ def _label_themes(commitments, pairs):
 def _commitment(pk):
     found = with_translations(
         Commitment.objects.filter(pk=pk)
-        .select_related("owner_organisation", "consultation", "outcome_item")
+        .select_related("owner_organisation", "consultation")
         .prefetch_related("themes")
     ).first()
     if found is None:
@@ -249,18 +250,13 @@ def commitment(request, page, pk):
     found = _commitment(pk)
     following = request.user.is_authenticated and found.follows.filter(user=request.user).exists()
     behind = None
-    if found.outcome_item_id and found.consultation is not None:
-        item = found.outcome_item
-        behind = {"questions": item.key_list, "answers": len(item.receipt_list)}
-        if found.consultation.live:
-            from consultations.services import outcome_rows
-
-            for row in outcome_rows(found.consultation):
-                if row["item"].pk == item.pk:
-                    behind = row
+    source = outcome_source() if found.outcome_item_id else None
+    if source is not None and found.consultation is not None:
+        behind = source.behind(found.outcome_item_id, found.consultation)
     _label_themes([found], board_data.theme_pairs())
     consultation = consultation_lang = None
     if found.consultation is not None:
+        found.consultation = found.consultation.specific_deferred  # its own URL rules, no query
         # The consultation's translation in the reader's language when there is one; else its
         # title is marked with its own language.
         consultation = display_page(found.consultation) if found.consultation.live else None
@@ -379,7 +375,10 @@ def _commitment_row(c, request):
         "due_on": c.due_on,
         "completed_on": c.completed_on,
         "dropped_reason": c.dropped_reason,
-        "consultation": (c.consultation.get_full_url(request) or "") if c.consultation_id else "",
+        # specific_deferred: the page's own URL rules (its language prefix), with no query.
+        "consultation": (c.consultation.specific_deferred.get_full_url(request) or "")
+        if c.consultation_id
+        else "",
         **_label(c, "title"),
     }
 

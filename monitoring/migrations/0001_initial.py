@@ -6,8 +6,20 @@ import django_countries.fields
 import modelcluster.fields
 import modelsearch.index
 import wagtail.contrib.routable_page.models
+from django.apps import apps
 from django.conf import settings
 from django.db import migrations, models
+
+# Commitments once held foreign keys into consultations (0006 turns them into a page and an id).
+# A site without that plugin creates them in their later form at once, so this migration needs
+# nothing of it; a site with it runs exactly what it always ran.
+WITH_CONSULTATIONS = apps.is_installed("consultations")
+if WITH_CONSULTATIONS:
+    CONSULTATION = models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='consultations.consultationpage', verbose_name='consultation')
+    OUTCOME_ITEM = models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='commitment', to='consultations.outcomeitem', verbose_name='outcome of a consultation')
+else:
+    CONSULTATION = models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='consultation')
+    OUTCOME_ITEM = models.BigIntegerField(blank=True, null=True, unique=True, db_column='outcome_item_id', verbose_name='outcome of a consultation')
 
 
 class Migration(migrations.Migration):
@@ -15,7 +27,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('consultations', '0010_consultationpage_answers_version'),
+        *([('consultations', '0010_consultationpage_answers_version')] if WITH_CONSULTATIONS else []),
         ('organisations', '0001_initial'),
         ('themes', '0002_action_plan_themes'),
         ('wagtailcore', '0098_apitoken'),
@@ -52,8 +64,8 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('notified_state', models.CharField(blank=True, editable=False, max_length=200)),
-                ('consultation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='consultations.consultationpage', verbose_name='consultation')),
-                ('outcome_item', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='commitment', to='consultations.outcomeitem', verbose_name='outcome of a consultation')),
+                ('consultation', CONSULTATION),
+                ('outcome_item', OUTCOME_ITEM),
                 ('owner_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.organisation', verbose_name='responsible organisation')),
                 ('themes', models.ManyToManyField(blank=True, related_name='+', to='themes.theme')),
             ],

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import admin_assigning, admin_selection
 from . import admin_views as views
 
 app_name = "review_admin"
@@ -14,13 +15,21 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/phases/<int:phase>/assignments/",
-        views.AssignmentsView.as_view(),
+        admin_assigning.AssignmentsView.as_view(),
         name="assignments",
     ),
-    path("<int:pk>/phases/<int:phase>/results/", views.ResultsView.as_view(), name="results"),
-    path("<int:pk>/conflicts/", views.ConflictsView.as_view(), name="conflicts"),
-    path("<int:pk>/selection/", views.SelectionView.as_view(), name="selection"),
-    path("<int:pk>/selection/<int:run>/", views.SelectionRunView.as_view(), name="selection_run"),
+    path(
+        "<int:pk>/phases/<int:phase>/results/",
+        admin_selection.ResultsView.as_view(),
+        name="results",
+    ),
+    path("<int:pk>/conflicts/", admin_assigning.ConflictsView.as_view(), name="conflicts"),
+    path("<int:pk>/selection/", admin_selection.SelectionView.as_view(), name="selection"),
+    path(
+        "<int:pk>/selection/<int:run>/",
+        admin_selection.SelectionRunView.as_view(),
+        name="selection_run",
+    ),
     path("<int:pk>/audit/", views.AuditView.as_view(), name="audit"),
     path("<int:pk>/scores.<str:fmt>", views.score_sheet, name="score_sheet"),
 ]

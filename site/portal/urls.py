@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
@@ -47,7 +48,12 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("fonts/scripts.css", views.script_fonts, name="script_fonts"),
     path("review/", include("participation.review.urls")),
-    path("responses/", include("consultations.urls")),
+    # A plugin's own public URLs, while it is installed (each plugin may be left out).
+    *(
+        [path("responses/", include("consultations.urls"))]
+        if apps.is_installed("consultations")
+        else []
+    ),
     # Wagtail's own views (the password form of restricted pages, its login), which the
     # catch-all below would otherwise take for page paths: a password could never be given.
     *[pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"],

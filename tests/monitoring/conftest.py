@@ -56,6 +56,7 @@ def outcome_item(consultation, themes):
     )
     item.save()
     item.themes.set([themes["housing"]])
+    item.save()  # a ParentalManyToManyField is stored on save, as publishing the page does
     return item
 
 

@@ -28,7 +28,7 @@ def tracked(board, consultation, outcome_item, themes, make_user):
     board.save_revision().publish()
     commitment = Commitment.objects.create(
         title="A deposit fund",
-        outcome_item=outcome_item,
+        outcome_item_id=outcome_item.pk,
         consultation=consultation,
         status="in_progress",
         progress=30,

@@ -35,7 +35,7 @@ def test_admin_outcomes_track_in_one_action(admin_client, outcome_item):
     listing = admin_client.get("/admin/monitoring/outcomes/")
     assert listing.status_code == 200 and "A deposit fund" in listing.content.decode()
     response = admin_client.post("/admin/monitoring/outcomes/", {"item": outcome_item.pk})
-    commitment = Commitment.objects.get(outcome_item=outcome_item)
+    commitment = Commitment.objects.get(outcome_item_id=outcome_item.pk)
     assert response.status_code == 302
     assert response["Location"].endswith(f"/snippets/monitoring/commitment/edit/{commitment.pk}/")
     # Listed as tracked now, with a link to edit it.
@@ -206,7 +206,7 @@ def test_snippet_edit_of_status_emails_followers(
                 "progress": "20",
                 "dropped_reason": "",
                 "consultation": commitment.consultation_id,
-                "outcome_item": outcome_item.pk,
+                "outcome_item_id": outcome_item.pk,
                 **NO_TRANSLATIONS,
             },
         )
@@ -265,7 +265,7 @@ def test_member_who_submitted_for_an_organisation_may_follow(
     from consultations.models import Response
 
     Response.objects.create(
-        consultation=commitment.consultation,
+        consultation_id=commitment.consultation_id,
         organisation=organisation,
         updated_by=admin,
         respondent_type="organisation",

@@ -20,7 +20,7 @@ def test_demo_load_fills_the_board_and_is_idempotent(client, home_page):
     )
     statuses = set(Commitment.objects.values_list("status", flat=True))
     assert statuses == {"planned", "in_progress", "done", "dropped"}
-    assert Commitment.objects.filter(outcome_item__isnull=False).count() == 2
+    assert Commitment.objects.filter(outcome_item_id__isnull=False).count() == 2
     for theme_id in Indicator.objects.values_list("theme", flat=True).distinct():
         indicators = Indicator.objects.filter(theme_id=theme_id)
         assert indicators.count() == 2

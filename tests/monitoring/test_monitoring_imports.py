@@ -98,8 +98,15 @@ def test_import_values_50_mb_upload_is_refused_before_reading(make_indicator):
 
 
 def test_import_values_size_limit_also_holds_without_a_size(make_indicator, settings):
-    settings.MONITORING_MAX_UPLOAD_BYTES = 100
+    settings.PARTICIPATION_MONITORING_MAX_UPLOAD_BYTES = 100
     report = imports.import_values((HEADER + "overcrowding,DE,,2020,1\n" * 10).encode())
+    assert "limit" in report.error
+
+
+def test_import_values_size_limit_old_setting_name_still_read(make_indicator, settings):
+    settings.MONITORING_MAX_UPLOAD_BYTES = 100  # the name before the PARTICIPATION_ prefix
+    with pytest.warns(DeprecationWarning, match="PARTICIPATION_MONITORING_MAX_UPLOAD_BYTES"):
+        report = imports.import_values((HEADER + "overcrowding,DE,,2020,1\n" * 10).encode())
     assert "limit" in report.error
 
 
@@ -139,7 +146,7 @@ def test_admin_upload_reports_rejected_rows(admin_client, make_indicator):
 
 
 def test_admin_upload_too_large_is_refused_with_a_message(admin_client, make_indicator, settings):
-    settings.MONITORING_MAX_UPLOAD_BYTES = 1024
+    settings.PARTICIPATION_MONITORING_MAX_UPLOAD_BYTES = 1024
     upload = SimpleUploadedFile("big.csv", HEADER.encode() + b"overcrowding,DE,,2020,1\n" * 200)
     response = admin_client.post("/admin/monitoring/upload/", {"file": upload})
     assert response.status_code == 400 and "the limit is" in response.content.decode()

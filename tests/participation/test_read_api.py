@@ -200,7 +200,7 @@ def world(home_page, make_user, make_organisation):
     board.save_revision().publish()
     commitment = Commitment.objects.create(
         title="Faster recognition, tracked",
-        outcome_item=item,
+        outcome_item_id=item.pk,
         consultation=public,
         status="in_progress",
         progress=40,

@@ -178,6 +178,24 @@ def test_production_settings_read_the_task_recovery_variables():
     assert result.stdout.splitlines()[-1].split() == ["12", "5", "5"]
 
 
+def test_production_settings_prefixed_task_variables_win_over_their_old_names():
+    env = {
+        **GOOD,
+        "PARTICIPATION_TASKS_WORKER_DEAD_AFTER_SECONDS": "12",
+        "TASKS_WORKER_DEAD_AFTER_SECONDS": "99",  # the old name, read only when the new is unset
+        "TASKS_MAX_ATTEMPTS": "5",
+        "PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS": "600",
+    }
+    code = (
+        "from participation.operations import conf; from participation.documents import conf as d; "
+        "print(conf.get('WORKER_DEAD_AFTER_SECONDS'), conf.get('MAX_ATTEMPTS'), "
+        "d.get('STALE_AFTER_SECONDS'))"
+    )
+    result = _manage("shell", "--verbosity", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["12", "5", "600"]
+
+
 def test_production_settings_read_the_machine_translation_variables():
     env = {
         **GOOD,

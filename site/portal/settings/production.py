@@ -15,15 +15,40 @@ from .base import *  # noqa: F403
 TRUE = ("1", "true", "yes", "on")
 
 
+# Variables renamed into the PARTICIPATION_ prefix: the old name is still read, for one
+# release, when the new one is not set (README, *Settings*).
+_RENAMED_ENV = {
+    "PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS": "DOCUMENTS_STALE_AFTER_SECONDS",
+    **{
+        f"PARTICIPATION_TASKS_{_name}": f"TASKS_{_name}"
+        for _name in (
+            "HEARTBEAT_SECONDS",
+            "WORKER_DEAD_AFTER_SECONDS",
+            "MAX_ATTEMPTS",
+            "MAX_RUNTIME_SECONDS",
+            "RECOVERY_INTERVAL_SECONDS",
+        )
+    },
+}
+
+
+def _raw(name, default=None):
+    """The variable ``name``, else (renamed) its old name, else ``default``."""
+    value = os.environ.get(name)
+    if (value is None or not value.strip()) and name in _RENAMED_ENV:
+        value = os.environ.get(_RENAMED_ENV[name]) or value
+    return default if value is None else value
+
+
 def env(name, default=None, required=False, hint=""):
-    value = os.environ.get(name, default)
+    value = _raw(name, default)
     if required and not (value or "").strip():
         raise ImproperlyConfigured(f"Set the {name} environment variable{hint}.")
     return value
 
 
 def env_bool(name, default):
-    value = os.environ.get(name, "").strip().lower()
+    value = _raw(name, "").strip().lower()
     if not value:
         return default
     if value not in (*TRUE, "0", "false", "no", "off"):
@@ -32,7 +57,7 @@ def env_bool(name, default):
 
 
 def env_int(name, default):
-    value = os.environ.get(name, "").strip() or str(default)
+    value = _raw(name, "").strip() or str(default)
     try:
         return int(value)
     except ValueError:
@@ -247,10 +272,13 @@ if env("SENTRY_DSN"):
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 # A document build with no sign of progress for this long is taken as dead (its worker was
 # killed) and may be built again; the default (30 minutes) suits very long builds.
-if env("DOCUMENTS_STALE_AFTER_SECONDS"):
-    PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS = env_int("DOCUMENTS_STALE_AFTER_SECONDS", 1800)
-# Task workers beat every TASKS_HEARTBEAT_SECONDS; one silent for TASKS_WORKER_DEAD_AFTER_SECONDS
-# is dead and the scheduler puts its task back in the queue (participation/operations/workers.py).
+if env("PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS"):
+    PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS = env_int(
+        "PARTICIPATION_DOCUMENTS_STALE_AFTER_SECONDS", 1800
+    )
+# Task workers beat every PARTICIPATION_TASKS_HEARTBEAT_SECONDS; one silent for
+# PARTICIPATION_TASKS_WORKER_DEAD_AFTER_SECONDS is dead and the scheduler puts its task back in
+# the queue (participation/operations/workers.py).
 for _name in (
     "HEARTBEAT_SECONDS",
     "WORKER_DEAD_AFTER_SECONDS",
@@ -258,10 +286,12 @@ for _name in (
     "MAX_RUNTIME_SECONDS",
     "RECOVERY_INTERVAL_SECONDS",
 ):
-    if env(f"TASKS_{_name}"):
-        _value = env_int(f"TASKS_{_name}", 0)
+    if env(f"PARTICIPATION_TASKS_{_name}"):
+        _value = env_int(f"PARTICIPATION_TASKS_{_name}", 0)
         if _value < 1:  # 0 would take every running worker for dead
-            raise ImproperlyConfigured(f"TASKS_{_name} must be 1 or more, not {_value}.")
+            raise ImproperlyConfigured(
+                f"PARTICIPATION_TASKS_{_name} must be 1 or more, not {_value}."
+            )
         globals()[f"PARTICIPATION_TASKS_{_name}"] = _value
 
 # Machine translation of answers (participation/machine_translation): "none" by default;

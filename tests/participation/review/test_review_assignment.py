@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from participation.review.algorithms import assignment
+from participation.review.algorithms import assignment_solver
 from participation.review.algorithms.assignment import (
     AssignmentInfeasible,
     AssignmentResult,
@@ -370,7 +370,7 @@ def models(draw):
     fixed = (rng.random((n, r)) < draw(st.sampled_from([0.0, 0.02]))) & allowed
     fixed[fixed.cumsum(axis=1) > k] = False
     low, high = (n * k) // r, -(-(n * k) // r)
-    return assignment._Model(allowed, fixed, weights, k, low, high)
+    return assignment_solver._Model(allowed, fixed, weights, k, low, high)
 
 
 def assert_model_rules_hold(model, chosen):
@@ -384,8 +384,8 @@ def assert_model_rules_hold(model, chosen):
 @settings(max_examples=150, deadline=None, database=None)
 @given(models())
 def test_moves_give_the_lp_optimum_on_random_models(model):
-    with patch.object(assignment, "_MOVES_PER_ITEM", np.inf):  # never hand over to the LP
-        by_moves = assignment._solve_by_moves(model)
+    with patch.object(assignment_solver, "_MOVES_PER_ITEM", np.inf):  # never hand over to the LP
+        by_moves = assignment_solver._solve_by_moves(model)
     by_lp = model._solve_lp()
     assert (by_moves is None) == (by_lp is None)  # None only when infeasible
     if by_lp is None:
@@ -404,8 +404,8 @@ def test_assign_by_moves_matches_brute_force_on_tiny_instances(instance):
     items, reviewers, k, conflicts, fixed = instance
     expected = brute_force(items, reviewers, k, conflicts, fixed)
     with (
-        patch.object(assignment, "_MOVES_PER_ITEM", np.inf),
-        patch.object(assignment._Model, "_solve_lp", return_value=None),  # moves or nothing
+        patch.object(assignment_solver, "_MOVES_PER_ITEM", np.inf),
+        patch.object(assignment_solver._Model, "_solve_lp", return_value=None),  # moves or nothing
     ):
         try:
             result = assign(items, reviewers, k, conflicts, fixed=fixed, require_connected=False)
@@ -419,9 +419,9 @@ def test_assign_by_moves_matches_brute_force_on_tiny_instances(instance):
 def test_assign_near_balanced_instance_is_solved_by_moves_without_lp():
     items, reviewers, conflicts = themed_instance(n_items=1200)
     fixed = [("app1", "rev2"), ("app5", "rev7")]
-    with patch.object(assignment._Model, "_solve_lp", side_effect=AssertionError("LP used")):
+    with patch.object(assignment_solver._Model, "_solve_lp", side_effect=AssertionError("LP used")):
         result = assign(items, reviewers, 3, conflicts, fixed=fixed, seed=2)
-    with patch.object(assignment, "_solve_by_moves", return_value=None):
+    with patch.object(assignment_solver, "_solve_by_moves", return_value=None):
         by_lp = assign(items, reviewers, 3, conflicts, fixed=fixed, seed=2)
     assert_rules_hold(result, items, reviewers, 3, conflicts, fixed)
     assert result.load_range == (360, 360)
@@ -433,13 +433,13 @@ def test_assign_far_from_balanced_instance_goes_to_the_lp():
     # Everybody's best three reviewers are the same three: the greedy start is far off.
     items = [Item(i, {"x"}) for i in range(300)]
     reviewers = [Reviewer(j, {"x"} if j < 3 else set()) for j in range(10)]
-    solve_lp, calls = assignment._Model._solve_lp, []
+    solve_lp, calls = assignment_solver._Model._solve_lp, []
 
     def counting(model):
         calls.append(model.shape)
         return solve_lp(model)
 
-    with patch.object(assignment._Model, "_solve_lp", counting):
+    with patch.object(assignment_solver._Model, "_solve_lp", counting):
         result = assign(items, reviewers, 3, seed=1)
     assert calls == [(300, 10)]
     assert_rules_hold(result, items, reviewers, 3)

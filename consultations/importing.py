@@ -51,19 +51,12 @@ from participation.questionnaire.export import display_value, merge_snapshots, s
 from participation.questionnaire.fields import OTHER_HTML, is_empty, make_field, required_message
 from participation.questionnaire.structure import parse
 
-from . import counts, services, snapshots
+from . import conf, counts, services, snapshots
 from .documents import _FIXED, _question_key
 from .models import ImportBatch, Response
 
 logger = logging.getLogger("consultations.importing")
 
-DEFAULTS = {
-    "MAX_BYTES": 50 * 1024 * 1024,  # a 50,000-row CSV of five questions is about 10 MB
-    "MAX_ROWS": 200_000,
-    "INLINE_BYTES": 512 * 1024,  # larger files are checked and imported in the background
-    "CHUNK": 1000,  # rows per INSERT
-    "LISTED_ERRORS": 1000,  # rejected rows kept with their reasons
-}
 PREVIEW_ROWS = 5
 # The fixed columns an import sets, in the export's order; the export's other fixed columns
 # (receipt, submitted, organisation, moderation, spam, campaign) are ignored when present.
@@ -74,7 +67,8 @@ _SCALE = re.compile(r"^(-?\d+)(?:\s*[–-].*)?$")
 
 
 def setting(name: str):
-    return getattr(settings, f"CONSULTATIONS_IMPORT_{name}", DEFAULTS[name])
+    """An import setting (``PARTICIPATION_CONSULTATIONS_IMPORT_<NAME>``, consultations/conf.py)."""
+    return conf.get(f"IMPORT_{name}")
 
 
 class ImportRefused(Exception):

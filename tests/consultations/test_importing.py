@@ -171,7 +171,8 @@ def test_dry_run_then_import_with_channel_batch_and_counts(admin_client, consult
 
 
 def test_one_wrong_row_near_the_end_imports_nothing_and_is_named(consultation, settings):
-    settings.CONSULTATIONS_IMPORT_CHUNK = 5  # earlier rows are already inserted when it fails
+    # Earlier rows are already inserted when it fails.
+    settings.PARTICIPATION_CONSULTATIONS_IMPORT_CHUNK = 5
     rows = [{} for _ in range(30)]
     rows[-2] = {"outcome": "Volledig erkend", "consent": ""}  # rows 3..32: this is row 31
     data = csv_bytes(consultation, rows)
@@ -275,14 +276,14 @@ def test_wrong_type_oversized_and_broken_files_refused_with_a_reason(
     assert "not a spreadsheet" in refused("answers.xlsx", b"PK\x03\x04garbage")
     assert "not a spreadsheet" in refused("answers.csv", bytes(range(256)) * 4)
     assert "is empty" in refused("answers.csv", b"")  # the form's own message
-    settings.CONSULTATIONS_IMPORT_MAX_BYTES = 100
+    settings.PARTICIPATION_CONSULTATIONS_IMPORT_MAX_BYTES = 100
     assert "an import can be at most" in refused("answers.csv", csv_bytes(consultation, [{}]))
-    settings.CONSULTATIONS_IMPORT_MAX_BYTES = 10**6
+    settings.PARTICIPATION_CONSULTATIONS_IMPORT_MAX_BYTES = 10**6
     # Unknown columns and rows past the limit: the check refuses the file, with the reason.
     data = csv_bytes(consultation, [{}]).replace(b"Channel", b"Chanel").replace(b"key:channel", b"")
     response = admin_client.post(url, {"file": SimpleUploadedFile("typo.csv", data)})
     assert "“Chanel”" in admin_client.get(response["Location"]).content.decode()
-    settings.CONSULTATIONS_IMPORT_MAX_ROWS = 2
+    settings.PARTICIPATION_CONSULTATIONS_IMPORT_MAX_ROWS = 2
     data = csv_bytes(consultation, [{}, {}, {}])
     response = admin_client.post(url, {"file": SimpleUploadedFile("long.csv", data)})
     assert "at most 2 rows" in admin_client.get(response["Location"]).content.decode()
@@ -301,7 +302,7 @@ def test_same_file_twice_refused_and_an_export_imports_again(
     )
     cols = response_columns(consultation)
     exported = "".join(iter_csv(response_rows(consultation, cols), cols, keys=True)).encode()
-    settings.CONSULTATIONS_IMPORT_INLINE_BYTES = 0  # through the background task
+    settings.PARTICIPATION_CONSULTATIONS_IMPORT_INLINE_BYTES = 0  # through the background task
     url = f"/admin/consultations/{consultation.pk}/import/"
     checked = admin_client.post(url, {"file": SimpleUploadedFile("export.csv", exported)})
     page = admin_client.get(checked["Location"]).content.decode()

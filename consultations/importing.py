@@ -508,6 +508,18 @@ class Checker:
                 values[key] = self._fixed(key, text)
             except ValidationError as error:
                 errors.append(f"{self._header(key)}: {' '.join(error.messages)}")
+        if values["respondent_type"] == Response.RespondentType.ORGANISATION:
+            # An answer on behalf of an organisation belongs to its account (one per
+            # organisation, drafted by its members); an imported one would count as a person's
+            # in the totals and as an organisation's in each question's figures.
+            errors.append(
+                f"{self._header('respondent_type')}: "
+                + _(
+                    "answers on behalf of an organisation cannot be imported: the organisation "
+                    "answers through its account. Import it as an individual's answer or ask "
+                    "the organisation to answer online."
+                )
+            )
         answers, failed = {}, set()
         for position, question in self.questions:
             raw = cells[position] if position < len(cells) else None

@@ -131,7 +131,7 @@ def test_template_in_the_exports_format_in_each_language(admin_client, consultat
 def test_dry_run_then_import_with_channel_batch_and_counts(admin_client, consultation):
     rows = [
         {"channel": "paper", "outcome": "Partly recognised", "priorities": "Lower fees; time"},
-        {"channel": "Workshop", "difficulty": "Don't know", "respondent_type": "organisation"},
+        {"channel": "Workshop", "difficulty": "Don't know", "respondent_type": "An individual"},
         {"outcome": "Something else: an appeal is pending", "priorities": "Other: a helpline"},
         {"applied": "no", "outcome": "", "difficulty": ""},
     ]
@@ -159,7 +159,7 @@ def test_dry_run_then_import_with_channel_batch_and_counts(admin_client, consult
     assert first.answers[qid("outcome")] == {"choice": "partial"}
     assert first.answers[qid("priorities")] == {"choices": ["cost", "time"]}
     assert second.answers[qid("difficulty")] == "dont_know"
-    assert second.respondent_type == "organisation"
+    assert second.respondent_type == "individual"
     assert third.answers[qid("outcome")] == {"other": "an appeal is pending"}
     assert third.answers[qid("priorities")] == {"choices": [], "other": "a helpline"}
     assert fourth.answers[qid("applied")] is False and qid("outcome") not in fourth.answers
@@ -239,6 +239,7 @@ def test_labels_of_a_language_not_offered_and_bad_fixed_values_refused(consultat
         {"priorities": "cost; cost; time; language; digital"},
         {"language": "xx", "country": "Atlantis", "channel": "pigeon"},
         {"difficulty": "9", "applied": "maybe"},
+        {"respondent_type": "organisation"},  # an organisation answers through its account
     ]
     batch = make_batch(consultation, csv_bytes(consultation, rows))
     assert importing.run(batch.pk, False) == "rejected"
@@ -247,6 +248,7 @@ def test_labels_of_a_language_not_offered_and_bad_fixed_values_refused(consultat
     assert "Choose at most 3 options" in errors[4]
     assert "xx" in errors[5] and "Atlantis" in errors[5] and "pigeon" in errors[5]
     assert "Answer yes or no" in errors[6]
+    assert "on behalf of an organisation cannot be imported" in errors[7]
     assert not Response.objects.exists()
 
 

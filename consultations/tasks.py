@@ -141,3 +141,11 @@ def translate_answers() -> dict:
     from .machine_translation import translate_due
 
     return translate_due(budget_seconds=240)
+
+
+@task(queue_name=queue_for("analysis"))
+def compute_topics(run_id: int) -> int:
+    """The topics of one open question (consultations.topics), with progress on the run."""
+    from .topics import compute
+
+    return compute(run_id)

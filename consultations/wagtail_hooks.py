@@ -82,6 +82,7 @@ def export_urls():
         PrintableQuestionnaireView,
         export_responses,
     )
+    from .topics_admin import TopicsView
 
     return [
         path(
@@ -103,6 +104,11 @@ def export_urls():
             "consultations/<int:page_id>/crosstab/",
             CrossTabView.as_view(),
             name="consultations_crosstab",
+        ),
+        path(
+            "consultations/<int:page_id>/topics/",
+            TopicsView.as_view(),
+            name="consultations_topics",
         ),
     ]
 
@@ -161,6 +167,12 @@ def export_buttons(page, user, view_name=None, next_url=None):
                 reverse("consultations_crosstab", args=[page.pk]),
                 icon_name="table",
                 priority=72,
+            ),
+            Button(
+                _("Topics"),
+                reverse("consultations_topics", args=[page.pk]),
+                icon_name="tag",
+                priority=73,
             ),
             Button(
                 _("Printable questionnaire"),

@@ -62,7 +62,8 @@ class TopicsView(ConsultationAdminView):
             .order_by("pk")
         }
         run = runs.get(question.id) if question else None
-        topics = list(run.topics.all()) if run else []
+        # The members (up to one id per answer) are not read to show the page.
+        topics = list(run.topics.defer("members")) if run else []
         quotes = self.quotes(question, topics) if topics else {}
         reasons = reason_labels()
         for topic in topics:

@@ -16,12 +16,14 @@ Method
    skipped, with the reason (``REASONS``).
 2. **Groups per language** (``languages``: id -> ISO code, "" when unknown): the words of two
    languages do not overlap, so one fit over all of them finds languages, not topics.
-   Languages with fewer than ``min_language_units`` units are fitted together.
+   Languages with fewer than ``min_language_units`` units are fitted together; when they are
+   too few for that, each joins the group it shares most words with.
 3. **Features**, script-agnostic: the words (split on spaces, after normalisation) and the
    character 3-grams inside words (with a boundary mark, so "logement" and "logements", or
    Arabic words with and without the article, share most of theirs), each TF-IDF weighted
    (sublinear term frequency; words in more than half the answers of a group, mostly function
-   words, are left out), the character part weighted ``CHAR_WEIGHT``. The character n-grams
+   words, are left out); each part is normalised, the character part weighted
+   ``CHAR_WEIGHT``. The character n-grams
    are computed once per distinct word, not per answer: the answers' word counts times a
    word -> n-gram matrix give them (one sparse product instead of a Python loop over 30
    million characters).
@@ -30,8 +32,10 @@ Method
    random sample), and every unit assigned to the component its vector is closest to, so the
    cost beyond the sample is one sparse product. Components whose centroids are alike (cosine
    at least ``MERGE_SIMILARITY``) are merged: a generous number of components that split a
-   topic in two joins it again, and no number of topics has to be guessed right.
-5. **Description**: the terms are the heaviest words of the topic's centroid; the
+   topic in two joins it again, and no number of topics has to be guessed right. Then every
+   unit moves to the topic whose centroid it is closest to (one k-means round).
+5. **Description**: the terms are the words that weigh most in the topic's centroid beyond
+   their weight in the group's other topics (no stop-word list needed); the
    representatives are the members closest to it (one per unit, so a campaign shows once).
 
 The result says what was left out: ``skipped`` maps a reason to the ids, and ``notes`` says
@@ -59,7 +63,7 @@ MAX_CHARS = 10_000  # a topic shows in the first pages of an answer; time grows 
 FIT_SAMPLE = 20_000  # units a group's NMF is fitted on; the others are assigned
 MAX_TOPICS = 12  # components per language group before similar ones are merged
 MIN_GROUP = 4  # units a group needs to be fitted
-MERGE_SIMILARITY = 0.5
+MERGE_SIMILARITY = 0.3  # halves of one topic: 0.45-0.55 in the tests; two topics: < 0.1
 CHAR_WEIGHT = 0.5
 TERMS = 10
 REPRESENTATIVES = 5
@@ -176,6 +180,29 @@ def _groups(units: list[_Unit], per_language: bool, min_language_units: int) -> 
     return groups
 
 
+def _place_leftovers(units: list[_Unit], groups: dict[str, list]) -> None:
+    """Too few answers of rare or unknown languages to fit on their own: each joins the
+    language group it shares most words with (a text detected as Russian among Ukrainian ones),
+    if any; the rest stay behind and are skipped as too few."""
+    leftovers = groups.get("", [])
+    others = [language for language in groups if language]
+    if not (0 < len(leftovers) < MIN_GROUP and others):
+        return
+    vocabularies = {
+        language: {word for index in groups[language] for word in units[index].text.split()}
+        for language in others
+    }
+    remaining = []
+    for index in leftovers:
+        words = set(units[index].text.split())
+        best = max(others, key=lambda language: len(words & vocabularies[language]))
+        if words & vocabularies[best]:
+            groups[best].append(index)
+        else:
+            remaining.append(index)
+    groups[""] = remaining
+
+
 def _char_matrix(vocabulary: Sequence[str]) -> tuple[sparse.csr_array, int]:
     """Word -> character 3-grams (with boundary marks) counts, one row per word."""
     columns: dict[str, int] = {}
@@ -229,7 +256,10 @@ def _features(texts: list[str]) -> tuple[sparse.csr_array, list[str], int]:
         words = sparse.csr_array(words @ sparse.diags_array((~short).astype(np.float32)))
         words.eliminate_zeros()
     grams, _ = _tfidf(counts @ chars, max_df=0.5, min_df=min_df)
-    matrix = sparse.hstack([words, grams * CHAR_WEIGHT], format="csr", dtype=np.float32)
+    # Each part normalised first, so CHAR_WEIGHT says how much the n-grams count (they are
+    # many more than the words, and would otherwise outweigh them).
+    parts = [_normalise_rows(words), _normalise_rows(grams) * CHAR_WEIGHT]
+    matrix = sparse.hstack(parts, format="csr", dtype=np.float32)
     return _normalise_rows(matrix), vocabulary, len(vocabulary)
 
 
@@ -281,7 +311,8 @@ def _fit(
         if joined.max() + 1 < len(centroids):
             labels = np.where(labels >= 0, joined[np.maximum(labels, 0)], -1)
             centroids = _centroids(matrix, labels, joined.max() + 1)
-    return labels, centroids
+    # One k-means round: every answer to the topic whose centroid it is closest to.
+    return _assign(matrix, centroids)
 
 
 def _centroids(matrix: sparse.csr_array, labels: np.ndarray, k: int) -> np.ndarray:
@@ -338,12 +369,20 @@ def _describe(
 ) -> list[Topic]:
     n_words = len(vocabulary)
     closeness = _closeness(matrix, labels, centroids)
+    # A term tells a topic apart by how much more it weighs there than in any other topic of
+    # the group (words every topic uses, "the" or "our", rank low without a list of them).
+    words = _directions(centroids[:, :n_words]).T
+    others = np.zeros_like(words)
+    if len(words) > 1:
+        for number in range(len(words)):
+            others[number] = np.delete(words, number, axis=0).max(axis=0)
+    telling = words - others
     topics = []
     for number in range(len(centroids)):
         rows = np.flatnonzero(labels == number)
         if not len(rows):
             continue
-        weights = centroids[number, :n_words]
+        weights = telling[number]
         heaviest = np.argsort(-weights, kind="stable")[:TERMS]
         terms = tuple(vocabulary[i] for i in heaviest if weights[i] > 0)
         closest = rows[np.argsort(-closeness[rows], kind="stable")][:REPRESENTATIVES]
@@ -394,6 +433,7 @@ def find_topics(
     notes = []
     topics: list[Topic] = []
     groups = _groups(units, per_language, min_language_units)
+    _place_leftovers(units, groups)
     total = max(1, len(units))
     done = 0
     for language, indices in groups.items():

@@ -41,7 +41,7 @@ def test_topics_recovers_housing_work_and_school_in_four_languages():
     for pair in set(truth.values()):
         members = [i for i, known in truth.items() if known == pair]
         assert sum(majority.get(i) == pair for i in members) >= 8, pair
-    assert 12 <= len(result.topics) <= 18
+    assert 12 <= len(result.topics) <= 14
     assert sum(topic.size for topic in result.topics) == 120
 
 

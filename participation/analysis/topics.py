@@ -21,18 +21,21 @@ Method
 3. **Features**, script-agnostic: the words (split on spaces, after normalisation) and the
    character 3-grams inside words (with a boundary mark, so "logement" and "logements", or
    Arabic words with and without the article, share most of theirs), each TF-IDF weighted
-   (sublinear term frequency; words in more than half the answers of a group, mostly function
-   words, are left out); each part is normalised, the character part weighted
-   ``CHAR_WEIGHT``. The character n-grams
+   (sublinear term frequency; words in more than ``MAX_DF`` of the answers of a group are left
+   out, and no stop-word list is needed: such words weigh little); each part is normalised, the
+   character part weighted ``CHAR_WEIGHT``. The character n-grams
    are computed once per distinct word, not per answer: the answers' word counts times a
    word -> n-gram matrix give them (one sparse product instead of a Python loop over 30
    million characters).
 4. **NMF** (scikit-learn, ``random_state`` fixed: the same input gives the same topics) with a
    generous number of components, fitted on at most ``FIT_SAMPLE`` units of the group (a fixed
    random sample), and every unit assigned to the component its vector is closest to, so the
-   cost beyond the sample is one sparse product. Components whose centroids are alike (cosine
-   at least ``MERGE_SIMILARITY``) are merged: a generous number of components that split a
-   topic in two joins it again, and no number of topics has to be guessed right. Then every
+   cost beyond the sample is one sparse product. Components whose centroids are alike are
+   merged (a cosine past the group's median one by ``MERGE_SIMILARITY`` of the way to 1: in the
+   tests halves of a topic are at 0.46-0.56 where two topics are under 0.1, and in the bench,
+   whose answers mix in words of the other topics, at 0.9 where two topics are at ~0.45): a
+   generous number of components that split a topic in two joins it again, and no number of
+   topics has to be guessed right. Then every
    unit moves to the topic whose centroid it is closest to (one k-means round).
 5. **Description**: the terms are the words that weigh most in the topic's centroid beyond
    their weight in the group's other topics (no stop-word list needed); the
@@ -63,8 +66,9 @@ MAX_CHARS = 10_000  # a topic shows in the first pages of an answer; time grows 
 FIT_SAMPLE = 20_000  # units a group's NMF is fitted on; the others are assigned
 MAX_TOPICS = 12  # components per language group before similar ones are merged
 MIN_GROUP = 4  # units a group needs to be fitted
-MERGE_SIMILARITY = 0.3  # halves of one topic: 0.45-0.55 in the tests; two topics: < 0.1
+MERGE_SIMILARITY = 0.4  # how far past the group's typical similarity two components merge
 CHAR_WEIGHT = 0.5
+MAX_DF = 0.9  # words in more answers of a group tell no topic apart (and a topic of 60 % stays)
 TERMS = 10
 REPRESENTATIVES = 5
 BATCH = 10_000
@@ -251,11 +255,11 @@ def _features(texts: list[str]) -> tuple[sparse.csr_array, list[str], int]:
     # One-letter tokens carry no topic as words (particles, letters of a list) but count in
     # the character n-grams.
     short = np.fromiter((len(word) < 2 for word in vocabulary), bool, len(vocabulary))
-    words, kept = _tfidf(counts, max_df=0.5, min_df=min_df)
+    words, kept = _tfidf(counts, max_df=MAX_DF, min_df=min_df)
     if short.any():
         words = sparse.csr_array(words @ sparse.diags_array((~short).astype(np.float32)))
         words.eliminate_zeros()
-    grams, _ = _tfidf(counts @ chars, max_df=0.5, min_df=min_df)
+    grams, _ = _tfidf(counts @ chars, max_df=MAX_DF, min_df=min_df)
     # Each part normalised first, so CHAR_WEIGHT says how much the n-grams count (they are
     # many more than the words, and would otherwise outweigh them).
     parts = [_normalise_rows(words), _normalise_rows(grams) * CHAR_WEIGHT]
@@ -269,14 +273,18 @@ def _components(n_units: int, n_topics: int | None, max_topics: int) -> int:
     return max(1, min(max_topics, math.ceil(math.sqrt(n_units / 2)), n_units))
 
 
-def _merge(centroids: np.ndarray, threshold: float) -> np.ndarray:
-    """Labels joining components whose centroids are alike (single linkage)."""
+def _merge(centroids: np.ndarray, share: float) -> np.ndarray:
+    """Labels joining components whose centroids are alike (single linkage). Alike is relative
+    to the group: past the typical (median) similarity of two components by ``share`` of what
+    is left up to 1, since answers in one language share words whatever their topic."""
     from scipy.sparse.csgraph import connected_components
 
-    norms = np.linalg.norm(centroids, axis=1)
-    norms[norms == 0] = 1
-    unit = centroids / norms[:, None]
-    alike = (unit @ unit.T) >= threshold
+    unit = _directions(centroids).T
+    similar = unit @ unit.T
+    if len(similar) < 3:
+        return np.arange(len(similar))  # no group to measure against: both kept
+    typical = float(np.median(similar[~np.eye(len(similar), dtype=bool)]))
+    alike = similar >= typical + share * (1 - typical)
     return connected_components(sparse.csr_array(alike), directed=False)[1]
 
 
@@ -325,6 +333,8 @@ def _centroids(matrix: sparse.csr_array, labels: np.ndarray, k: int) -> np.ndarr
 
 
 def _assign(matrix: sparse.csr_array, components: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if not len(components):  # nothing shared: no topic
+        return np.full(matrix.shape[0], -1), np.zeros((0, matrix.shape[1]), dtype=np.float32)
     directions = _directions(components)
     labels = np.empty(matrix.shape[0], dtype=np.int64)
     for start in range(0, matrix.shape[0], BATCH):

@@ -83,7 +83,7 @@ def baseline(texts, _languages, k) -> dict:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     matrix = TfidfVectorizer().fit_transform(texts)
-    NMF(n_components=k, init="nndsvda", random_state=0, max_iter=300, tol=1e-3).fit(matrix)
+    NMF(n_components=k, init="nndsvda", random_state=0, max_iter=200, tol=1e-3).fit(matrix)
     return {"topics": k}
 
 

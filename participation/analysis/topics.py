@@ -63,7 +63,7 @@ __all__ = ["REASONS", "Topic", "TopicResult", "find_topics"]
 ItemId = Hashable
 
 MAX_CHARS = 10_000  # a topic shows in the first pages of an answer; time grows with length
-FIT_SAMPLE = 20_000  # units a group's NMF is fitted on; the others are assigned
+FIT_SAMPLE = 3_000  # units a group's NMF is fitted on (250 per component); the rest assigned
 MAX_TOPICS = 12  # components per language group before similar ones are merged
 MIN_GROUP = 4  # units a group needs to be fitted
 MERGE_SIMILARITY = 0.4  # how far past the group's typical similarity two components merge
@@ -305,10 +305,10 @@ def _fit(
         components = np.asarray(fitted.sum(axis=0)).reshape(1, -1)
     else:
         model = NMF(
-            n_components=k, init="nndsvda", random_state=random_state, max_iter=300, tol=1e-3
+            n_components=k, init="nndsvda", random_state=random_state, max_iter=200, tol=1e-3
         )
         with warnings.catch_warnings():
-            # Not converged to the tolerance in 300 rounds: its components still serve as
+            # Not converged to the tolerance in 200 rounds: its components still serve as
             # starting directions (every answer is then assigned to the closest).
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(fitted)

@@ -305,10 +305,10 @@ def _fit(
         components = np.asarray(fitted.sum(axis=0)).reshape(1, -1)
     else:
         model = NMF(
-            n_components=k, init="nndsvda", random_state=random_state, max_iter=200, tol=1e-3
+            n_components=k, init="nndsvda", random_state=random_state, max_iter=50, tol=1e-3
         )
         with warnings.catch_warnings():
-            # Not converged to the tolerance in 200 rounds: its components still serve as
+            # Not converged to the tolerance in 50 rounds: its components still serve as
             # starting directions (every answer is then assigned to the closest).
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(fitted)
@@ -418,32 +418,10 @@ def _describe(
     return topics
 
 
-def find_topics(
-    answers: Iterable[tuple[ItemId, str]],
-    *,
-    languages: Mapping[ItemId, str] | None = None,
-    campaigns: Iterable[Sequence[ItemId]] = (),
-    n_topics: int | None = None,
-    per_language: bool = True,
-    min_language_units: int = 10,
-    max_topics: int = MAX_TOPICS,
-    random_state: int = 0,
-    progress: Callable[[float], None] | None = None,
-) -> TopicResult:
-    """The topics of ``answers`` ((id, text) pairs), largest first (see the module docstring).
-
-    ``n_topics`` asks for that many topics per language group and turns merging off (splitting
-    a topic in two asks for 2, with ``per_language=False``). ``progress`` is called with the
-    share done, from 0 to 1."""
-    report = progress or (lambda share: None)
-    languages = languages or {}
-    skipped: dict[str, list] = defaultdict(list)
-    units, count = _units(answers, languages, campaigns, skipped)
-    report(0.1)
-    notes = []
+def _fit_groups(units, groups, languages, n_topics, max_topics, random_state, report, skipped):
+    """The topics of every language group, and notes on the groups too small to fit."""
     topics: list[Topic] = []
-    groups = _groups(units, per_language, min_language_units)
-    _place_leftovers(units, groups)
+    notes = []
     total = max(1, len(units))
     done = 0
     for language, indices in groups.items():
@@ -467,6 +445,41 @@ def find_topics(
         )
         done += len(indices)
         report(0.1 + 0.9 * done / total)
+    return topics, notes
+
+
+def find_topics(
+    answers: Iterable[tuple[ItemId, str]],
+    *,
+    languages: Mapping[ItemId, str] | None = None,
+    campaigns: Iterable[Sequence[ItemId]] = (),
+    n_topics: int | None = None,
+    per_language: bool = True,
+    min_language_units: int = 10,
+    max_topics: int = MAX_TOPICS,
+    random_state: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> TopicResult:
+    """The topics of ``answers`` ((id, text) pairs), largest first (see the module docstring).
+
+    ``n_topics`` asks for that many topics per language group and turns merging off (splitting
+    a topic in two asks for 2, with ``per_language=False``). ``progress`` is called with the
+    share done, from 0 to 1."""
+    from threadpoolctl import threadpool_limits
+
+    report = progress or (lambda share: None)
+    languages = languages or {}
+    skipped: dict[str, list] = defaultdict(list)
+    units, count = _units(answers, languages, campaigns, skipped)
+    report(0.1)
+    groups = _groups(units, per_language, min_language_units)
+    _place_leftovers(units, groups)
+    # One BLAS thread: the matrices are small, and on a shared 2-core machine threads cost more
+    # than they give (10,000 answers under load: 5.9 s with two threads, 2.3 s with one).
+    with threadpool_limits(limits=1):
+        topics, notes = _fit_groups(
+            units, groups, languages, n_topics, max_topics, random_state, report, skipped
+        )
     topics.sort(key=lambda topic: (-topic.units, -topic.size, topic.language, topic.terms))
     report(1.0)
     return TopicResult(

@@ -121,12 +121,15 @@ class _Unit:
 
 
 def _reason(normalised: str) -> str | None:
-    if not normalised:
+    # Normalised text holds letters, digits, marks and spaces only (campaigns.normalise).
+    if not normalised or normalised.replace(" ", "").isnumeric():
         return "no_words"
-    words = normalised.split()
-    if not any(ch.isalpha() for ch in normalised):
-        return "no_words"
-    if len(set(words)) < 2 and not _SPACELESS_LETTERS.search(normalised):
+    first = normalised.split(" ", 1)[0]
+    if (
+        not normalised.replace(first, "").strip()  # cheap test first, exact one after
+        and len(set(normalised.split())) < 2
+        and not _SPACELESS_LETTERS.search(normalised)
+    ):
         return "one_word"
     return None
 
@@ -305,10 +308,10 @@ def _fit(
         components = np.asarray(fitted.sum(axis=0)).reshape(1, -1)
     else:
         model = NMF(
-            n_components=k, init="nndsvda", random_state=random_state, max_iter=50, tol=1e-3
+            n_components=k, init="nndsvda", random_state=random_state, max_iter=30, tol=1e-3
         )
         with warnings.catch_warnings():
-            # Not converged to the tolerance in 50 rounds: its components still serve as
+            # Not converged to the tolerance in 30 rounds: its components still serve as
             # starting directions (every answer is then assigned to the closest).
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(fitted)

@@ -273,7 +273,9 @@ def _features(texts: list[str]) -> tuple[sparse.csr_array, list[str], int]:
 def _components(n_units: int, n_topics: int | None, max_topics: int) -> int:
     if n_topics:
         return max(1, min(n_topics, n_units))
-    return max(1, min(max_topics, math.ceil(math.sqrt(n_units / 2)), n_units))
+    # Generous (merging joins what is split) but no more than the group can hold: 4 for 30
+    # answers, 9 for 625, ``max_topics`` from 1,331 on.
+    return max(1, min(max_topics, math.ceil(n_units ** (1 / 3) - 1e-9), n_units))
 
 
 def _merge(centroids: np.ndarray, share: float) -> np.ndarray:

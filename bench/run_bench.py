@@ -18,6 +18,8 @@ Parts (about 14 minutes in all on a 2-core machine):
 * campaigns - bench/campaigns_bench.py: grouping 1,000 / 10,000 / 100,000 answers;
 * languages - bench/languages_bench.py: the language of 10,000 / 100,000 answers against
   Lingua's own batch call;
+* topics - bench/topics_bench.py: the topics of 10,000 / 100,000 answers against a plain
+  scikit-learn pipeline (TfidfVectorizer + NMF), time and peak memory in fresh processes;
 * consultations-sqlite - bench/consultations_bench.py on a throw-away SQLite database: data
   made by ``generate_bench_data`` at 1,000 / 10,000 / 100,000 responses, public pages under
   gunicorn, what we heard, CSV and XLSX exports, submitting;
@@ -60,6 +62,7 @@ PARTS = [
     # Memory of the grouping (bench/campaigns_bench.py alone) costs a minute more: time only.
     ("campaigns", "campaigns_bench", {"rss": False, "traced": False}, 300),
     ("languages", "languages_bench", {}, 900),
+    ("topics", "topics_bench", {}, 300),
     ("consultations-sqlite", "consultations_bench", {"postgres": False}, 900),
     ("consultations-postgres", "consultations_bench", {"postgres": True, "scope": "submit"}, 400),
     # Issue 21 point 5: what grows from 100,000 to a million answers, on PostgreSQL.
@@ -73,6 +76,7 @@ QUICK = {  # --quick: a tenth of the data, shorter rounds (checks the machinery 
     "documents": {"quick": True},
     "campaigns": {"sizes": (1_000, 10_000)},
     "languages": {"sizes": (1_000, 10_000)},
+    "topics": {"sizes": (1_000, 10_000)},
     "consultations-sqlite": {"quick": True},
     "consultations-postgres": {"quick": True},
     "consultations-million": {"quick": True},

@@ -700,3 +700,65 @@ class PublishedTag(models.Model):
 
     def __str__(self):
         return f"{self.consultation_id}: {self.tag_id}"
+
+
+class TopicRun(models.Model):
+    """Topics of one open question's answers (consultations.topics), computed in the background:
+    its state and progress, and what the analysis skipped and why."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="+")
+    question_id = models.CharField(max_length=64)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    answers = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=dict, blank=True)  # reason -> number of answers
+    notes = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "question_id"], name="one_topic_run_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.consultation_id} {self.question_id}: {self.state}"
+
+
+class Topic(models.Model):
+    """One topic of a run. ``members`` and ``representatives`` are response ids; an accepted
+    topic keeps its editor's label and stays accepted when the topics are computed again."""
+
+    run = models.ForeignKey(TopicRun, on_delete=models.CASCADE, related_name="topics")
+    position = models.PositiveIntegerField(default=0)
+    label = models.CharField(_("label"), max_length=255)
+    editor_label = models.CharField(_("editor's label"), max_length=100, blank=True)
+    terms = models.JSONField(default=list)
+    members = models.JSONField(default=list)
+    representatives = models.JSONField(default=list)
+    size = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)  # campaigns and identical texts once
+    language = models.CharField(max_length=16, blank=True)
+    languages = models.JSONField(default=dict)
+    campaigns = models.JSONField(default=list)  # [[first response id, size], ...]
+    accepted = models.BooleanField(_("accepted"), default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.editor_label or self.label

@@ -158,3 +158,11 @@ def import_answers(batch_id: int, commit: bool) -> str:
     from .importing import run
 
     return run(batch_id, commit)
+
+
+@task(queue_name=queue_for("analysis"))
+def compute_topics(run_id: int) -> int:
+    """The topics of one open question (consultations.topics), with progress on the run."""
+    from .topics import compute
+
+    return compute(run_id)

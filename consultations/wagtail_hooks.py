@@ -87,6 +87,7 @@ def export_urls():
         export_responses,
         import_template,
     )
+    from .topics_admin import TopicsView
 
     return [
         path(
@@ -128,6 +129,11 @@ def export_urls():
             "consultations/<int:page_id>/import/<int:batch_id>/",
             ImportBatchView.as_view(),
             name="consultations_import_batch",
+        ),
+        path(
+            "consultations/<int:page_id>/topics/",
+            TopicsView.as_view(),
+            name="consultations_topics",
         ),
     ]
 
@@ -192,6 +198,12 @@ def export_buttons(page, user, view_name=None, next_url=None):
                 reverse("consultations_import", args=[page.pk]),
                 icon_name="upload",
                 priority=73,
+            ),
+            Button(
+                _("Topics"),
+                reverse("consultations_topics", args=[page.pk]),
+                icon_name="tag",
+                priority=74,
             ),
             Button(
                 _("Printable questionnaire"),

@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
         ("consultations", "0019_assisted_entry"),
         ("consultations", "0019_importing_importbatch"),
         ("consultations", "0019_reading_publishedtag"),
+        ("consultations", "0019_topics_runs"),
     ]
 
     operations = []

@@ -6,10 +6,7 @@ kind, channel. Labels in the reader's language.
 Rows come from a *row source*: a function ``(consultation_id, field, only)`` that yields
 ``(row label, value of the answer's field, answers)`` triples. Tags are one (one grouped query,
 whatever the number of answers). Another labelling of the answers - for example topics, given
-as answer id -> labels - is added with ``answers_by_label``::
-
-    register_row_source(RowSource("topics", _("Topics"), lambda c, field, only:
-        answers_by_label(c, field, topic_labels_of(c), only)))
+as answer id -> labels - is added with ``answers_by_label``, as the accepted topics are.
 """
 
 from collections import defaultdict
@@ -93,6 +90,16 @@ def answers_by_label(
 
 
 TAGS = register_row_source(RowSource("tags", _("Tags"), _tag_counts))
+
+
+def _topic_counts(consultation_id: int, field: str, only=None) -> Iterable[Triple]:
+    from .topics import accepted_topics
+
+    return answers_by_label(consultation_id, field, accepted_topics(consultation_id), only)
+
+
+# The topics editors accepted (consultations.topics), by their names.
+TOPICS = register_row_source(RowSource("topics", _("Accepted topics"), _topic_counts))
 
 
 @dataclass(frozen=True)

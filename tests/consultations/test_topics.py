@@ -228,6 +228,14 @@ def test_topics_computed_again_keep_what_editors_accepted(
     topics_of = service.accepted_topics(consultation.pk)
     assert all("Logement" in topics_of[m] for m in accepted[chosen.pk].members)
     assert service.accepted_topics(consultation.pk, "other-question") == {}
+    # And in the cross-tab page: accepted topics by respondent type.
+    from consultations.crosstabs import crosstab
+
+    table = crosstab(consultation.pk, "respondent_type", "topics")
+    by_topic = {row: total for row, _cells, total in table.rows}
+    assert by_topic["Logement"] == len(set(accepted[chosen.pk].members))
+    page = client.get(f"/admin/consultations/{consultation.pk}/crosstab/?rows=topics")
+    assert page.status_code == 200 and "Logement" in page.content.decode()
 
 
 def test_topics_only_for_the_consultations_editors(client, make_user, consultation):

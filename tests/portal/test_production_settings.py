@@ -84,7 +84,10 @@ def test_production_settings_start_when_configured():
         ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
         ({"TASKS_WORKER_DEAD_AFTER_SECONDS": "soon"}, "TASKS_WORKER_DEAD_AFTER_SECONDS"),
         ({"TASKS_WORKER_DEAD_AFTER_SECONDS": "0"}, "must be 1 or more"),
-        ({"PARTICIPATION_MACHINE_TRANSLATION_BACKEND": "google"}, "none, libretranslate or deepl"),
+        (
+            {"PARTICIPATION_MACHINE_TRANSLATION_BACKEND": "google"},
+            "none, libretranslate, deepl or etranslation",
+        ),
         (
             {"PARTICIPATION_MACHINE_TRANSLATION_BACKEND": "libretranslate"},
             "PARTICIPATION_MACHINE_TRANSLATION_URL",

@@ -14,7 +14,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -202,17 +201,25 @@ def published_tags(consultation_id: int) -> list[str]:
 
 
 def crosstab_sheets(consultation_id: int) -> list[tuple[str, list[str], list[list]]]:
-    """The XLSX export's sheets of tags by group, one per dimension: (title, header, rows).
-    None when no counted answer carries a tag."""
+    """The XLSX export's sheets of tags (and accepted topics) by group, one per row source and
+    dimension: (title, header, rows). A source none of whose rows is on a counted answer has
+    no sheet."""
+    titles = {"tags": _("Tags by %(by)s"), "topics": _("Topics by %(by)s")}
+    firsts = {"tags": _("Tag"), "topics": _("Topic")}
+    alls = {"tags": _("All tagged answers"), "topics": _("All answers with an accepted topic")}
     sheets = []
-    for dimension, (_field, heading) in DIMENSIONS.items():
-        table = tag_crosstab(consultation_id, dimension)
-        if not table.rows:
-            return []  # no tag on any counted answer: the same for every dimension
-        header = [str(_("Tag")), str(_("Answers")), *[lbl for _value, lbl in table.columns]]
-        body = [[tag, total, *cells] for tag, cells, total in table.rows]
-        body.append([str(_("All tagged answers")), sum(table.totals), *table.totals])
-        sheets.append((gettext("Tags by %(by)s") % {"by": heading}, header, body))
+    for source in ROW_SOURCES:
+        for dimension, (_field, heading) in DIMENSIONS.items():
+            table = crosstab(consultation_id, dimension, source)
+            if not table.rows:
+                break  # no row on any counted answer: the same for every dimension
+            first = str(firsts.get(source, ROW_SOURCES[source].label))
+            header = [first, str(_("Answers")), *[lbl for _value, lbl in table.columns]]
+            body = [[row, total, *cells] for row, cells, total in table.rows]
+            everything = str(alls.get(source, _("All tagged answers")))
+            body.append([everything, sum(table.totals), *table.totals])
+            title = titles.get(source, _("Tags by %(by)s"))
+            sheets.append((str(title) % {"by": heading}, header, body))
     return sheets
 
 

@@ -236,6 +236,16 @@ def test_topics_computed_again_keep_what_editors_accepted(
     assert by_topic["Logement"] == len(set(accepted[chosen.pk].members))
     page = client.get(f"/admin/consultations/{consultation.pk}/crosstab/?rows=topics")
     assert page.status_code == 200 and "Logement" in page.content.decode()
+    # And in the XLSX export: a sheet per grouping.
+    import io
+
+    from openpyxl import load_workbook
+
+    export = client.get(f"/admin/consultations/{consultation.pk}/responses.xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(export.streaming_content)), read_only=True)
+    sheet = workbook["Topics by Respondent type"]
+    rows = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Logement"] == by_topic["Logement"]
 
 
 def test_topics_only_for_the_consultations_editors(client, make_user, consultation):

@@ -51,7 +51,7 @@ from participation.questionnaire.export import display_value, merge_snapshots, s
 from participation.questionnaire.fields import OTHER_HTML, is_empty, make_field, required_message
 from participation.questionnaire.structure import parse
 
-from . import conf, counts, services, snapshots
+from . import conf, services, snapshots
 from .documents import _FIXED, _question_key
 from .models import ImportBatch, Response
 
@@ -725,7 +725,7 @@ def process(batch: ImportBatch, *, commit: bool, on_progress=None) -> dict:
         report["language"] = plan.language
         snap = snapshot(vocab.questionnaire)
         now = timezone.now()
-        by_channel, by_type, delta = Counter(), Counter(), Counter()
+        by_channel, by_type = Counter(), Counter()
         pending: list[Response] = []
 
         def flush():
@@ -771,21 +771,6 @@ def process(batch: ImportBatch, *, commit: bool, on_progress=None) -> dict:
                         )
                         response.search_text = services.search_text(response)
                         pending.append(response)
-                        delta.update(
-                            counts.keys_of(
-                                {
-                                    **values,
-                                    "status": Response.Status.SUBMITTED,
-                                    "spam": False,
-                                    "organisation_id": None,
-                                    "organisation__kind": None,
-                                    "detected_language": "",
-                                    "campaign": "",
-                                    "answers": answers,
-                                    "questionnaire_snapshot": snap,
-                                }
-                            )
-                        )
                         if len(pending) >= chunk_size:
                             flush()
                 if report["rows"] % 1000 == 0 and on_progress is not None:
@@ -798,9 +783,9 @@ def process(batch: ImportBatch, *, commit: bool, on_progress=None) -> dict:
                     if report["error_rows"] or not report["valid"]:
                         raise _Stop
                     flush()
-                    # The counts and the version, after the answers (the order of counts.py).
-                    services.answers_changed(consultation.pk, delta)
-                    snapshots.record(consultation.pk, snap)
+                    # Counted as every answer added in bulk is (the counts and the version after
+                    # the answers, the order of counts.py), with the questionnaire's snapshot.
+                    services.count_added(Response.objects.filter(import_batch=batch))
                     updated = ImportBatch.objects.filter(
                         pk=batch.pk, status=ImportBatch.Status.IMPORTING
                     ).update(

@@ -181,38 +181,21 @@ def export_buttons(page, user, view_name=None, next_url=None):
             for n, fmt in enumerate(["csv", "xlsx"])
         ]
         + [
-            Button(
-                _("Detect campaigns"),
-                reverse("consultations_detect_campaigns", args=[page.pk]),
-                icon_name="group",
-                priority=70,
-            ),
-            Button(
-                _("Tags by group"),
-                reverse("consultations_crosstab", args=[page.pk]),
-                icon_name="table",
-                priority=72,
-            ),
-            Button(
-                _("Import answers"),
-                reverse("consultations_import", args=[page.pk]),
-                icon_name="upload",
-                priority=73,
-            ),
-            Button(
-                _("Topics"),
-                reverse("consultations_topics", args=[page.pk]),
-                icon_name="tag",
-                priority=74,
-            ),
-            Button(
-                _("Printable questionnaire"),
-                reverse("consultations_printable", args=[page.pk]),
-                icon_name="doc-full",
-                priority=71,
-            ),
+            Button(label, reverse(url_name, args=[page.pk]), icon_name=icon, priority=priority)
+            for label, url_name, icon, priority in ANALYSIS_BUTTONS
         ]
     )
+
+
+# The consultation's own admin pages, in its page header's "..." menu: (label, URL name, icon,
+# priority).
+ANALYSIS_BUTTONS = [
+    (_("Detect campaigns"), "consultations_detect_campaigns", "group", 70),
+    (_("Printable questionnaire"), "consultations_printable", "doc-full", 71),
+    (_("Tags by group"), "consultations_crosstab", "table", 72),
+    (_("Import answers"), "consultations_import", "upload", 73),
+    (_("Topics"), "consultations_topics", "tag", 74),
+]
 
 
 def _figures_version() -> tuple:

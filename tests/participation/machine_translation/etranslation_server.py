@@ -13,8 +13,9 @@ import hashlib
 import json
 import re
 import secrets
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.participation.machine_translation.loopback import LoopbackServer
 
 PATH = "/etranslation/si/translate"
 REALM = "eTranslation"
@@ -24,7 +25,7 @@ def _md5(text: str) -> str:
     return hashlib.md5(text.encode("utf-8")).hexdigest()  # noqa: S324 - RFC 7616's MD5
 
 
-class ETranslationServer:
+class ETranslationServer(LoopbackServer):
     def __init__(self):
         self.application = "wp-test"
         self.password = "secret"
@@ -84,18 +85,7 @@ class ETranslationServer:
                     return self._send(200, str(server.refusal).encode())
                 return self._send(200, str(len(server.requests)).encode())
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{PATH}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serve(Handler, PATH)
 
     @staticmethod
     def callback_for(request: dict, translated: str) -> tuple[str, dict]:

@@ -12,9 +12,10 @@ recorded.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.participation.machine_translation.loopback import LoopbackServer
 
 DICTIONARY = {
     ("uk", "en"): {
@@ -24,7 +25,7 @@ DICTIONARY = {
 }
 
 
-class LibreTranslateServer:
+class LibreTranslateServer(LoopbackServer):
     def __init__(self):
         self.requests: list[dict] = []
         self.mode = "ok"
@@ -76,18 +77,7 @@ class LibreTranslateServer:
                 result = translated if isinstance(payload["q"], list) else translated[0]
                 return self._json(200, {"translatedText": result})
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serve(Handler)
 
     @property
     def texts_sent(self) -> list[str]:

@@ -197,7 +197,6 @@ def apply(consultation_id: int, delta: Counter) -> None:
     for key, d in delta.items():
         if d:
             by_step[d].append(key)
-    table = AnswerCount.objects.filter(consultation_id=consultation_id)
     for d, keys in sorted(by_step.items()):
         for start in range(0, len(keys), CHUNK):
             part = sorted(keys[start : start + CHUNK])
@@ -205,6 +204,7 @@ def apply(consultation_id: int, delta: Counter) -> None:
                 continue
             # Some rows do not exist yet (the first answer with this value): the UPDATE above
             # changed only the others.
+            table = AnswerCount.objects.filter(consultation_id=consultation_id)
             have = set(table.filter(_matching(part)).values_list(*KEY_FIELDS))
             missing = [key for key in part if key not in have]
             AnswerCount.objects.bulk_create(

@@ -34,18 +34,14 @@ def submit_response(response, user, publication: str, publish_attachments: bool 
     digest = snapshots.digest(snapshot or {})
     stored = {}
 
-    def update(draft, changes):
+    def update(statement):
         # The conditional UPDATE reads back, in the same statement, what is stored of the
         # answer's counted state (the row is ours until commit: a spam flag may have changed
         # since the draft was loaded) and whether the exports' table knows its questionnaire
         # snapshot (nearly always; recording a new one is then the only extra query). The
         # answers are the ones loaded: the UPDATE matched their version.
         run = submitting.update_returning_state(
-            draft,
-            changes,
-            response.pk,
-            digest,
-            for_organisation=response.organisation_id is not None,
+            statement, digest, for_organisation=response.organisation_id is not None
         )
 
         def run_and_keep():

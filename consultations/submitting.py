@@ -10,7 +10,6 @@ from functools import cache
 
 from django.db import connection
 from django.db.models import DEFERRED
-from django.db.models.sql import UpdateQuery
 from wagtail.models import Page, PageViewRestriction
 
 from .models import ConsultationPage, Response
@@ -149,14 +148,12 @@ def _as_state(row) -> dict:
     return state
 
 
-def update_returning_state(
-    queryset, changes: dict, response_id, snapshot_digest: str, for_organisation=False
-):
-    """Prepares ``queryset.update(**changes)`` for the response ``response_id`` (or none) and
-    returns the function that runs it and returns what ``counted_state`` reads, or None when no
-    row matched: one statement instead of two (UPDATE ... RETURNING, on PostgreSQL and SQLite
-    3.35+; two statements elsewhere). The statement is written before it runs (outside the
-    submit's transaction).
+def update_returning_state(statement, snapshot_digest: str, for_organisation=False):
+    """Prepares the submit's conditional UPDATE (``submissions.statements.ConditionalUpdate``)
+    and returns the function that runs it and returns what ``counted_state`` reads, or None
+    when no row matched: one statement instead of two (UPDATE ... RETURNING, on PostgreSQL and
+    SQLite 3.35+; two statements elsewhere). The statement is written before it runs (outside
+    the submit's transaction).
 
     An answer ``for_organisation`` is read back in a statement of its own: a change of the
     organisation's kind locks its answers first (consultations/signals.py), and on PostgreSQL
@@ -164,16 +161,11 @@ def update_returning_state(
     if for_organisation or not connection.features.can_return_columns_from_insert:
 
         def update_then_read():
-            stored = queryset.update(**changes)
-            return counted_state(response_id, snapshot_digest) if stored else None
+            return counted_state(statement.pk, snapshot_digest) if statement.run() else None
 
         return update_then_read
-    query = queryset.query.chain(UpdateQuery)
-    query.add_update_values(changes)
-    sql, params = query.get_compiler(queryset.db).as_sql()
-    columns, known = _state_columns(connection.ops.quote_name(Response._meta.db_table))
-    sql = f"{sql} RETURNING {columns}, {known}"
-    params = [*params, snapshot_digest]
+    sql = f"{statement.text()} RETURNING {_returning(connection.vendor)}"
+    params = [*statement.params(), snapshot_digest]
 
     def update_returning():
         with connection.cursor() as cursor:
@@ -182,6 +174,12 @@ def update_returning_state(
         return None if row is None else _as_state(row)
 
     return update_returning
+
+
+@cache
+def _returning(vendor: str) -> str:
+    columns, known = _state_columns(connection.ops.quote_name(Response._meta.db_table))
+    return f"{columns}, {known}"
 
 
 @cache

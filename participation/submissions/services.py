@@ -2,7 +2,6 @@
 
 import secrets
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from participation.audit.services import prepared_record, record
 from participation.organisations.services import membership_of
 
 from .models import SubmissionStatus
+from .statements import ConditionalUpdate
 
 # No 0/O, 1/I/L: receipt numbers are read aloud on the phone and typed from paper.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -139,10 +139,10 @@ def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=No
     writes in the same transaction, only when this call did the submitting. Whether it did
     also shows in ``submitted_at == now``.
 
-    ``update(queryset, changes)`` prepares that conditional UPDATE before the transaction
-    begins and returns the function that runs it inside and says whether it stored (default:
-    ``queryset.update(**changes)``): a plugin may read back what it needs in the same
-    statement. (On SQLite the transaction holds the database's write lock: what can be done
+    ``update(statement)`` prepares that conditional UPDATE (a ``statements.ConditionalUpdate``)
+    before the transaction begins and returns the function that runs it inside and says
+    whether it stored (default: ``statement.run``): a plugin may read back what it needs in
+    the same statement. (On SQLite the transaction holds the database's write lock: what can be done
     before it, is, so that the other workers' submits wait less.)"""
     now = now or timezone.now()
     if submission.status == SubmissionStatus.SUBMITTED:
@@ -157,12 +157,11 @@ def submit(submission, user, receipt_prefix: str, now=None, fields=None, then=No
         "version": submission.version + 1,
         **(fields or {}),
     }
-    draft = model.objects.filter(
-        pk=submission.pk, status=SubmissionStatus.DRAFT, version=submission.version
-    )
+    expected = {"status": SubmissionStatus.DRAFT, "version": submission.version}
     for _attempt in range(5):
         changes["receipt_number"] = new_receipt_number(receipt_prefix)
-        run = update(draft, changes) if update else partial(draft.update, **changes)
+        statement = ConditionalUpdate(model, submission.pk, expected, dict(changes))
+        run = update(statement) if update else statement.run
         trace = prepared_record(submission, user, "submitted", receipt=changes["receipt_number"])
         try:
             with transaction.atomic():

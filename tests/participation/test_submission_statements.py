@@ -1,0 +1,113 @@
+"""The submit's conditional UPDATE written once per shape (participation.submissions.statements):
+the same SQL and values as the ORM's own compiler, on SQLite and PostgreSQL."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.db.models.sql import UpdateQuery
+from django.utils import timezone
+
+from consultations.models import ConsultationIndexPage, ConsultationPage, Response
+from participation.submissions import services, statements
+from participation.submissions.statements import ConditionalUpdate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(home_page, user):
+    index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="c"))
+    now = timezone.now()
+    page = index.add_child(
+        instance=ConsultationPage(
+            title="Open",
+            slug="open",
+            intro="x",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=1),
+        )
+    )
+    response, _ = services.start_or_resume(
+        Response, "consultation", page, user, None, respondent_type="individual"
+    )
+    return response
+
+
+def _orm(statement):
+    """What the ORM's compiler writes for the same UPDATE."""
+    queryset = Response.objects.filter(pk=statement.pk, **statement.expected)
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(statement.changes)
+    sql, params = query.get_compiler(connection.alias).as_sql()
+    return sql, _comparable(params)
+
+
+def _comparable(params) -> list:
+    # psycopg's Jsonb wrapper (PostgreSQL) compares by identity: compare what it wraps.
+    return [(type(p).__name__, p.obj) if hasattr(p, "obj") else p for p in params]
+
+
+def _changes(user, receipt):
+    now = timezone.now()
+    return {
+        "status": "submitted",
+        "submitted_at": now,
+        "updated_at": now,
+        "updated_by": user,
+        "version": 4,
+        "publication": "anonymous",
+        "publish_attachments": False,
+        "search_text": "Перекладіть документи — ترجمة الوثائق",
+        "answers": {"q1": {"choices": ["cost"], "other": "« moins »"}},
+        "receipt_number": receipt,
+    }
+
+
+def test_text_and_values_are_the_orms_for_every_kind_of_value(draft, user):
+    statements._texts.clear()
+    expected = {"status": "draft", "version": 3}
+    for receipt, who in (("CONS-1", user), ("CONS-2", None), ("CONS-3", user)):
+        statement = ConditionalUpdate(Response, draft.pk, expected, _changes(who, receipt))
+        assert (statement.text(), _comparable(statement.params())) == _orm(statement)
+    # A NULL is written in the text: two shapes, each written once.
+    assert len(statements._texts) == 2
+    assert any("NULL" in text for text in statements._texts.values())
+
+
+def test_runs_only_on_the_expected_version(draft, user):
+    stale = ConditionalUpdate(
+        Response,
+        draft.pk,
+        {"status": "draft", "version": draft.version + 1},
+        _changes(user, "CONS-STALE"),
+    )
+    assert stale.run() is False
+    current = ConditionalUpdate(
+        Response,
+        draft.pk,
+        {"status": "draft", "version": draft.version},
+        _changes(user, "CONS-OK"),
+    )
+    assert current.run() is True
+    stored = Response.objects.get(pk=draft.pk)
+    assert (stored.status, stored.receipt_number, stored.updated_by) == (
+        "submitted",
+        "CONS-OK",
+        user,
+    )
+    assert stored.answers == {"q1": {"choices": ["cost"], "other": "« moins »"}}
+    assert stored.search_text.startswith("Перекладіть")
+    assert current.run() is False  # no longer a draft
+
+
+def test_an_expression_is_built_by_the_orm_each_time(draft, user):
+    statements._texts.clear()
+    statement = ConditionalUpdate(
+        Response, draft.pk, {"status": "draft"}, {"version": F("version") + 1}
+    )
+    assert (statement.text(), _comparable(statement.params())) == _orm(statement)
+    assert statements._texts == {}
+    assert statement.run() is True
+    assert Response.objects.get(pk=draft.pk).version == draft.version + 1

@@ -3,6 +3,7 @@
 
 import json
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from participation.documents.charts import bar_chart
+from participation.documents.readahead import read_ahead
 from participation.documents.registry import BuiltFile, DocumentKind, register
 from participation.documents.spreadsheets import Column, csv_utc_text, streaming_transaction
 from participation.i18n import submissions_page
@@ -308,10 +310,17 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
     scan, loads = json.JSONDecoder().scan_once, json.loads
     nothing = {}.get
     # As QuerySet.iterator() does: a server-side cursor unless the settings disable them,
-    # read inside a transaction so that PostgreSQL sends the first rows at once.
+    # read inside a transaction so that PostgreSQL sends the first rows at once. The next
+    # chunk is read while this one is written out (read_ahead), and the reading has stopped
+    # before the transaction ends.
     chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-    with streaming_transaction(queryset.db):
-        for chunk in compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=chunk_size):
+    with (
+        streaming_transaction(queryset.db),
+        closing(
+            read_ahead(compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=chunk_size))
+        ) as chunks,
+    ):
+        for chunk in chunks:
             for row in chunk:
                 answers = row[12]
                 if type(answers) is str:

@@ -299,3 +299,23 @@ def test_choice_answers_shown_inline_as_the_displayer_shows_them(kind):
     ]
     for answer in answers:
         assert shown(answer) == show(answer), answer
+
+
+def test_an_export_left_early_closes_its_cursor_and_the_connection_goes_on(every_type):
+    """A client that goes away after the first rows: the reader thread stops and the server-side
+    cursor is closed before the export's transaction ends; the connection serves the next
+    query, and a whole export after it has every row."""
+    _make(every_type, 300)
+    columns = response_columns(every_type)
+    rows = response_rows(every_type, columns, chunk_size=20)
+    first = [next(rows) for _ in range(30)]
+    rows.close()
+    assert len({row[0] for row in first}) == 30
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_cursors")  # this session's open cursors
+            assert cursor.fetchone()[0] == 0
+    assert Response.objects.filter(consultation=every_type).count() == 300
+    assert len(list(response_rows(every_type, columns, chunk_size=20))) == len(
+        list(Response.objects.filter(consultation=every_type, status="submitted"))
+    )

@@ -31,5 +31,10 @@ urlpatterns = [
         name="selection_run",
     ),
     path("<int:pk>/audit/", views.AuditView.as_view(), name="audit"),
+    path(
+        "<int:pk>/audit/results/",
+        views.AuditView.as_view(results_only=True),
+        name="audit_results",
+    ),
     path("<int:pk>/scores.<str:fmt>", views.score_sheet, name="score_sheet"),
 ]

@@ -6,11 +6,15 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
 from participation.accounts.rules import MFA_REQUIRED_HOOK
 
 from . import admin_urls, labels, rules
 from .models import ReviewProcess
+from .permissions import MANAGE, ReviewProcessPermissionPolicy, process_policy
+
+register_permission_policy(ReviewProcess, ReviewProcessPermissionPolicy(ReviewProcess))
 
 
 @hooks.register(MFA_REQUIRED_HOOK)
@@ -93,7 +97,7 @@ def register_review_admin_urls():
 
 class ReviewMenuItem(MenuItem):
     def is_shown(self, request):
-        return rules.can_manage(request.user)
+        return process_policy().user_has_permission(request.user, MANAGE)
 
 
 @hooks.register("register_admin_menu_item")

@@ -1,0 +1,74 @@
+"""The audit trail of a process as a Wagtail report: editors read and filter it and download
+it as CSV or XLSX; reviewers of the process and staff without the permission do not."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from participation.audit.services import history, record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trail(world):
+    record(world.process, world.editor, "review.reopened", item=4217, reason="Typo in score")
+    record(world.process, world.editor, "conflict.declared", item=5309)
+    return world
+
+
+def _csv_rows(response):
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_audit_report_editor_reads_filters_and_exports(client, trail):
+    client.force_login(trail.editor)
+    url = reverse("review_admin:audit", args=[trail.process.pk])
+    body = client.get(url).content.decode()
+    assert "4217" in body and "5309" in body and "Typo in score" in body
+    assert "?export=csv" in body and "?export=xlsx" in body  # the report's download buttons
+    filtered = client.get(url, {"action": "conflict."}).content.decode()
+    assert "5309" in filtered and "4217" not in filtered
+    results = client.get(reverse("review_admin:audit_results", args=[trail.process.pk]))
+    assert results.status_code == 200 and "4217" in results.content.decode()
+
+    events = history(trail.process).count()
+    response = client.get(url, {"export": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="audit-{trail.process.pk}.csv"'
+    rows = _csv_rows(response)
+    assert rows[0] == ["When", "Who", "Action", "Details"]
+    assert len(rows) == 1 + events
+    assert rows[1][2] == "conflict.declared" and rows[1][3] == '{"item": 5309}'
+    assert rows[2][2] == "review.reopened" and '"reason": "Typo in score"' in rows[2][3]
+
+    rows = _csv_rows(client.get(url, {"action": "review.reopened", "export": "csv"}))
+    assert [row[2] for row in rows[1:]] == ["review.reopened"]
+
+    response = client.get(url, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = list(sheet.values)
+    assert values[0] == ("When", "Who", "Action", "Details") and len(values) == 1 + events
+
+
+def test_audit_report_refused_to_reviewers_and_staff_without_permission(
+    client, trail, make_user, with_totp
+):
+    url = reverse("review_admin:audit", args=[trail.process.pk])
+    reviewer = trail.reviewers[0].user
+    reviewer.is_staff = True
+    reviewer.save()
+    reviewer.user_permissions.add(Permission.objects.get(codename="change_reviewprocess"))
+    staff = with_totp(make_user("staff@example.org", is_staff=True))
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    for user in (reviewer, staff):
+        client.force_login(user)
+        for query in ({}, {"export": "csv"}):
+            response = client.get(url, query)
+            assert response.status_code in (302, 403), (user, query)
+            assert b"4217" not in (b"" if response.streaming else response.content)

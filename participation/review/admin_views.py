@@ -9,7 +9,6 @@ of all staff. All changes go through ``services``.
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -194,22 +193,45 @@ class ProcessView(ReviewAdminView):
         return context
 
 
-class ItemsView(ReviewAdminView):
-    template_name = "review/admin/items.html"
-    page_title = gettext_lazy("Items")
+class ItemsFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=ItemStatus.choices)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        items = self.process.items.select_related("organisation", "submitter", "phase")
-        status = self.request.GET.get("status", "")
-        if status in ItemStatus.values:
-            items = items.filter(status=status)
-        context.update(
-            page=Paginator(items, 100).get_page(self.request.GET.get("page")),
-            statuses=ItemStatus.choices,
-            status=status,
+    class Meta:
+        model = ReviewItem
+        fields = ["status"]
+
+
+class ItemsView(ProcessEditorsMixin, ObjectReportView):
+    """The process's items with their names, filtered by status: Wagtail's report (download as
+    CSV or XLSX)."""
+
+    page_title = gettext_lazy("Items")
+    template_name = "review/admin/items.html"
+    results_template_name = "review/admin/items_results.html"
+    index_url_name = "review_admin:items"
+    index_results_url_name = "review_admin:items_results"
+    filterset_class = ItemsFilterSet
+    paginate_by = 100
+    list_export = [
+        "number",
+        "title",
+        "organisation",
+        "submitter",
+        "tags",
+        "languages",
+        "phase",
+        "get_status_display",
+        "reserve_rank",
+    ]
+    export_headings = {"phase": gettext_lazy("Phase"), "get_status_display": gettext_lazy("Status")}
+
+    def get_filename(self):
+        return f"items-{self.process.pk}"
+
+    def get_base_queryset(self):
+        return self.process.items.select_related("organisation", "submitter", "phase").order_by(
+            "number"
         )
-        return context
 
 
 class ReviewersView(ReviewAdminView):

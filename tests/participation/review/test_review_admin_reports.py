@@ -72,3 +72,40 @@ def test_audit_report_refused_to_reviewers_and_staff_without_permission(
             response = client.get(url, query)
             assert response.status_code in (302, 403), (user, query)
             assert b"4217" not in (b"" if response.streaming else response.content)
+
+
+def test_items_report_editor_filters_and_exports(client, trail):
+    from participation.review.models import ItemStatus, ReviewItem
+
+    ReviewItem.objects.filter(pk=trail.items[1].pk).update(
+        status=ItemStatus.RESERVE, reserve_rank=7
+    )
+    client.force_login(trail.editor)
+    url = reverse("review_admin:items", args=[trail.process.pk])
+    body = client.get(url).content.decode()
+    assert "Secret Org Kappa" in body and "?export=xlsx" in body
+    reserve = client.get(url, {"status": "reserve"}).content.decode()
+    assert "Reserve 7" in reserve and "Secret Org Kappa" not in reserve
+
+    rows = _csv_rows(client.get(url, {"export": "csv"}))
+    assert rows[0][:4] == ["Number", "Title", "Organisation", "Submitted by"]
+    assert rows[0][6:8] == ["Phase", "Status"]
+    assert len(rows) == 1 + len(trail.items)
+    assert [int(row[0]) for row in rows[1:]] == sorted(item.number for item in trail.items)
+    assert "Secret Org Kappa" in rows[1]
+    rows = _csv_rows(client.get(url, {"status": "reserve", "export": "csv"}))
+    assert len(rows) == 2 and rows[1][7:] == ["Reserve", "7"]
+
+
+def test_items_report_refused_to_reviewers(client, trail):
+    reviewer = trail.reviewers[0].user
+    reviewer.is_staff = True
+    reviewer.save()
+    for codename in ("access_admin", "change_reviewprocess"):
+        reviewer.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(reviewer)
+    url = reverse("review_admin:items", args=[trail.process.pk])
+    for query in ({}, {"export": "csv"}):
+        response = client.get(url, query)
+        # Wagtail's admin turns the policy's refusal into a redirect to the dashboard
+        assert (response.status_code, response.get("Location")) == (302, "/admin/")

@@ -6,6 +6,8 @@ from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from participation.admin_reports import listing_export
+
 from . import admin_views, services
 from .models import Commitment, Indicator
 
@@ -13,6 +15,10 @@ MENU_HOOK = "register_monitoring_menu_item"
 
 
 class CommitmentIndexView(IndexView):
+    def get_base_queryset(self):
+        # The listing's export names the consultation and the organisation: one query.
+        return super().get_base_queryset().select_related("consultation", "owner_organisation")
+
     @property
     def header_buttons(self):
         buttons = super().header_buttons
@@ -35,9 +41,27 @@ class CommitmentViewSet(SnippetViewSet):
     list_display = ["title", "status", "progress", "due_on", "updated_at"]
     list_filter = ["status", "themes"]
     search_fields = ["title", "description"]
+    list_export, export_headings = listing_export(
+        Commitment,
+        [
+            "title",
+            "status",
+            "progress",
+            "starts_on",
+            "due_on",
+            "consultation",
+            "owner_organisation",
+            "owner_department",
+            "updated_at",
+        ],
+    )
+    export_filename = "commitments"
 
 
 class IndicatorIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("theme")
+
     @property
     def header_buttons(self):
         buttons = super().header_buttons
@@ -58,6 +82,10 @@ class IndicatorViewSet(SnippetViewSet):
     list_display = ["name", "theme", "unit", "slug"]
     list_filter = ["theme"]
     search_fields = ["name", "definition"]
+    list_export, export_headings = listing_export(
+        Indicator, ["name", "slug", "theme", "unit", "source", "source_url", "higher_is_better"]
+    )
+    export_filename = "indicators"
 
 
 class MonitoringGroup(SnippetViewSetGroup):

@@ -30,3 +30,30 @@ class ObjectReportView(ReportView):
     def get_index_results_url(self):
         if self.index_results_url_name:
             return reverse(self.index_results_url_name, kwargs=self.kwargs)
+
+
+def listing_export(model, fields) -> tuple[list, dict]:
+    """``list_export`` and ``export_headings`` for a ViewSet's listing export: the model's
+    fields as a reader of the spreadsheet expects them, headed by their verbose names. A field
+    with choices exports its label, a country its name, a relation the related object's text
+    (the listing's queryset selects it: one query for the whole export)."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+    from django_countries.fields import CountryField
+
+    columns, headings = [], {}
+    for name in fields:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            columns.append(name)
+            continue
+        if isinstance(field, CountryField):
+            column = f"{name}.name"
+        elif field.choices:
+            column = f"get_{name}_display"
+        else:
+            column = name
+        columns.append(column)
+        headings[column] = capfirst(field.verbose_name)
+    return columns, headings

@@ -1,8 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+
+from participation.admin_reports import listing_export
 
 from .models import Theme
+
+
+class ThemeIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("locale")
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -14,6 +21,11 @@ class ThemeViewSet(SnippetViewSet):
     list_display = ["name", "kind", "slug", "locale"]
     list_filter = ["kind", "locale"]
     search_fields = ["name", "summary"]
+    index_view_class = ThemeIndexView
+    list_export, export_headings = listing_export(
+        Theme, ["name", "kind", "slug", "summary", "locale"]
+    )
+    export_filename = "themes"
 
 
 register_snippet(ThemeViewSet)

@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from participation.admin_reports import listing_export
 from participation.listings import IsolatedColumnsMixin
 from participation.text import clean_name
 
@@ -49,16 +50,20 @@ class OrganisationViewSet(ModelViewSet):
     list_display = ["name", "kind", "country", "verified", "created_at"]
     list_filter = ["verified", "kind"]
     search_fields = ["name", "description", "register_number"]
-    list_export = [
-        "name",
-        "slug",
-        "kind",
-        "country",
-        "register_number",
-        "website",
-        "verified",
-        "verified_at",
-    ]
+    list_export, export_headings = listing_export(
+        Organisation,
+        [
+            "name",
+            "slug",
+            "kind",
+            "country",
+            "register_number",
+            "website",
+            "verified",
+            "verified_at",
+        ],
+    )
+    export_filename = "organisations"
 
 
 @hooks.register("register_admin_viewset")

@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from participation.accounts.rules import MFA_REQUIRED_HOOK
+from participation.admin_reports import listing_export
 
 from . import admin_urls, labels, rules
 from .models import ReviewProcess
@@ -32,6 +33,19 @@ class ReviewProcessViewSet(ModelViewSet):
     menu_label = _("Review processes")
     list_display = ["name", "blind", "reviews_per_item", "created_at"]
     search_fields = ["name"]
+    list_export, export_headings = listing_export(
+        ReviewProcess,
+        [
+            "name",
+            "item_noun",
+            "blind",
+            "reviews_per_item",
+            "disagreement_threshold",
+            "seats",
+            "created_at",
+        ],
+    )
+    export_filename = "review-processes"
     inspect_view_enabled = False
     edit_handler = ObjectList(
         [

@@ -109,3 +109,12 @@ def test_items_report_refused_to_reviewers(client, trail):
         response = client.get(url, query)
         # Wagtail's admin turns the policy's refusal into a redirect to the dashboard
         assert (response.status_code, response.get("Location")) == (302, "/admin/")
+
+
+def test_review_processes_listing_export(client, trail):
+    client.force_login(trail.editor)
+    response = client.get(reverse("review_processes:index"), {"export": "csv"})
+    assert response["Content-Disposition"] == 'attachment; filename="review-processes.csv"'
+    rows = _csv_rows(response)
+    assert rows[0][0] == "Name" and len(rows) == 2
+    assert rows[1][0] == trail.process.name

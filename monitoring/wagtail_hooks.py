@@ -3,15 +3,22 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from participation.admin_reports import listing_export
+from participation.permissions import allowed
 
 from . import admin_views, services
 from .models import Commitment, Indicator
 
 MENU_HOOK = "register_monitoring_menu_item"
+
+# One policy per model (Wagtail's model permissions); the snippet views and the hand-built
+# pages (admin_views) ask it through ``participation.permissions.allowed``.
+register_permission_policy(Commitment)
+register_permission_policy(Indicator)
 
 
 class CommitmentIndexView(IndexView):
@@ -22,7 +29,7 @@ class CommitmentIndexView(IndexView):
     @property
     def header_buttons(self):
         buttons = super().header_buttons
-        if self.request.user.has_perm("monitoring.add_commitment"):
+        if allowed(self.request.user, Commitment, "add"):
             buttons.append(
                 HeaderButton(
                     _("From consultations' outcomes"),
@@ -65,7 +72,7 @@ class IndicatorIndexView(IndexView):
     @property
     def header_buttons(self):
         buttons = super().header_buttons
-        if self.request.user.has_perm("monitoring.change_indicator"):
+        if allowed(self.request.user, Indicator, "change"):
             buttons.append(
                 HeaderButton(
                     _("Upload values (CSV)"), url=reverse("monitoring_upload"), icon_name="upload"
@@ -126,7 +133,7 @@ class PermittedMenuItem(MenuItem):
         super().__init__(*args, **kwargs)
 
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        return allowed(request.user, *self.permission)
 
 
 @hooks.register(MENU_HOOK)
@@ -136,7 +143,7 @@ def outcomes_menu_item():
         reverse("monitoring_outcomes"),
         icon_name="tick",
         order=300,
-        permission="monitoring.add_commitment",
+        permission=(Commitment, "add"),
     )
 
 
@@ -147,13 +154,13 @@ def upload_menu_item():
         reverse("monitoring_upload"),
         icon_name="upload",
         order=310,
-        permission="monitoring.change_indicator",
+        permission=(Indicator, "change"),
     )
 
 
 @hooks.register("register_snippet_listing_buttons")
 def progress_update_button(snippet, user, next_url=None):
-    if not isinstance(snippet, Commitment) or not user.has_perm("monitoring.change_commitment"):
+    if not isinstance(snippet, Commitment) or not allowed(user, Commitment, "change"):
         return []
     return [
         ListingButton(

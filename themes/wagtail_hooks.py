@@ -1,10 +1,13 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from participation.admin_reports import listing_export
 
 from .models import Theme
+
+register_permission_policy(Theme)
 
 
 class ThemeIndexView(IndexView):

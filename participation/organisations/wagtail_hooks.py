@@ -7,6 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
 from participation.admin_reports import listing_export
 from participation.listings import IsolatedColumnsMixin
@@ -14,6 +15,9 @@ from participation.text import clean_name
 
 from .models import Organisation
 from .services import deletion_blockers
+
+# Wagtail's model permissions, registered (not a fallback made on first use).
+register_permission_policy(Organisation)
 
 
 class OrganisationAdminForm(WagtailAdminModelForm):

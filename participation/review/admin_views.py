@@ -23,6 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from participation.admin_reports import ObjectReportView, json_cell
 from participation.audit.models import AuditEvent
 from participation.audit.services import history
+from participation.permissions import allowed
 from participation.text import clean_query
 
 from . import exports, labels, services, visibility
@@ -38,7 +39,7 @@ from .models import (
     ReviewItem,
     ReviewProcess,
 )
-from .permissions import MANAGE, process_policy
+from .permissions import MANAGE
 from .services import ReviewError
 
 
@@ -56,12 +57,11 @@ class ProcessEditorsMixin:
     process = None
 
     def dispatch(self, request, *args, **kwargs):
-        policy = process_policy()
-        if not policy.user_has_permission(request.user, MANAGE):
+        if not allowed(request.user, ReviewProcess, MANAGE):
             raise PermissionDenied
         if "pk" in kwargs:
             self.process = get_object_or_404(ReviewProcess, pk=kwargs["pk"])
-            if not policy.user_has_permission_for_instance(request.user, MANAGE, self.process):
+            if not allowed(request.user, ReviewProcess, MANAGE, self.process):
                 # Its pages show every item with names: not for one of its own reviewers.
                 messages.error(
                     request,
@@ -369,13 +369,12 @@ class AuditView(ProcessEditorsMixin, ObjectReportView):
 
 def score_sheet(request, pk, fmt):
     """Score sheet of a process (one row per review), streamed as CSV or built as XLSX."""
-    policy = process_policy()
-    if not policy.user_has_permission(request.user, MANAGE):
+    if not allowed(request.user, ReviewProcess, MANAGE):
         raise PermissionDenied
     if fmt not in exports.FORMATS:
         raise Http404
     process = get_object_or_404(ReviewProcess, pk=pk)
-    if not policy.user_has_permission_for_instance(request.user, MANAGE, process):
+    if not allowed(request.user, ReviewProcess, MANAGE, process):
         raise PermissionDenied
     phase = None
     if request.GET.get("phase", "").isdigit():

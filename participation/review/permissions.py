@@ -8,7 +8,6 @@ Actions are Wagtail's model permissions (``add``, ``change``, ``delete``, ``view
 """
 
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import policy_registry
 
 MANAGE = "manage"
 
@@ -27,10 +26,3 @@ class ReviewProcessPermissionPolicy(ModelPermissionPolicy):
 
             return visibility.manages(user, instance)
         return super().user_has_permission_for_instance(user, action, instance)
-
-
-def process_policy():
-    """The policy registered for ``ReviewProcess`` (by this app's ``wagtail_hooks``)."""
-    from .models import ReviewProcess
-
-    return policy_registry.get_by_type(ReviewProcess)

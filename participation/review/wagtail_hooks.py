@@ -10,10 +10,11 @@ from wagtail.permissions import register_permission_policy
 
 from participation.accounts.rules import MFA_REQUIRED_HOOK
 from participation.admin_reports import listing_export
+from participation.permissions import allowed
 
 from . import admin_urls, labels, rules
 from .models import ReviewProcess
-from .permissions import MANAGE, ReviewProcessPermissionPolicy, process_policy
+from .permissions import MANAGE, ReviewProcessPermissionPolicy
 
 register_permission_policy(ReviewProcess, ReviewProcessPermissionPolicy(ReviewProcess))
 
@@ -111,7 +112,7 @@ def register_review_admin_urls():
 
 class ReviewMenuItem(MenuItem):
     def is_shown(self, request):
-        return process_policy().user_has_permission(request.user, MANAGE)
+        return allowed(request.user, ReviewProcess, MANAGE)
 
 
 @hooks.register("register_admin_menu_item")

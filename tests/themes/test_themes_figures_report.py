@@ -69,3 +69,10 @@ def test_figures_report_needs_admin_access(client, figures, make_user):
     client.force_login(make_user("member@example.org"))
     response = client.get(reverse(URL), {"export": "csv"})
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize("junk", ["x" * 5000, "\x00\x01", "<script>", "-1", "../../etc"])
+def test_figures_report_junk_is_never_a_server_error(client, figures, editor, junk):
+    client.force_login(editor)
+    for query in ({"theme": junk}, {"p": junk}, {"export": junk}, {"theme": junk, "export": "csv"}):
+        assert client.get(reverse(URL), query).status_code < 500, query

@@ -118,3 +118,16 @@ def test_review_processes_listing_export(client, trail):
     rows = _csv_rows(response)
     assert rows[0][0] == "Name" and len(rows) == 2
     assert rows[1][0] == trail.process.name
+
+
+@pytest.mark.parametrize("junk", ["x" * 5000, "\x00\x01", "<script>", "-1"])
+def test_reports_junk_is_never_a_server_error(client, trail, junk):
+    client.force_login(trail.editor)
+    for name in ("audit", "items"):
+        url = reverse(f"review_admin:{name}", args=[trail.process.pk])
+        for query in ({"action": junk, "status": junk}, {"p": junk}, {"export": junk}):
+            assert client.get(url, query).status_code < 500, (name, query)
+        response = client.get(url, {"action": junk, "status": junk, "export": "csv"})
+        assert response.status_code < 500
+        if response.status_code == 200:
+            b"".join(response.streaming_content)

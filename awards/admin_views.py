@@ -12,7 +12,9 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from participation.review import rules as review_rules
+from participation.permissions import allowed
+from participation.review.models import ReviewProcess
+from participation.review.permissions import MANAGE
 
 from . import services
 from .forms import NoteForm
@@ -29,7 +31,7 @@ class AwardAdminView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "trophy"
 
     def dispatch(self, request, *args, **kwargs):
-        if not review_rules.can_manage(request.user):
+        if not allowed(request.user, ReviewProcess, MANAGE):
             raise PermissionDenied
         if services.judges_edition(
             request.user, edition_id=kwargs.get("edition_id"), category_id=kwargs.get("category_id")

@@ -20,6 +20,7 @@ from wagtail.permissions import register_permission_policy
 
 from participation import pages_access
 from participation.accounts.languages import language_name
+from participation.admin_reports import listing_export
 from participation.listings import IsolatedColumnsMixin
 from participation.questionnaire.export import display_value
 
@@ -268,6 +269,10 @@ class ResponseViewSet(ModelViewSet):
     ]
     search_fields = ["receipt_number", "search_text", "organisation__name"]
     list_per_page = 50
+    # The listing's columns (the full, per-question export of a consultation is
+    # ``export_responses``); ``responses_for`` selects what they show, in one query.
+    list_export, export_headings = listing_export(Response, list_display)
+    export_filename = "responses"
     edit_handler = ObjectList(
         [
             AnswersPanel(heading=_("Answers")),

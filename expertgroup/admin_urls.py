@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:page_id>/screening/", views.ScreeningView.as_view(), name="screening"),
     path("<int:page_id>/statistics/", views.StatisticsView.as_view(), name="statistics"),
     path(
+        "<int:page_id>/statistics/results/",
+        views.StatisticsView.as_view(results_only=True),
+        name="statistics_results",
+    ),
+    path(
         "<int:page_id>/applications/<int:application_id>/",
         views.ApplicationView.as_view(),
         name="application",

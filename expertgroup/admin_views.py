@@ -9,12 +9,15 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from participation.admin_reports import ObjectReportView
 from participation.audit.services import history
 from participation.i18n import originals_only
 from participation.review.services import ReviewError
@@ -27,7 +30,7 @@ from .models import Application, Decision, ExpertCallPage
 PER_PAGE = 50
 
 
-class CallAdminView(WagtailAdminTemplateMixin, TemplateView):
+class CallEditorsMixin:
     """Editors in charge of the call only (Wagtail edit permission on its page)."""
 
     header_icon = "group"
@@ -67,6 +70,8 @@ class CallAdminView(WagtailAdminTemplateMixin, TemplateView):
         )
         return context
 
+
+class CallAdminView(CallEditorsMixin, WagtailAdminTemplateMixin, TemplateView):
     def back(self, name="call", *args):
         return redirect(reverse(f"expertgroup_admin:{name}", args=[self.page.pk, *args]))
 
@@ -346,14 +351,39 @@ class SensitiveView(CallAdminView):
         return response
 
 
-class StatisticsView(CallAdminView):
+class StatisticsView(CallEditorsMixin, ObjectReportView):
+    """Submitted applications by country, profile, area of expertise and gender (and migrant
+    background for editors who may see it): charts, and the same figures as Wagtail's report
+    (one row per value, downloadable as CSV or XLSX)."""
+
     template_name = "expertgroup/admin/statistics.html"
+    results_template_name = "expertgroup/admin/statistics_results.html"
     page_title = gettext_lazy("Statistics")
+    index_url_name = "expertgroup_admin:statistics"
+    index_results_url_name = "expertgroup_admin:statistics_results"
+    paginate_by = 100
+    columns = [
+        Column("breakdown", label=gettext_lazy("Breakdown")),
+        Column("value", label=gettext_lazy("Value")),
+        Column("applications", label=gettext_lazy("Applications")),
+    ]
+    list_export = ["breakdown", "value", "applications"]
+    export_headings = {column.name: column.label for column in columns}
+
+    @cached_property
+    def stats(self):
+        can_view_sensitive = rules.can_view_sensitive(self.request.user, self.page)
+        return services.statistics(self.page, with_sensitive=can_view_sensitive)
+
+    def get_queryset(self):
+        return services.statistics_rows(self.stats)
+
+    def get_filename(self):
+        return f"statistics-{self.page.slug}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        stats = services.statistics(self.page, with_sensitive=context["can_view_sensitive"])
-        context.update(stats=stats, charts=services.statistics_charts(stats))
+        context.update(stats=self.stats, charts=services.statistics_charts(self.stats))
         return context
 
 

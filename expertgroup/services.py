@@ -4,6 +4,7 @@ Views, tasks and tests call these functions; models stay thin."""
 
 from collections import Counter, defaultdict
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -636,6 +637,12 @@ def send_decision_letters(page, actor) -> int:
 # --- statistics --------------------------------------------------------------------------------
 
 
+class StatisticsRow(NamedTuple):
+    breakdown: str
+    value: str
+    applications: int
+
+
 def statistics(page, *, with_sensitive: bool = False) -> dict:
     """Submitted applications by country, profile, theme and gender: one GROUP BY each, whatever
     the number of applications. Migrant background only for editors who may see it."""
@@ -674,18 +681,32 @@ def statistics(page, *, with_sensitive: bool = False) -> dict:
     return stats
 
 
-def statistics_charts(stats) -> list:
-    from participation.documents.charts import bar_chart
-
-    titles = {
+def statistics_titles() -> dict:
+    """Each breakdown of ``statistics`` by its key, with its title (in the reader's language)."""
+    return {
         "country": _("Applications by country of residence"),
         "profile": _("Applications by profile"),
         "theme": _("Applications by area of expertise"),
         "gender": _("Applications by gender"),
         "migrant_background": _("Applications by migrant background"),
     }
+
+
+def statistics_rows(stats) -> list:
+    """``statistics`` as one table: (breakdown, value, applications) per row, breakdown by
+    breakdown (the statistics report and its CSV/XLSX download)."""
+    return [
+        StatisticsRow(str(title), str(label), n)
+        for key, title in statistics_titles().items()
+        for label, n in stats.get(key) or ()
+    ]
+
+
+def statistics_charts(stats) -> list:
+    from participation.documents.charts import bar_chart
+
     charts = []
-    for key, title in titles.items():
+    for key, title in statistics_titles().items():
         rows = stats.get(key)
         if rows:
             rows = rows[:20]

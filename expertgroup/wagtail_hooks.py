@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -15,6 +16,8 @@ from themes.selectors import ThemedItem, ThemedSection
 
 from . import admin_urls, figures, rules
 from .models import Application, Decision, ExpertCallPage, LetterTemplate
+
+register_permission_policy(LetterTemplate)
 
 
 class LetterTemplateViewSet(SnippetViewSet):

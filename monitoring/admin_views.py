@@ -16,10 +16,11 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from participation.outcomes import outcome_source
+from participation.permissions import allowed
 from themes.selectors import canonical_themes
 
 from . import imports, services
-from .models import Commitment
+from .models import Commitment, Indicator
 
 
 def _posted_id(request, name) -> int:
@@ -29,10 +30,11 @@ def _posted_id(request, name) -> int:
 
 class MonitoringAdminView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "view"
-    permission = "monitoring.change_commitment"
+    # (model, action), asked of the model's permission policy
+    permission = (Commitment, "change")
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission):
+        if not allowed(request.user, *self.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -45,7 +47,7 @@ class OutcomesView(MonitoringAdminView):
 
     template_name = "monitoring/admin/outcomes.html"
     page_title = gettext_lazy("Outcomes to track")
-    permission = "monitoring.add_commitment"
+    permission = (Commitment, "add")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -225,7 +227,7 @@ class UploadForm(forms.Form):
 class UploadView(MonitoringAdminView):
     template_name = "monitoring/admin/upload.html"
     page_title = gettext_lazy("Upload indicator values")
-    permission = "monitoring.change_indicator"
+    permission = (Indicator, "change")
 
     def get_context_data(self, form=None, report=None, **kwargs):
         context = super().get_context_data(**kwargs)

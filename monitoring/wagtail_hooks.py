@@ -3,20 +3,33 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from participation.admin_reports import listing_export
+from participation.permissions import allowed
 
 from . import admin_views, services
 from .models import Commitment, Indicator
 
 MENU_HOOK = "register_monitoring_menu_item"
 
+# One policy per model (Wagtail's model permissions); the snippet views and the hand-built
+# pages (admin_views) ask it through ``participation.permissions.allowed``.
+register_permission_policy(Commitment)
+register_permission_policy(Indicator)
+
 
 class CommitmentIndexView(IndexView):
+    def get_base_queryset(self):
+        # The listing's export names the consultation and the organisation: one query.
+        return super().get_base_queryset().select_related("consultation", "owner_organisation")
+
     @property
     def header_buttons(self):
         buttons = super().header_buttons
-        if self.request.user.has_perm("monitoring.add_commitment"):
+        if allowed(self.request.user, Commitment, "add"):
             buttons.append(
                 HeaderButton(
                     _("From consultations' outcomes"),
@@ -35,13 +48,31 @@ class CommitmentViewSet(SnippetViewSet):
     list_display = ["title", "status", "progress", "due_on", "updated_at"]
     list_filter = ["status", "themes"]
     search_fields = ["title", "description"]
+    list_export, export_headings = listing_export(
+        Commitment,
+        [
+            "title",
+            "status",
+            "progress",
+            "starts_on",
+            "due_on",
+            "consultation",
+            "owner_organisation",
+            "owner_department",
+            "updated_at",
+        ],
+    )
+    export_filename = "commitments"
 
 
 class IndicatorIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("theme")
+
     @property
     def header_buttons(self):
         buttons = super().header_buttons
-        if self.request.user.has_perm("monitoring.change_indicator"):
+        if allowed(self.request.user, Indicator, "change"):
             buttons.append(
                 HeaderButton(
                     _("Upload values (CSV)"), url=reverse("monitoring_upload"), icon_name="upload"
@@ -58,6 +89,10 @@ class IndicatorViewSet(SnippetViewSet):
     list_display = ["name", "theme", "unit", "slug"]
     list_filter = ["theme"]
     search_fields = ["name", "definition"]
+    list_export, export_headings = listing_export(
+        Indicator, ["name", "slug", "theme", "unit", "source", "source_url", "higher_is_better"]
+    )
+    export_filename = "indicators"
 
 
 class MonitoringGroup(SnippetViewSetGroup):
@@ -98,7 +133,7 @@ class PermittedMenuItem(MenuItem):
         super().__init__(*args, **kwargs)
 
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        return allowed(request.user, *self.permission)
 
 
 @hooks.register(MENU_HOOK)
@@ -108,7 +143,7 @@ def outcomes_menu_item():
         reverse("monitoring_outcomes"),
         icon_name="tick",
         order=300,
-        permission="monitoring.add_commitment",
+        permission=(Commitment, "add"),
     )
 
 
@@ -119,13 +154,13 @@ def upload_menu_item():
         reverse("monitoring_upload"),
         icon_name="upload",
         order=310,
-        permission="monitoring.change_indicator",
+        permission=(Indicator, "change"),
     )
 
 
 @hooks.register("register_snippet_listing_buttons")
 def progress_update_button(snippet, user, next_url=None):
-    if not isinstance(snippet, Commitment) or not user.has_perm("monitoring.change_commitment"):
+    if not isinstance(snippet, Commitment) or not allowed(user, Commitment, "change"):
         return []
     return [
         ListingButton(

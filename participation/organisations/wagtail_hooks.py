@@ -7,12 +7,17 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
+from participation.admin_reports import listing_export
 from participation.listings import IsolatedColumnsMixin
 from participation.text import clean_name
 
 from .models import Organisation
 from .services import deletion_blockers
+
+# Wagtail's model permissions, registered (not a fallback made on first use).
+register_permission_policy(Organisation)
 
 
 class OrganisationAdminForm(WagtailAdminModelForm):
@@ -49,16 +54,20 @@ class OrganisationViewSet(ModelViewSet):
     list_display = ["name", "kind", "country", "verified", "created_at"]
     list_filter = ["verified", "kind"]
     search_fields = ["name", "description", "register_number"]
-    list_export = [
-        "name",
-        "slug",
-        "kind",
-        "country",
-        "register_number",
-        "website",
-        "verified",
-        "verified_at",
-    ]
+    list_export, export_headings = listing_export(
+        Organisation,
+        [
+            "name",
+            "slug",
+            "kind",
+            "country",
+            "register_number",
+            "website",
+            "verified",
+            "verified_at",
+        ],
+    )
+    export_filename = "organisations"
 
 
 @hooks.register("register_admin_viewset")

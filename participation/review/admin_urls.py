@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("<int:pk>/", views.ProcessView.as_view(), name="process"),
     path("<int:pk>/items/", views.ItemsView.as_view(), name="items"),
+    path(
+        "<int:pk>/items/results/", views.ItemsView.as_view(results_only=True), name="items_results"
+    ),
     path("<int:pk>/reviewers/", views.ReviewersView.as_view(), name="reviewers"),
     path(
         "<int:pk>/reviewers/<int:reviewer>/", views.ReviewerEditView.as_view(), name="reviewer_edit"
@@ -31,5 +34,10 @@ urlpatterns = [
         name="selection_run",
     ),
     path("<int:pk>/audit/", views.AuditView.as_view(), name="audit"),
+    path(
+        "<int:pk>/audit/results/",
+        views.AuditView.as_view(results_only=True),
+        name="audit_results",
+    ),
     path("<int:pk>/scores.<str:fmt>", views.score_sheet, name="score_sheet"),
 ]

@@ -2,12 +2,13 @@
 trail and the score sheet; a phase's assignments and the conflicts are in ``admin_assigning``,
 results, shortlists and selection runs in ``admin_selection``.
 
-Every page needs staff with the review permission (``rules.can_manage``); the admin itself
-requires TOTP of all staff. All changes go through ``services``.
+Every page asks the process's permission policy (``permissions``: ``manage``, staff with the
+review permission, and for one process not one of its reviewers); the admin itself requires TOTP
+of all staff. All changes go through ``services``.
 """
 
+import django_filters
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -16,12 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from participation.admin_reports import ObjectReportView, json_cell
+from participation.audit.models import AuditEvent
 from participation.audit.services import history
+from participation.permissions import allowed
 from participation.text import clean_query
 
-from . import exports, labels, rules, services, visibility
+from . import exports, labels, services, visibility
 from .forms import (
     AddReviewerForm,
     ReviewerForm,
@@ -34,6 +39,7 @@ from .models import (
     ReviewItem,
     ReviewProcess,
 )
+from .permissions import MANAGE
 from .services import ReviewError
 
 
@@ -42,17 +48,20 @@ def _posted_id(request, name) -> int:
     return int(value) if value.isdigit() and len(value) < 18 else 0
 
 
-class ReviewAdminView(WagtailAdminTemplateMixin, TemplateView):
+class ProcessEditorsMixin:
+    """Who gets in: editors of review processes (the policy's ``manage``); on one process's pages
+    only its editors, never one of its own reviewers."""
+
     header_icon = "tasks"
     page_title = gettext_lazy("Review")
     process = None
 
     def dispatch(self, request, *args, **kwargs):
-        if not rules.can_manage(request.user):
+        if not allowed(request.user, ReviewProcess, MANAGE):
             raise PermissionDenied
         if "pk" in kwargs:
             self.process = get_object_or_404(ReviewProcess, pk=kwargs["pk"])
-            if not visibility.manages(request.user, self.process):
+            if not allowed(request.user, ReviewProcess, MANAGE, self.process):
                 # Its pages show every item with names: not for one of its own reviewers.
                 messages.error(
                     request,
@@ -89,6 +98,8 @@ class ReviewAdminView(WagtailAdminTemplateMixin, TemplateView):
         context["process"] = self.process
         return context
 
+
+class ReviewAdminView(ProcessEditorsMixin, WagtailAdminTemplateMixin, TemplateView):
     def phase(self):
         return get_object_or_404(
             Phase.objects.select_related("process"), pk=self.kwargs["phase"], process=self.process
@@ -182,22 +193,45 @@ class ProcessView(ReviewAdminView):
         return context
 
 
-class ItemsView(ReviewAdminView):
-    template_name = "review/admin/items.html"
-    page_title = gettext_lazy("Items")
+class ItemsFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=ItemStatus.choices)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        items = self.process.items.select_related("organisation", "submitter", "phase")
-        status = self.request.GET.get("status", "")
-        if status in ItemStatus.values:
-            items = items.filter(status=status)
-        context.update(
-            page=Paginator(items, 100).get_page(self.request.GET.get("page")),
-            statuses=ItemStatus.choices,
-            status=status,
+    class Meta:
+        model = ReviewItem
+        fields = ["status"]
+
+
+class ItemsView(ProcessEditorsMixin, ObjectReportView):
+    """The process's items with their names, filtered by status: Wagtail's report (download as
+    CSV or XLSX)."""
+
+    page_title = gettext_lazy("Items")
+    template_name = "review/admin/items.html"
+    results_template_name = "review/admin/items_results.html"
+    index_url_name = "review_admin:items"
+    index_results_url_name = "review_admin:items_results"
+    filterset_class = ItemsFilterSet
+    paginate_by = 100
+    list_export = [
+        "number",
+        "title",
+        "organisation",
+        "submitter",
+        "tags",
+        "languages",
+        "phase",
+        "get_status_display",
+        "reserve_rank",
+    ]
+    export_headings = {"phase": gettext_lazy("Phase"), "get_status_display": gettext_lazy("Status")}
+
+    def get_filename(self):
+        return f"items-{self.process.pk}"
+
+    def get_base_queryset(self):
+        return self.process.items.select_related("organisation", "submitter", "phase").order_by(
+            "number"
         )
-        return context
 
 
 class ReviewersView(ReviewAdminView):
@@ -289,31 +323,58 @@ class ReviewerEditView(ReviewAdminView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class AuditView(ReviewAdminView):
-    template_name = "review/admin/audit.html"
-    page_title = gettext_lazy("Audit trail")
+class AuditFilterSet(WagtailFilterSet):
+    action = django_filters.CharFilter(
+        label=gettext_lazy("Action starts with"), method="action_starts_with"
+    )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        events = history(self.process).order_by("-created_at", "-pk")
-        action = clean_query(self.request.GET.get("action"), max_length=64)
-        if action:
-            events = events.filter(action__startswith=action)
-        context.update(
-            page=Paginator(events, 100).get_page(self.request.GET.get("page")),
-            action=action,
-        )
-        return context
+    class Meta:
+        model = AuditEvent
+        fields = ["action"]
+
+    def action_starts_with(self, queryset, name, value):
+        value = clean_query(value, max_length=64)
+        return queryset.filter(action__startswith=value) if value else queryset
+
+
+class AuditView(ProcessEditorsMixin, ObjectReportView):
+    """What was done in the process, newest first: Wagtail's report (filter by the action's
+    prefix, download as CSV or XLSX)."""
+
+    page_title = gettext_lazy("Audit trail")
+    results_template_name = "review/admin/audit_results.html"
+    template_name = "review/admin/audit.html"
+    index_url_name = "review_admin:audit"
+    index_results_url_name = "review_admin:audit_results"
+    filterset_class = AuditFilterSet
+    paginate_by = 100
+    list_export = ["created_at", "actor", "action", "data"]
+    export_headings = {
+        "created_at": gettext_lazy("When"),
+        "actor": gettext_lazy("Who"),
+        "action": gettext_lazy("Action"),
+        "data": gettext_lazy("Details"),
+    }
+    custom_field_preprocess = {
+        "data": {fmt: json_cell for fmt in ObjectReportView.FORMATS},
+        "actor": {fmt: lambda user: str(user) if user else "" for fmt in ObjectReportView.FORMATS},
+    }
+
+    def get_filename(self):
+        return f"audit-{self.process.pk}"
+
+    def get_base_queryset(self):
+        return history(self.process).order_by("-created_at", "-pk")
 
 
 def score_sheet(request, pk, fmt):
     """Score sheet of a process (one row per review), streamed as CSV or built as XLSX."""
-    if not rules.can_manage(request.user):
+    if not allowed(request.user, ReviewProcess, MANAGE):
         raise PermissionDenied
     if fmt not in exports.FORMATS:
         raise Http404
     process = get_object_or_404(ReviewProcess, pk=pk)
-    if not visibility.manages(request.user, process):
+    if not allowed(request.user, ReviewProcess, MANAGE, process):
         raise PermissionDenied
     phase = None
     if request.GET.get("phase", "").isdigit():

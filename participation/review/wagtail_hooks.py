@@ -6,11 +6,17 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
 from participation.accounts.rules import MFA_REQUIRED_HOOK
+from participation.admin_reports import listing_export
+from participation.permissions import allowed
 
 from . import admin_urls, labels, rules
 from .models import ReviewProcess
+from .permissions import MANAGE, ReviewProcessPermissionPolicy
+
+register_permission_policy(ReviewProcess, ReviewProcessPermissionPolicy(ReviewProcess))
 
 
 @hooks.register(MFA_REQUIRED_HOOK)
@@ -28,6 +34,19 @@ class ReviewProcessViewSet(ModelViewSet):
     menu_label = _("Review processes")
     list_display = ["name", "blind", "reviews_per_item", "created_at"]
     search_fields = ["name"]
+    list_export, export_headings = listing_export(
+        ReviewProcess,
+        [
+            "name",
+            "item_noun",
+            "blind",
+            "reviews_per_item",
+            "disagreement_threshold",
+            "seats",
+            "created_at",
+        ],
+    )
+    export_filename = "review-processes"
     inspect_view_enabled = False
     edit_handler = ObjectList(
         [
@@ -93,7 +112,7 @@ def register_review_admin_urls():
 
 class ReviewMenuItem(MenuItem):
     def is_shown(self, request):
-        return rules.can_manage(request.user)
+        return allowed(request.user, ReviewProcess, MANAGE)
 
 
 @hooks.register("register_admin_menu_item")

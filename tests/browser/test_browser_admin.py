@@ -22,6 +22,7 @@ def test_admin_screens_work_under_the_csp(new_page, live):
         "/admin/documents/",
         "/admin/consultations/responses/",
         "/admin/review/",
+        "/admin/reports/participation-by-theme/",
     ]:
         response = page.goto(url)
         assert response.status == 200, url

@@ -48,3 +48,18 @@ def test_organisation_names_are_isolated_in_the_listing(client, editor, user, ma
     client.force_login(editor)
     html = client.get("/admin/organisations/").content.decode()
     assert "<bdi>Voix مهاجرين</bdi>" in html
+
+
+def test_organisations_listing_export(client, editor, user, make_organisation):
+    import csv
+    import io
+
+    make_organisation(user, name="Voix Migrantes", country="FR", register_number="W-75")
+    client.force_login(editor)
+    response = client.get("/admin/organisations/", {"export": "csv"})
+    assert response["Content-Disposition"] == 'attachment; filename="organisations.csv"'
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    assert rows[0][:4] == ["Name", "Slug", "Kind", "Country"]
+    row = next(row for row in rows if row[0] == "Voix Migrantes")
+    assert row[3] == "France" and row[4] == "W-75"
+    assert row[2] == str(Organisation.Kind.MIGRANT_LED.label)

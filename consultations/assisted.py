@@ -178,7 +178,7 @@ def start(request, page):
             messages.error(request, _("This consultation is not open for answers."))
         elif form.is_valid():
             response = _create(request, page, form.cleaned_data)
-            return redirect(respond._url(page, request, "respond_step", response.pk, 0))
+            return redirect(respond.FLOW.url(page, request, "step", response.pk, 0))
     entered = Paginator(_entered(page, request.user), 50).get_page(request.GET.get("page"))
     for response in entered:
         response.language_label = language_name(response.language) or response.language

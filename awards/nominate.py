@@ -40,20 +40,16 @@ def _relay_key(nomination) -> str:
 
 
 class NominateFlow(SubmissionFlow):
+    """Nominations edited in one form (``edit``) by their nominator or organisation."""
+
     model = Nomination
-    call_field = "edition"
     prefix = "nominate"
-    related = ("category", "organisation", "updated_by")
+    call_field = "edition"
     edit_route = "edit"
+    withdraw_with = "awards.services.withdraw"
+    receipt_with = "awards.documents.receipt_pdf"
+    related = ("category", "organisation", "updated_by")
     withdrawn_message = gettext_lazy("The nomination was withdrawn.")
-
-    def withdraw_submission(self, nomination, user):
-        return services.withdraw(nomination, user)
-
-    def receipt_pdf(self, nomination, page):
-        from .documents import receipt_pdf
-
-        return receipt_pdf(nomination, page)
 
 
 FLOW = NominateFlow()

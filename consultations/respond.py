@@ -258,6 +258,9 @@ class RespondFlow(SubmissionFlow):
     call_field = "consultation"
     prefix = "respond"
     related = ("organisation", "updated_by", "user")
+    reopen_with = "consultations.services.reopen_response"
+    withdraw_with = "consultations.services.withdraw_response"
+    receipt_with = "consultations.documents.receipt_pdf"
 
     def route(self, request, name: str) -> str:
         return f"{'assist' if request is not None and is_assisted(request) else 'respond'}_{name}"
@@ -289,17 +292,6 @@ class RespondFlow(SubmissionFlow):
         ):
             return no_longer_allowed(request, page, response)
         return None
-
-    def reopen(self, response, respondent):
-        return consultation_services.reopen_response(response, respondent)
-
-    def withdraw_submission(self, response, respondent):
-        return consultation_services.withdraw_response(response, respondent)
-
-    def receipt_pdf(self, response, page):
-        from .documents import receipt_pdf
-
-        return receipt_pdf(response, page)
 
 
 FLOW = RespondFlow()

@@ -29,12 +29,16 @@ from .models import Application, SensitiveDeclaration
 
 
 class ApplyFlow(SubmissionFlow):
+    """One application per person, reachable by its author only; it starts with the details."""
+
     model = Application
     call_field = "call"
     prefix = "apply"
+    edit_route, done_route = "details", "review"
     related = ("organisation", "updated_by", "call")
-    edit_route = "details"
-    done_route = "review"
+    reopen_with = "expertgroup.services.reopen_application"
+    withdraw_with = "expertgroup.services.withdraw_application"
+    receipt_with = "expertgroup.documents.receipt_pdf"
     changed_message = gettext_lazy(
         "Your application is a draft again. Submit it again when you have finished."
     )
@@ -42,17 +46,6 @@ class ApplyFlow(SubmissionFlow):
 
     def may_edit(self, request, application, user) -> bool:
         return application.user_id == user.pk  # the author only
-
-    def reopen(self, application, user):
-        return services.reopen_application(application, user)
-
-    def withdraw_submission(self, application, user):
-        return services.withdraw_application(application, user)
-
-    def receipt_pdf(self, application, page):
-        from .documents import receipt_pdf
-
-        return receipt_pdf(application, page)
 
 
 FLOW = ApplyFlow()

@@ -66,6 +66,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from participation.files.storage import private_storage
@@ -215,6 +216,10 @@ class SubmissionFlow:
     done_route = "done"
     changed_message = _("Your answer is a draft again. Submit it again when you have finished.")
     withdrawn_message = _("Your answer has been withdrawn.")
+    # Dotted paths, imported when first used (a receipt's PDF library is large).
+    reopen_with = "participation.submissions.services.reopen"
+    withdraw_with = "participation.submissions.services.withdraw"
+    receipt_with = ""  # f(submission, page) -> the PDF receipt's bytes
 
     # -- who and what -------------------------------------------------------------------------
     def needs_sign_in(self, request, page) -> bool:
@@ -278,13 +283,13 @@ class SubmissionFlow:
 
     # -- the plugin's services ----------------------------------------------------------------
     def reopen(self, submission, respondent):
-        return services.reopen(submission, respondent)
+        return import_string(self.reopen_with)(submission, respondent)
 
     def withdraw_submission(self, submission, respondent):
-        return services.withdraw(submission, respondent)
+        return import_string(self.withdraw_with)(submission, respondent)
 
     def receipt_pdf(self, submission, page) -> bytes:
-        raise NotImplementedError
+        return import_string(self.receipt_with)(submission, page)
 
     # -- the views every flow has -------------------------------------------------------------
     def change_view(self, request, page, submission, respondent):

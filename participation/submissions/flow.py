@@ -7,38 +7,40 @@ A call plugin (consultations, the expert group, the awards) describes what diffe
 
     # myplugin/flow.py
     class PetitionFlow(SubmissionFlow):
-        model = Signature                 # a SubmissionBase subclass
-        call_field = "petition"           # its ForeignKey to the call page
-        prefix = "sign"                   # routes sign_start, sign_review, ... at sign/...
-        edit_route = "review"             # where "Change" leads (a draft again)
-
-        def receipt_pdf(self, submission, page):   # bytes of the PDF receipt
-            return documents.receipt_pdf(submission, page)
+        model = Signature                    # a SubmissionBase subclass
+        call_field = "petition"              # its ForeignKey to the call page
+        prefix = "sign"                      # routes sign_start, sign_review, ... at sign/...
+        edit_route = done_route = "review"   # where a draft is edited, a submission shown
+        receipt_with = "myplugin.documents.receipt_pdf"  # f(signature, page) -> PDF bytes
 
     FLOW = PetitionFlow()
 
     @signed_in
-    def start(request, page):             # the plugin's own start form (who may submit)
-        ...
+    def start(request, page):      # the plugin's own start: who may submit, with what form
+        ...                        # e.g. services.start_or_resume(Signature, "petition", ...)
         return render(request, "myplugin/sign_start.html", {...})  # extends submissions/start.html
 
     @FLOW.own
-    def review(request, page, signature, user):  # only its author reaches it (404 for others)
-        ...
+    def review(request, page, signature, user):  # its author only (404 for anyone else)
+        ...                        # e.g. attempt(request, lambda: services.submit(...))
 
     change, withdraw, receipt = FLOW.change, FLOW.withdraw, FLOW.receipt
 
     # myplugin/models.py
-    class PetitionPage(submission_routes("myplugin.flow", "sign", ["start", "review", "receipt",
-                                         "change", "withdraw"]), RoutablePageMixin, Page): ...
+    SignRoutes = submission_routes(
+        "myplugin.flow", "sign", ["start", "review", "receipt", "change", "withdraw"]
+    )
+    class PetitionPage(SignRoutes, RoutablePageMixin, CallWindowMixin, Page): ...
 
-The interface (all optional but the first four class attributes and ``receipt_pdf``):
+The interface, as class attributes or methods of the subclass (all but the first three and
+``receipt_with`` have defaults):
 
 - ``model``, ``call_field``, ``prefix``: what is submitted, to which page field, at which routes;
-  ``edit_route``: the route a reopened draft goes to (``"step"`` with step 0 for questionnaires).
+  ``edit_route``: the route a reopened draft goes to (default ``"step"``, at step 0);
+  ``done_route``: the route that shows a submission (default ``"done"``).
 - ``related``: the ``select_related`` of one loaded submission.
-- ``needs_sign_in(request, page)``: whether the flow asks to sign in first (default: always; a
-  consultation open to everyone says no).
+- ``needs_sign_in(request, page)``: whether the flow asks to sign in first (default: unless
+  signed in; a consultation open to everyone says no).
 - ``respondent(request, submission_id)``: who acts (default: the signed-in user; a consultation
   answered without an account gives an ``AnonymousRespondent``).
 - ``lookup(request, page, submission_id, loaded)``: the submission of this call (``loaded`` when
@@ -46,9 +48,14 @@ The interface (all optional but the first four class attributes and ``receipt_pd
   object" rule (default: :func:`services.can_edit`); ``refusal(request, page, submission)``: the
   page for someone who may no longer edit it (default: None, a 404 that says nothing).
 - ``route(request, name)``: the route's full name (a mode such as the facilitators' changes it).
-- ``reopen``/``withdraw_submission(submission, respondent)``: the plugin's services (default:
-  the core's); ``changed_message``, ``withdrawn_message``: what the person reads after them.
-- ``receipt_pdf(submission, page)``: the PDF receipt.
+- ``reopen_with``, ``withdraw_with``: dotted paths of the plugin's services, called with
+  ``(submission, respondent)`` (default: the core's ``reopen`` and ``withdraw``);
+  ``changed_message``, ``withdrawn_message``: what the person reads after them.
+- ``receipt_with``: the dotted path of ``f(submission, page)``, the PDF receipt's bytes.
+
+Extra steps stay the plugin's own views behind ``FLOW.own`` (the expert group's ``details``, the
+awards' ``resend`` and ``private_file``), as do a mode of the same views (the consultations'
+facilitators: ``route`` and ``lookup`` tell the modes apart).
 
 The views here (``change``, ``withdraw``, ``receipt``) and the helpers (:func:`signed_in`,
 :func:`posted_version`, :func:`attempt`, :func:`act`, :func:`store_private_file`,

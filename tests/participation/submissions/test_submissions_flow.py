@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from awards.models import AwardEditionPage
-from consultations.models import ConsultationIndexPage, ConsultationPage, Response
+from consultations.models import ConsultationPage, Response
 from expertgroup.models import ExpertCallPage
 from participation.files.kinds import PDF
 from participation.files.storage import private_storage
@@ -37,23 +37,6 @@ class TinyFlow(flow.SubmissionFlow):
 
 
 FLOW = TinyFlow()
-
-
-@pytest.fixture
-def consultation(home_page):
-    index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="c"))
-    now = timezone.now()
-    page = index.add_child(
-        instance=ConsultationPage(
-            title="Open one",
-            slug="open-one",
-            intro="x",
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=1),
-        )
-    )
-    page.save_revision().publish()
-    return page
 
 
 @pytest.fixture

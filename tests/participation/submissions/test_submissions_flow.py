@@ -13,11 +13,13 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from awards.models import AwardEditionPage
+from consultations.demo_questionnaire import qid, recognition_questionnaire
 from consultations.models import ConsultationPage, Response
 from expertgroup.models import ExpertCallPage
 from participation.files.kinds import PDF
 from participation.files.storage import private_storage
 from participation.questionnaire.fields import FileAnswer
+from participation.questionnaire.structure import parse
 from participation.submissions import flow, services
 from participation.submissions.routes import submission_routes
 from participation.submissions.services import EditConflict, SubmissionError
@@ -239,3 +241,70 @@ def test_routes_call_the_module_view_with_the_page_and_the_address_arguments(mon
     assert calls == [("start", page), ("fetch", 4, 9)]
     patterns = [str(url.pattern) for url, _order in routes.sign_file._routablepage_routes]
     assert patterns == ["sign/<int:submission_id>/f/<int:file_id>/"]
+
+
+# -- one posted questionnaire step ------------------------------------------------------------
+
+APPLIED, OUTCOME = qid("applied"), qid("outcome")
+
+
+def posted_step(user, version, **data):
+    answers = {f"q-{APPLIED}": "yes", f"q-{OUTCOME}": "partial"}
+    return make_request(user, method="post", data={"version": version, **answers, **data})
+
+
+def test_flow_post_step_saves_the_answers_with_the_next_version(draft, user):
+    questionnaire = parse(recognition_questionnaire())
+    posted = flow.post_step(
+        posted_step(user, draft.version),
+        draft,
+        user,
+        questionnaire,
+        0,
+        source=questionnaire,
+        folder="tests/answers",
+    )
+    assert posted.error is None and posted.conflict is None
+    assert posted.saved.version == draft.version + 1
+    stored = Response.objects.get(pk=draft.pk)
+    assert stored.answers == {APPLIED: True, OUTCOME: {"choice": "partial"}}
+    assert stored.questionnaire_snapshot  # the labels editors read, kept with the answers
+
+
+def test_flow_post_step_with_a_stale_version_is_a_conflict_that_keeps_the_typed_form(draft, user):
+    questionnaire = parse(recognition_questionnaire())
+    request = posted_step(user, draft.version - 1)
+    posted = flow.post_step(
+        request, draft, user, questionnaire, 0, source=questionnaire, folder="tests/answers"
+    )
+    assert posted.saved is None and posted.conflict is posted.error
+    assert posted.version == draft.version  # saving again on purpose replaces what is stored
+    assert posted.form.is_bound and posted.form.is_valid()
+    assert said(request) == [str(posted.conflict)]  # not quiet: the person is told
+    assert Response.objects.get(pk=draft.pk).answers == {}
+
+
+def test_flow_post_step_does_not_save_an_invalid_step(draft, user):
+    questionnaire = parse(recognition_questionnaire())
+    request = make_request(user, method="post", data={"version": draft.version})
+    posted = flow.post_step(
+        request, draft, user, questionnaire, 0, source=questionnaire, folder="tests/answers"
+    )
+    assert posted.saved is None and posted.error is None and posted.form.errors
+    assert Response.objects.get(pk=draft.pk).version == draft.version
+
+
+def test_flow_after_step_follows_the_button(user):
+    questionnaire = parse(recognition_questionnaire())
+    answers = {APPLIED: True, OUTCOME: {"choice": "partial"}}
+    last = len(questionnaire.steps) - 1
+
+    def button(action, index):
+        request = make_request(user, method="post", data={"action": action})
+        return flow.after_step(request, questionnaire, index, answers)
+
+    assert button("save", 1) == ("save", 1)
+    assert button("back", 0) == ("back", None)
+    assert button("back", 1) == ("back", 0)
+    assert button("next", 0) == ("next", 1)
+    assert button("next", last) == ("next", None)  # on to the review

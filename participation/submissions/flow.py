@@ -296,6 +296,8 @@ class SubmissionFlow:
         return import_string(self.withdraw_with)(submission, respondent)
 
     def receipt_pdf(self, submission, page) -> bytes:
+        if not self.receipt_with:
+            raise NotImplementedError(f"{type(self).__name__} names no receipt_with")
         return import_string(self.receipt_with)(submission, page)
 
     # -- the views every flow has -------------------------------------------------------------

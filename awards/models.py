@@ -34,6 +34,7 @@ from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.review.interface import ReviewField
 from participation.submissions.models import SubmissionBase, SubmissionStatus
+from participation.submissions.routes import submission_routes
 from themes.widgets import ThemeCheckboxes
 
 DEFAULT_CATEGORIES = [
@@ -81,7 +82,25 @@ class AwardEditionPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMixin, Page):
+# Nominating (awards/nominate.py on the core's participation.submissions.flow) at nominate/...
+NominateRoutes = submission_routes(
+    "awards.nominate",
+    "nominate",
+    [
+        "start",
+        ("edit", "<int:submission_id>/"),
+        "done",
+        "receipt",
+        "withdraw",
+        "resend",
+        ("file", "<int:submission_id>/files/<int:file_id>/", "private_file"),
+    ],
+)
+
+
+class AwardEditionPage(
+    InterfaceLanguageURLMixin, NominateRoutes, RoutablePageMixin, CallWindowMixin, Page
+):
     """One edition of the award. The window (opens/closes) is the nomination period."""
 
     base_form_class = AwardEditionPageForm
@@ -237,49 +256,6 @@ class AwardEditionPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
                 shown = categories_in_language(self)  # named in the reader's language
                 context["jury_categories"] = [shown[pk] for pk in jury if pk in shown]
         return context
-
-    # Views live in public.py, nominate.py, confirm.py, vote.py and jury.py; routes dispatch.
-    @path("nominate/")
-    def nominate_start(self, request):
-        from . import nominate
-
-        return nominate.start(request, self)
-
-    @path("nominate/<int:nomination_id>/")
-    def nominate_edit(self, request, nomination_id):
-        from . import nominate
-
-        return nominate.edit(request, self, nomination_id)
-
-    @path("nominate/<int:nomination_id>/done/")
-    def nominate_done(self, request, nomination_id):
-        from . import nominate
-
-        return nominate.done(request, self, nomination_id)
-
-    @path("nominate/<int:nomination_id>/receipt/")
-    def nominate_receipt(self, request, nomination_id):
-        from . import nominate
-
-        return nominate.receipt(request, self, nomination_id)
-
-    @path("nominate/<int:nomination_id>/withdraw/")
-    def nominate_withdraw(self, request, nomination_id):
-        from . import nominate
-
-        return nominate.withdraw(request, self, nomination_id)
-
-    @path("nominate/<int:nomination_id>/resend/")
-    def nominate_resend(self, request, nomination_id):
-        from . import nominate
-
-        return nominate.resend(request, self, nomination_id)
-
-    @path("nominate/<int:nomination_id>/files/<int:file_id>/")
-    def nominate_file(self, request, nomination_id, file_id):
-        from . import nominate
-
-        return nominate.private_file(request, self, nomination_id, file_id)
 
     # Wagtail serves only [\w-] path segments, so the signed token's three parts are three.
     @path("confirm/<str:value>/<str:stamp>/<str:signature>/")

@@ -2,8 +2,7 @@
 the receipt. Routes of ``AwardEditionPage`` call these; the rules are in ``services.py``."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +13,7 @@ from participation.audit.services import history
 from participation.files.serve import download_name, private_file_response
 from participation.middleware import saving
 from participation.submissions import services as submissions
+from participation.submissions.flow import SubmissionFlow, attempt, posted_version, signed_in
 from participation.submissions.services import EditConflict, SubmissionError
 
 from . import services
@@ -39,28 +39,23 @@ def _relay_key(nomination) -> str:
     return f"awards.nomination:{nomination.pk}"
 
 
-def _signed_in(view):
-    def wrapped(request, page, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, page, *args, **kwargs)
+class NominateFlow(SubmissionFlow):
+    """Nominations edited in one form (``edit``) by their nominator or organisation."""
 
-    return wrapped
-
-
-def _nomination_or_404(request, page, nomination_id) -> Nomination:
-    # Nominations made on a translation belong to the original edition (participation.i18n).
-    nomination = (
-        Nomination.objects.filter(pk=nomination_id, edition=page.submissions_page())
-        .select_related("category", "organisation", "updated_by")
-        .first()
-    )
-    if nomination is None or not submissions.can_edit(nomination, request.user):
-        raise Http404
-    return nomination
+    model = Nomination
+    prefix = "nominate"
+    call_field = "edition"
+    edit_route = "edit"
+    withdraw_with = "awards.services.withdraw"
+    receipt_with = "awards.documents.receipt_pdf"
+    related = ("category", "organisation", "updated_by")
+    withdrawn_message = gettext_lazy("The nomination was withdrawn.")
 
 
-@_signed_in
+FLOW = NominateFlow()
+
+
+@signed_in
 def start(request, page):
     form = StartForm(page, request.user, request.POST or None)
     existing = services.show_categories(page, services.nominations_of(page, request.user))
@@ -68,17 +63,10 @@ def start(request, page):
         if not page.accepts_submission():
             messages.error(request, _("Nominations for this edition are closed."))
         elif form.is_valid():
-            try:
-                nomination = services.start(
-                    page,
-                    request.user,
-                    category=form.cleaned_data["category"],
-                    kind=form.cleaned_data["kind"],
-                    organisation=form.cleaned_data["organisation"],
-                )
-            except SubmissionError as error:
-                messages.error(request, str(error))
-            else:
+            nomination, error = attempt(
+                request, lambda: services.start(page, request.user, **form.cleaned_data)
+            )
+            if error is None:
                 return redirect(page.route_url("nominate_edit", nomination.pk))
     return render(
         request,
@@ -87,16 +75,8 @@ def start(request, page):
     )
 
 
-def _posted_version(request, nomination) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1  # a tampered version is an edit conflict, never a silent overwrite
-
-
-@_signed_in
-def edit(request, page, nomination_id):
-    nomination = _nomination_or_404(request, page, nomination_id)
+@FLOW.own
+def edit(request, page, nomination, user):
     if not nomination.is_draft:
         return redirect(page.route_url("nominate_done", nomination.pk))
     conflict = None
@@ -107,25 +87,21 @@ def edit(request, page, nomination_id):
         # "Remove" buttons send the whole form: what was typed is saved first, never dropped.
         remove = request.POST.get("remove_file", "")
         if form.is_valid():
-            try:
-                with saving(request):  # a lock or a full disk: the form again, with a message
-                    nomination = services.save(
-                        nomination,
-                        request.user,
-                        form.draft_fields(),
-                        _posted_version(request, nomination),
-                    )
-            except EditConflict as error:
+            saved, error = attempt(
+                request,
+                lambda: services.save(
+                    nomination, user, form.draft_fields(), posted_version(request)
+                ),
+            )
+            if isinstance(error, EditConflict):
                 conflict = error.current
-                messages.error(request, str(error))
-            except SubmissionError as error:
-                messages.error(request, str(error))
-            else:
+            elif error is None:
+                nomination = saved
                 if _store_files(request, form, nomination):
                     if remove:
                         try:
                             services.remove_file(
-                                nomination, request.user, int(remove) if remove.isdigit() else 0
+                                nomination, user, int(remove) if remove.isdigit() else 0
                             )
                             messages.success(request, _("The file was removed."))
                         except SubmissionError as error:
@@ -140,7 +116,7 @@ def edit(request, page, nomination_id):
                         else:
                             try:
                                 with saving(request):
-                                    nomination = services.submit(nomination, request.user)
+                                    nomination = services.submit(nomination, user)
                             except SubmissionError as error:
                                 messages.error(request, str(error))
                             else:
@@ -172,7 +148,7 @@ def edit(request, page, nomination_id):
             "evidence": [f for f in files if f.kind == NominationFile.Kind.EVIDENCE],
             "photos": [f for f in files if f.kind == NominationFile.Kind.PHOTO],
             "recent": list(history(nomination).order_by("-created_at")[:5]),
-            "can_submit": submissions.can_submit(nomination, request.user),
+            "can_submit": submissions.can_submit(nomination, user),
         },
     )
 
@@ -209,9 +185,8 @@ def _store_files(request, form, nomination) -> bool:
     return not errors
 
 
-@_signed_in
-def done(request, page, nomination_id):
-    nomination = _nomination_or_404(request, page, nomination_id)
+@FLOW.own
+def done(request, page, nomination, user):
     if nomination.is_draft:
         return redirect(page.route_url("nominate_edit", nomination.pk))
     services.show_categories(page, [nomination])  # named in the page's language
@@ -222,43 +197,20 @@ def done(request, page, nomination_id):
             "page": page,
             "nomination": nomination,
             "files": list(nomination.files.all()),
-            "can_submit": submissions.can_submit(nomination, request.user),
+            "can_submit": submissions.can_submit(nomination, user),
             "can_withdraw": nomination.is_submitted and page.accepts_submission(),
         },
     )
 
 
-@_signed_in
-def receipt(request, page, nomination_id):
-    nomination = _nomination_or_404(request, page, nomination_id)
-    if not nomination.is_submitted:
-        raise Http404
-    from .documents import receipt_pdf
-
-    response = HttpResponse(receipt_pdf(nomination, page), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="receipt-{nomination.receipt_number}.pdf"'
-    )
-    return response
+receipt = FLOW.receipt
+withdraw = signed_in(require_POST(FLOW.withdraw))
 
 
-@_signed_in
+@signed_in
 @require_POST
-def withdraw(request, page, nomination_id):
-    nomination = _nomination_or_404(request, page, nomination_id)
-    try:
-        services.withdraw(nomination, request.user)
-    except SubmissionError as error:
-        messages.error(request, str(error))
-        return redirect(page.route_url("nominate_done", nomination.pk))
-    messages.success(request, _("The nomination was withdrawn."))
-    return redirect(page.route_url("nominate_start"))
-
-
-@_signed_in
-@require_POST
-def resend(request, page, nomination_id):
-    nomination = _nomination_or_404(request, page, nomination_id)
+@FLOW.own
+def resend(request, page, nomination, user):
     if (
         not nomination.is_submitted
         or nomination.kind != Nomination.Kind.THIRD_PARTY
@@ -269,7 +221,7 @@ def resend(request, page, nomination_id):
     elif not limits.allow_relayed_email(request, _relay_key(nomination)):
         messages.error(request, EMAIL_LIMIT_RESEND)
     else:
-        services.request_confirmation(nomination, request.user)
+        services.request_confirmation(nomination, user)
         messages.success(
             request,
             _("A new confirmation link was sent to %(email)s; older links no longer work.")

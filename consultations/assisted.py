@@ -26,6 +26,7 @@ from participation.accounts.languages import language_choices, language_name
 from participation.audit.services import record
 
 from . import respond
+from .forms import UNNAMED
 from .models import Response
 
 # The page permission: "enter_answers" + "_page", on Wagtail's Page content type, so that the
@@ -130,7 +131,7 @@ class AssistedStartForm(forms.Form):
     )
     publication = forms.ChoiceField(
         label=gettext_lazy("May we publish the answer? (ask the person)"),
-        choices=respond.UNNAMED,  # no account, no name to publish it under
+        choices=UNNAMED,  # no account, no name to publish it under
         widget=forms.RadioSelect,
     )
     receipt_email = forms.EmailField(
@@ -178,7 +179,7 @@ def start(request, page):
             messages.error(request, _("This consultation is not open for answers."))
         elif form.is_valid():
             response = _create(request, page, form.cleaned_data)
-            return redirect(respond._url(page, request, "respond_step", response.pk, 0))
+            return redirect(respond.FLOW.url(page, request, "step", response.pk, 0))
     entered = Paginator(_entered(page, request.user), 50).get_page(request.GET.get("page"))
     for response in entered:
         response.language_label = language_name(response.language) or response.language

@@ -29,6 +29,7 @@ from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
+from participation.submissions.routes import submission_routes
 from participation.widgets import language_chooser
 from themes.widgets import ThemeCheckboxes
 
@@ -64,7 +65,26 @@ class DocumentLinkBlock(blocks.StructBlock):
         icon = "doc-full"
 
 
-class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMixin, Page):
+# The responding flow (consultations/respond.py, the core's participation.submissions.flow) at
+# respond/..., and the facilitators' assisted entry (consultations/assisted.py) at assist/...
+RespondRoutes = submission_routes(
+    "consultations.respond",
+    "respond",
+    ["start", "step", "review", "done", "receipt", "change", "withdraw"],
+)
+AssistRoutes = submission_routes(
+    "consultations.assisted", "assist", ["start", "step", "review", "done", "receipt"]
+)
+
+
+class ConsultationPage(
+    InterfaceLanguageURLMixin,
+    RespondRoutes,
+    AssistRoutes,
+    RoutablePageMixin,
+    CallWindowMixin,
+    Page,
+):
     class State(models.TextChoices):
         FORTHCOMING = "forthcoming", _("Forthcoming")
         OPEN = "open", _("Open")
@@ -267,7 +287,7 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         }
         return context
 
-    # The responding flow lives in consultations/respond.py; these routes only dispatch to it.
+    # Public pages of the consultation (consultations/public.py); the flow's routes: RespondRoutes.
     @path("what-we-heard/")
     def what_we_heard(self, request):
         from . import public
@@ -285,80 +305,6 @@ class ConsultationPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowM
         from . import public
 
         return public.attachment(request, self, response_id, question_id)
-
-    @path("respond/")
-    def respond_start(self, request):
-        from . import respond
-
-        return respond.start(request, self)
-
-    @path("respond/<int:response_id>/step/<int:step>/")
-    def respond_step(self, request, response_id, step):
-        from . import respond
-
-        return respond.step(request, self, response_id, step)
-
-    @path("respond/<int:response_id>/review/")
-    def respond_review(self, request, response_id):
-        from . import respond
-
-        return respond.review(request, self, response_id)
-
-    @path("respond/<int:response_id>/done/")
-    def respond_done(self, request, response_id):
-        from . import respond
-
-        return respond.done(request, self, response_id)
-
-    @path("respond/<int:response_id>/receipt/")
-    def respond_receipt(self, request, response_id):
-        from . import respond
-
-        return respond.receipt(request, self, response_id)
-
-    @path("respond/<int:response_id>/change/")
-    def respond_change(self, request, response_id):
-        from . import respond
-
-        return respond.change(request, self, response_id)
-
-    @path("respond/<int:response_id>/withdraw/")
-    def respond_withdraw(self, request, response_id):
-        from . import respond
-
-        return respond.withdraw(request, self, response_id)
-
-    # Assisted entry by the consultation's facilitators (consultations/assisted.py): the same
-    # views as above, in the facilitators' mode.
-    @path("assist/")
-    def assist_start(self, request):
-        from . import assisted
-
-        return assisted.start(request, self)
-
-    @path("assist/<int:response_id>/step/<int:step>/")
-    def assist_step(self, request, response_id, step):
-        from . import assisted
-
-        return assisted.step(request, self, response_id, step)
-
-    @path("assist/<int:response_id>/review/")
-    def assist_review(self, request, response_id):
-        from . import assisted
-
-        return assisted.review(request, self, response_id)
-
-    @path("assist/<int:response_id>/done/")
-    def assist_done(self, request, response_id):
-        from . import assisted
-
-        return assisted.done(request, self, response_id)
-
-    @path("assist/<int:response_id>/receipt/")
-    def assist_receipt(self, request, response_id):
-        from . import assisted
-
-        return assisted.receipt(request, self, response_id)
 
     def days_left(self):
         if self.closes_at and self.is_open:

@@ -1,13 +1,14 @@
 """Answering a consultation: start (alone or for an organisation), steps, review, submit.
 
-Views are plain functions called by the routes of `ConsultationPage`; the rules (who may edit,
-deadlines, conflicts, receipts) live in `participation.submissions.services`.
+Views are plain functions called by the routes of `ConsultationPage`; what every call's flow
+does (checks, versions, files, change, withdraw, receipt) is `participation.submissions.flow`,
+and the rules (who may edit, deadlines, conflicts, receipts) `participation.submissions.services`.
+What is the consultation's own: answers without an account, the facilitators' mode, the
+publication choice and the plain submit URL.
 """
 
-import uuid
-from functools import partial
+from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
@@ -15,89 +16,30 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_countries.fields import CountryField
 from wagtail.models import PageViewRestriction
 
 from participation import limits
-from participation.accounts.languages import language_choices
 from participation.audit.services import history, record
-from participation.files.storage import private_storage
 from participation.i18n import display_page
 from participation.middleware import saving
-from participation.organisations.forms import OrganisationOfUserField
 from participation.organisations.services import organisations_of
 from participation.questionnaire import engine
-from participation.questionnaire.export import display_value, snapshot
+from participation.questionnaire.export import display_value
 from participation.questionnaire.structure import parse, parse_stored
 from participation.submissions import services
+from participation.submissions.flow import (
+    SubmissionFlow,
+    after_step,
+    is_autosave,
+    post_step,
+)
 from participation.submissions.history import describe
 from participation.submissions.services import EditConflict, SubmissionError
 
 from . import services as consultation_services
 from . import submitting
+from .forms import PublicationForm, StartForm
 from .models import Response
-
-UNNAMED = [
-    (value, label)
-    for value, label in Response.Publication.choices
-    if value != Response.Publication.NAMED
-]
-
-
-class PublicationForm(forms.Form):
-    publication = forms.ChoiceField(
-        label=gettext_lazy("May we publish your answer?"),
-        choices=Response.Publication.choices,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy(
-            "Editors check answers before publishing them and may hide personal details."
-        ),
-    )
-    publish_attachments = forms.BooleanField(
-        label=gettext_lazy("My attachments may be published too"), required=False
-    )
-
-    def __init__(self, *args, has_attachments=False, named=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not has_attachments:  # nothing to publish: do not ask
-            del self.fields["publish_attachments"]
-        if not named:  # entered for someone without an account: no name to publish it under
-            self.fields["publication"].choices = UNNAMED
-
-
-class StartForm(forms.Form):
-    country = CountryField(blank=True).formfield(label=gettext_lazy("Country you live in"))
-    language = forms.ChoiceField(
-        label=gettext_lazy("Language of your answers"),
-        help_text=gettext_lazy("Answer in the language you write best."),
-    )
-    remind_me = forms.BooleanField(
-        label=gettext_lazy("Email me three days before the deadline if I have not submitted yet"),
-        required=False,
-    )
-
-    # A trap for robots: hidden from people (and from screen readers), filled in by scripts.
-    website = forms.CharField(
-        required=False,
-        label=gettext_lazy("Leave this empty"),
-        widget=forms.TextInput(attrs={"class": "trap", "tabindex": "-1", "autocomplete": "off"}),
-    )
-
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user.is_authenticated:
-            self.fields = {"organisation": OrganisationOfUserField(user), **self.fields}
-            del self.fields["website"]
-        else:
-            del self.fields["remind_me"]  # no account, no email to remind
-        self.fields["language"].choices = language_choices()
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("This form could not be sent. Please try again."))
-        return ""
-
 
 # Assisted entry (consultations.assisted) runs the views below in the facilitators' mode: the
 # same questionnaire, validation, drafts and receipts, at the page's "assist/" addresses, for
@@ -109,18 +51,10 @@ def is_assisted(request) -> bool:
     return getattr(request, ASSISTED, False)
 
 
-def _route(request, route: str) -> str:
-    return route.replace("respond_", "assist_", 1) if is_assisted(request) else route
-
-
 def _routes(request) -> dict:
     """The routes the answer's templates link to, in this request's mode."""
     names = ("start", "step", "review", "done", "receipt")
-    return {name: _route(request, f"respond_{name}") for name in names}
-
-
-def _url(page, request, route, *args):
-    return page.url + page.reverse_subpage(_route(request, route), args=args)
+    return {name: FLOW.route(request, name) for name in names}
 
 
 def _live_responses(page, request):
@@ -196,7 +130,7 @@ def start(request, page):
         elif form.is_valid() and not request.user.is_authenticated:
             response = _start_anonymous(request, page, form)
             if response is not None:
-                return redirect(_url(page, request, "respond_step", response.pk, 0))
+                return redirect(FLOW.url(page, request, "step", response.pk, 0))
             status = 429
         elif form.is_valid():
             organisation = form.cleaned_data["organisation"]
@@ -221,12 +155,12 @@ def start(request, page):
                     # Already answered (by this person, or by the organisation's administrator):
                     # show that answer; it can still be changed or withdrawn from there.
                     messages.info(request, already_answered(response))
-                    return redirect(_url(page, request, "respond_done", response.pk))
+                    return redirect(FLOW.url(page, request, "done", response.pk))
                 if not created:
                     messages.info(
                         request, _("You already have a draft: carry on where you left off.")
                     )
-                return redirect(_url(page, request, "respond_step", response.pk, 0))
+                return redirect(FLOW.url(page, request, "step", response.pk, 0))
     from .assisted import can_facilitate  # (it builds on this module)
 
     return render(
@@ -252,39 +186,50 @@ def already_answered(response) -> str:
     return text % values
 
 
-class NoLongerAllowed(Exception):
-    def __init__(self, response):
-        self.response = response
+class RespondFlow(SubmissionFlow):
+    """The core's flow, with answers without an account and the facilitators' mode."""
 
+    model = Response
+    call_field = "consultation"
+    prefix = "respond"
+    related = ("organisation", "updated_by", "user")
+    reopen_with = "consultations.services.reopen_response"
+    withdraw_with = "consultations.services.withdraw_response"
+    receipt_with = "consultations.documents.receipt_pdf"
 
-def _response_or_404(request, page, response_id, response=None):
-    """The answer if this person may edit it; `response` when the caller has loaded it."""
-    respondent = _respondent(request, response_id)
-    # Answers given on a translation are stored against the original page (participation.i18n).
-    source = page if response is not None and response.consultation_id == page.pk else None
-    source = source or page.submissions_page()
-    if response is None:
-        response = (
-            Response.objects.select_related("organisation", "updated_by", "user")
-            .filter(pk=response_id, consultation=source)
-            .first()
-        )
-    if response is not None:
+    def route(self, request, name: str) -> str:
+        return f"{'assist' if request is not None and is_assisted(request) else 'respond'}_{name}"
+
+    def needs_sign_in(self, request, page) -> bool:
+        return not _anonymous_allowed(request, page)
+
+    def respondent(self, request, response_id):
+        return _respondent(request, response_id)
+
+    def lookup(self, request, page, response_id, loaded=None):
+        # Answers given on a translation are stored against the original (participation.i18n).
+        source = page if loaded is not None and loaded.consultation_id == page.pk else None
+        source = source or page.submissions_page()
+        response = loaded or super().lookup(request, source, response_id)
+        if response is None:
+            return None
         response.consultation = source  # already loaded by Wagtail's routing: no second query
-    if response is not None and bool(response.facilitator_id) != is_assisted(request):
-        response = None  # an entered answer only at the facilitators' addresses, and vice versa
-    if response is not None and not services.can_edit(response, respondent):
+        if bool(response.facilitator_id) != is_assisted(request):
+            return None  # an entered answer only at the facilitators' addresses, and vice versa
+        return response
+
+    def refusal(self, request, page, response):
         # Someone who worked on it (e.g. removed from the organisation mid-draft) is told why;
         # anyone else learns nothing, not even that it exists.
         if request.user.is_authenticated and (
             response.user_id == request.user.pk
             or history(response).filter(actor=request.user).exists()
         ):
-            raise NoLongerAllowed(response)
-        response = None
-    if response is None:
-        raise Http404
-    return response
+            return no_longer_allowed(request, page, response)
+        return None
+
+
+FLOW = RespondFlow()
 
 
 def no_longer_allowed(request, page, response):
@@ -303,78 +248,55 @@ def no_longer_allowed(request, page, response):
 
 
 def responding(view):
-    """For every view of one answer: sign-in (unless the consultation is open to everyone), the
-    answer if this person may edit it (404 otherwise), and a clear refusal for people who lost
-    access. The view receives (request, page, response, respondent, *args), where `page` is the
-    page in the reader's language (its questionnaire's labels) and `response.consultation` the
-    page the answer belongs to (the original of a translation)."""
+    """For every view of one answer (``RespondFlow.own``): sign-in (unless the consultation is
+    open to everyone), the answer if this person may edit it (404 otherwise), and a clear
+    refusal for people who lost access. The view receives (request, page, response, respondent,
+    *args), where `page` is the page in the reader's language (its questionnaire's labels) and
+    `response.consultation` the page the answer belongs to (the original of a translation)."""
+    own = FLOW.own(view)
 
+    @wraps(view)
     def wrapped(request, page, response_id, *args, response=None, **kwargs):
         if response is not None and response.consultation_id == page.pk:
             # Reached from the plain submit URL with the original page: show its translation.
             page = display_page(page)
-        if not _anonymous_allowed(request, page):
-            return redirect_to_login(request.get_full_path())
-        try:
-            response = _response_or_404(request, page, response_id, response)
-        except NoLongerAllowed as refusal:
-            return no_longer_allowed(request, page, refusal.response)
-        return view(request, page, response, _respondent(request, response_id), *args, **kwargs)
+        return own(request, page, response_id, *args, loaded=response, **kwargs)
 
     return wrapped
-
-
-def _store_file(response, question, file_answer):
-    # Private storage, a random name and the extension of the type detected on upload.
-    name = f"consultations/responses/{response.pk}/{uuid.uuid4().hex}{file_answer.extension}"
-    stored = private_storage().save(name, file_answer.file)
-    return file_answer.as_answer(path=stored)
 
 
 @responding
 def step(request, page, response, respondent, step):
     if not response.is_draft:
-        return redirect(_url(page, request, "respond_done", response.pk))
+        return redirect(FLOW.url(page, request, "done", response.pk))
     questionnaire = parse(page.questionnaire)
     index = engine.clamp_step(questionnaire, step)
     conflict = None
     version = response.version
     if request.method == "POST":
-        form = engine.make_form(
-            questionnaire, index, response.answers, data=request.POST, files=request.FILES
+        posted = post_step(
+            request,
+            response,
+            respondent,
+            questionnaire,
+            index,
+            # Editors' labels: the original's (same block ids as a translation's).
+            source=_source_questionnaire(page, questionnaire),
+            folder=f"consultations/responses/{response.pk}",
+            quiet=(EditConflict,),
         )
-        version = _posted_version(request, response)
-        if form.is_valid():
-            try:
-                with saving(request):  # a lock or a full disk: the form again, with a message
-                    answers = engine.save_step(
-                        questionnaire,
-                        response.answers,
-                        form,
-                        store_file=partial(_store_file, response),
-                    )
-                    response = services.save_draft(
-                        response,
-                        respondent,
-                        answers,
-                        expected_version=version,
-                        # Editors' labels: the original's (same block ids as a translation's).
-                        questionnaire_snapshot=snapshot(_source_questionnaire(page, questionnaire)),
-                    )
-            except EditConflict as error:
-                if _is_autosave(request):
-                    return JsonResponse({"saved": False, "conflict": True}, status=409)
-                # Keep what this person typed (the bound form) and show whose text is stored;
-                # saving again on purpose replaces it.
-                conflict = {"message": str(error), "current": error.current}
-                version = error.current.version
-            except SubmissionError as error:
-                messages.error(request, str(error))
-            else:
-                if _is_autosave(request):
-                    return JsonResponse({"saved": True, "version": response.version})
-                return _after_save(request, page, response, questionnaire, index)
-        elif _is_autosave(request):
+        form, version = posted.form, posted.version
+        if posted.conflict is not None:
+            if is_autosave(request):
+                return JsonResponse({"saved": False, "conflict": True}, status=409)
+            # Keep what this person typed (the bound form) and show whose text is stored;
+            # saving again on purpose replaces it.
+            conflict = {"message": str(posted.conflict), "current": posted.conflict.current}
+        elif posted.saved is not None:
+            if is_autosave(request):
+                return JsonResponse({"saved": True, "version": posted.saved.version})
+            return _after_save(request, page, posted.saved, questionnaire, index)
+        elif posted.error is None and is_autosave(request):
             # Half-typed answers that do not validate yet are simply not autosaved.
             return JsonResponse({"saved": False, "version": version})
     else:
@@ -412,29 +334,13 @@ def _source_questionnaire(page, questionnaire):
     return questionnaire if source is page else parse(source.questionnaire)
 
 
-def _is_autosave(request) -> bool:
-    return request.headers.get("X-Autosave") == "1"
-
-
-def _posted_version(request, response) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1  # a forged or missing version counts as stale: shown as a conflict, not a 500
-
-
 def _after_save(request, page, response, questionnaire, index):
-    action = request.POST.get("action", "next")
+    action, target = after_step(request, questionnaire, index, response.answers)
     if action == "save":
         messages.success(request, _("Your draft has been saved. You can come back to it any time."))
-        return redirect(_url(page, request, "respond_step", response.pk, index))
-    if action == "back":
-        previous = engine.previous_step(questionnaire, index, response.answers)
-        return redirect(_url(page, request, "respond_step", response.pk, previous or 0))
-    following = engine.next_step(questionnaire, index, response.answers)
-    if following is None:
-        return redirect(_url(page, request, "respond_review", response.pk))
-    return redirect(_url(page, request, "respond_step", response.pk, following))
+    elif action == "next" and target is None:
+        return redirect(FLOW.url(page, request, "review", response.pk))
+    return redirect(FLOW.url(page, request, "step", response.pk, target or 0))
 
 
 def _display(questionnaire, answers):
@@ -471,7 +377,7 @@ def review(request, page, response, respondent, questionnaire=None, refused=None
         initial={"publication": response.publication} if is_assisted(request) else None,
     )
     if request.method == "POST" and response.is_submitted:  # a double click: same receipt
-        return redirect(_url(page, request, "respond_done", response.pk))
+        return redirect(FLOW.url(page, request, "done", response.pk))
     if refused is not None:
         messages.error(request, str(refused))
         response.refresh_from_db()  # show what is stored now
@@ -488,7 +394,7 @@ def review(request, page, response, respondent, questionnaire=None, refused=None
                 messages.error(request, str(error))
                 response.refresh_from_db()  # show what is stored now
             else:
-                return redirect(_url(page, request, "respond_done", response.pk))
+                return redirect(FLOW.url(page, request, "done", response.pk))
     if page.get_deferred_fields():  # the plain submit URL's lean copy: now it is shown
         page = type(page).objects.get(pk=page.pk)
     return render(
@@ -504,7 +410,7 @@ def review(request, page, response, respondent, questionnaire=None, refused=None
             "routes": _routes(request),
             "assisted": is_assisted(request),
             # The plain submit URL serves people answering for themselves only.
-            "submit_url": _url(page, request, "respond_review", response.pk)
+            "submit_url": FLOW.url(page, request, "review", response.pk)
             if is_assisted(request)
             else None,
         },
@@ -523,7 +429,7 @@ def submit(request, response_id):
     response, questionnaire_text, restricted = found
     page = response.consultation
     if request.method != "POST" or (restricted and not _view_allowed(request, page)):
-        return redirect(_url(page, request, "respond_review", response_id))
+        return redirect(FLOW.url(page, request, "review", response_id))
     questionnaire = parse_stored(questionnaire_text)
     done = _submit_usual(request, page, response, questionnaire)
     if done is not None:
@@ -558,7 +464,7 @@ def _submit_usual(request, page, response, questionnaire):
     except SubmissionError as error:  # a colleague's save since it was read, a full disk
         return review(request, page, response.pk, response=response, refused=error)
     # The done page in the reader's language (a translation of the answer's page, if any).
-    return redirect(_url(display_page(page), request, "respond_done", response.pk))
+    return redirect(FLOW.url(display_page(page), request, "done", response.pk))
 
 
 def _view_allowed(request, page) -> bool:
@@ -588,52 +494,6 @@ def done(request, page, response, respondent):
     )
 
 
-def _act(request, page, response, action, message, next_url):
-    """POST only: do `action`, say `message`, go to `next_url`; on refusal say why and go back."""
-    if request.method == "POST":
-        try:
-            action()
-        except SubmissionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, message)
-            return redirect(next_url)
-    return redirect(_url(page, request, "respond_done", response.pk))
-
-
-@responding
-def change(request, page, response, respondent):
-    return _act(
-        request,
-        page,
-        response,
-        lambda: consultation_services.reopen_response(response, respondent),
-        _("Your answer is a draft again. Submit it again when you have finished."),
-        _url(page, request, "respond_step", response.pk, 0),
-    )
-
-
-@responding
-def withdraw(request, page, response, respondent):
-    return _act(
-        request,
-        page,
-        response,
-        lambda: consultation_services.withdraw_response(response, respondent),
-        _("Your answer has been withdrawn."),
-        _url(page, request, "respond_start"),
-    )
-
-
-@responding
-def receipt(request, page, response, respondent):
-    """The PDF receipt, also for people who answered without an account (and get no email)."""
-    if not response.is_submitted:
-        raise Http404
-    from django.http import HttpResponse
-
-    from .documents import receipt_pdf
-
-    pdf = HttpResponse(receipt_pdf(response, page), content_type="application/pdf")
-    pdf["Content-Disposition"] = f'attachment; filename="receipt-{response.receipt_number}.pdf"'
-    return pdf
+change = responding(FLOW.change_view)
+withdraw = responding(FLOW.withdraw_view)
+receipt = responding(FLOW.receipt_view)

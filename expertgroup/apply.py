@@ -1,67 +1,59 @@
 """Applying to an expert call: details, extra questions, review and submit, receipt, change and
 withdraw. Signed-in people only; an application is reachable only by its author (404 else)."""
 
-import uuid
 from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from participation.accounts.languages import language_name
-from participation.files.storage import private_storage
-from participation.middleware import saving
 from participation.questionnaire import engine
-from participation.questionnaire.export import snapshot
 from participation.questionnaire.structure import parse
-from participation.submissions.services import EditConflict, SubmissionError
+from participation.submissions.flow import (
+    SubmissionFlow,
+    after_step,
+    attempt,
+    post_step,
+    posted_version,
+    signed_in,
+)
+from participation.submissions.services import EditConflict
 
 from . import services, tasks
 from .forms import ApplicationForm
 from .models import Application, SensitiveDeclaration
 
 
+class ApplyFlow(SubmissionFlow):
+    """One application per person, reachable by its author only; it starts with the details."""
+
+    model = Application
+    call_field = "call"
+    prefix = "apply"
+    edit_route, done_route = "details", "review"
+    related = ("organisation", "updated_by", "call")
+    reopen_with = "expertgroup.services.reopen_application"
+    withdraw_with = "expertgroup.services.withdraw_application"
+    receipt_with = "expertgroup.documents.receipt_pdf"
+    changed_message = gettext_lazy(
+        "Your application is a draft again. Submit it again when you have finished."
+    )
+    withdrawn_message = gettext_lazy("Your application has been withdrawn.")
+
+    def may_edit(self, request, application, user) -> bool:
+        return application.user_id == user.pk  # the author only
+
+
+FLOW = ApplyFlow()
+own_application = FLOW.own
+
+
 def _url(page, route, *args):
-    return page.url + page.reverse_subpage(route, args=args)
-
-
-def signed_in(view):
-    def wrapped(request, page, *args):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, page, *args)
-
-    return wrapped
-
-
-def own_application(view):
-    """The application if it is this person's, else 404: others learn nothing, not even that it
-    exists (hostile ids)."""
-
-    @signed_in
-    def wrapped(request, page, application_id, *args):
-        # Applications made on a translation belong to the original call (participation.i18n).
-        application = (
-            Application.objects.select_related("organisation", "updated_by", "call")
-            .filter(pk=application_id, call=page.submissions_page(), user=request.user)
-            .first()
-        )
-        if application is None:
-            raise Http404
-        return view(request, page, application, *args)
-
-    return wrapped
-
-
-def _posted_version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1  # forged or missing: treated as stale (a conflict), never a 500
+    return FLOW.url(page, None, route, *args)
 
 
 @signed_in
@@ -69,56 +61,56 @@ def start(request, page):
     call = page.submissions_page()  # the original of a translation
     existing = services.live_application(call, request.user)
     if request.method == "POST":
-        try:
-            application, created = services.start_application(call, request.user)
-        except SubmissionError as error:
-            messages.error(request, str(error))
-        else:
+        application, error = attempt(
+            request, lambda: services.start_application(call, request.user)
+        )
+        if error is None:
+            application, created = application
             if not created:
                 messages.info(
                     request,
                     _("You already have an application to this call: there is one per person."),
                 )
-            return redirect(_url(page, "apply_details", application.pk))
+            return redirect(_url(page, "details", application.pk))
     return render(request, "expertgroup/apply_start.html", {"page": page, "existing": existing})
 
 
 @own_application
-def details(request, page, application):
+def details(request, page, application, user):
     if not application.is_draft:
-        return redirect(_url(page, "apply_review", application.pk))
+        return redirect(_url(page, "review", application.pk))
     sensitive = SensitiveDeclaration.objects.filter(application=application).first()
     conflict = None
     version = application.version
     if request.method == "POST":
-        form = ApplicationForm(request.user, request.POST, request.FILES, application=application)
-        version = _posted_version(request)
+        form = ApplicationForm(user, request.POST, request.FILES, application=application)
+        version = expected = posted_version(request)
         if form.is_valid():
-            try:
-                with saving(request):  # a lock or a full disk: the form again, with a message
-                    application = services.save_details(
-                        application,
-                        request.user,
-                        fields=form.model_fields(),
-                        expertise=form.cleaned_data["expertise"],
-                        sensitive=form.sensitive_fields(),
-                        expected_version=version,
-                    )
-            except EditConflict as error:
+            saved, error = attempt(
+                request,
+                lambda: services.save_details(
+                    application,
+                    user,
+                    fields=form.model_fields(),
+                    expertise=form.cleaned_data["expertise"],
+                    sensitive=form.sensitive_fields(),
+                    expected_version=expected,
+                ),
+                quiet=(EditConflict,),
+            )
+            if isinstance(error, EditConflict):
                 conflict = str(error)
                 version = error.current.version
-            except SubmissionError as error:
-                messages.error(request, str(error))
-            else:
+            elif error is None:
                 if request.POST.get("action") == "save":
                     messages.success(request, _("Your draft has been saved."))
-                    return redirect(_url(page, "apply_details", application.pk))
+                    return redirect(_url(page, "details", saved.pk))
                 if parse(page.questionnaire).steps:
-                    return redirect(_url(page, "apply_step", application.pk, 0))
-                return redirect(_url(page, "apply_review", application.pk))
+                    return redirect(_url(page, "step", saved.pk, 0))
+                return redirect(_url(page, "review", saved.pk))
     else:
         form = ApplicationForm(
-            request.user,
+            user,
             initial=ApplicationForm.initial_for(application, sensitive),
             application=application,
         )
@@ -136,64 +128,31 @@ def details(request, page, application):
     )
 
 
-def _store_file(application, question, file_answer):
-    # Private storage, a random name and the extension of the type detected on upload.
-    name = f"expertgroup/{application.call_id}/answers/{uuid.uuid4().hex}{file_answer.extension}"
-    stored = private_storage().save(name, file_answer.file)
-    return file_answer.as_answer(path=stored)
-
-
 @own_application
-def step(request, page, application, step):
+def step(request, page, application, user, step):
     if not application.is_draft:
-        return redirect(_url(page, "apply_review", application.pk))
+        return redirect(_url(page, "review", application.pk))
     questionnaire = parse(page.questionnaire)
     if not questionnaire.steps:
-        return redirect(_url(page, "apply_review", application.pk))
+        return redirect(_url(page, "review", application.pk))
     index = engine.clamp_step(questionnaire, step)
     version = application.version
     if request.method == "POST":
-        form = engine.make_form(
-            questionnaire, index, application.answers, data=request.POST, files=request.FILES
+        posted = post_step(
+            request,
+            application,
+            user,
+            questionnaire,
+            index,
+            # Editors' labels: the original's questions (same block ids).
+            source=questionnaire
+            if application.call_id == page.pk
+            else parse(application.call.questionnaire),
+            folder=f"expertgroup/{application.call_id}/answers",
         )
-        version = _posted_version(request)
-        if form.is_valid():
-            try:
-                with saving(request):
-                    answers = engine.save_step(
-                        questionnaire,
-                        application.answers,
-                        form,
-                        store_file=partial(_store_file, application),
-                    )
-                    application = services.submissions.save_draft(
-                        application,
-                        request.user,
-                        answers,
-                        expected_version=version,
-                        # Editors' labels: the original's questions (same block ids).
-                        questionnaire_snapshot=snapshot(
-                            questionnaire
-                            if application.call_id == page.pk
-                            else parse(application.call.questionnaire)
-                        ),
-                    )
-            except SubmissionError as error:
-                messages.error(request, str(error))
-            else:
-                action = request.POST.get("action", "next")
-                if action == "back":
-                    previous = engine.previous_step(questionnaire, index, application.answers)
-                    if previous is None:
-                        return redirect(_url(page, "apply_details", application.pk))
-                    return redirect(_url(page, "apply_step", application.pk, previous))
-                following = engine.next_step(questionnaire, index, application.answers)
-                if action == "save" or following is None:
-                    if action == "save":
-                        messages.success(request, _("Your draft has been saved."))
-                        return redirect(_url(page, "apply_step", application.pk, index))
-                    return redirect(_url(page, "apply_review", application.pk))
-                return redirect(_url(page, "apply_step", application.pk, following))
+        form, version = posted.form, posted.version
+        if posted.saved is not None:
+            return _after_step(request, page, posted.saved, questionnaire, index)
     else:
         form = engine.make_form(questionnaire, index, application.answers)
     return render(
@@ -209,23 +168,30 @@ def step(request, page, application, step):
     )
 
 
+def _after_step(request, page, application, questionnaire, index):
+    action, target = after_step(request, questionnaire, index, application.answers)
+    if action == "save":
+        messages.success(request, _("Your draft has been saved."))
+        return redirect(_url(page, "step", application.pk, index))
+    if target is not None:
+        return redirect(_url(page, "step", application.pk, target))
+    # Back from the first step: the details; on from the last one: the review.
+    return redirect(_url(page, "details" if action == "back" else "review", application.pk))
+
+
 @own_application
-def review(request, page, application):
+def review(request, page, application, user):
     missing = services.missing_for_submission(application, page) if application.is_draft else []
     if request.method == "POST" and application.is_draft:
-        try:
-            with saving(request):
-                application = services.submit_application(application, request.user)
-        except SubmissionError as error:
-            messages.error(request, str(error))
-        else:
-            transaction.on_commit(partial(tasks.send_receipt.enqueue, application.pk))
+        submitted, error = attempt(request, lambda: services.submit_application(application, user))
+        if error is None:
+            transaction.on_commit(partial(tasks.send_receipt.enqueue, submitted.pk))
             messages.success(
                 request,
                 _("Application submitted. Receipt %(receipt)s is on its way by email.")
-                % {"receipt": application.receipt_number},
+                % {"receipt": submitted.receipt_number},
             )
-            return redirect(_url(page, "apply_review", application.pk))
+            return redirect(_url(page, "review", submitted.pk))
     sensitive = SensitiveDeclaration.objects.filter(application=application).first()
     return render(
         request,
@@ -247,57 +213,19 @@ def review(request, page, application):
     )
 
 
-def _act(request, page, application, action, message, next_url):
-    if request.method == "POST":
-        try:
-            action()
-        except SubmissionError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, message)
-            return redirect(next_url)
-    return redirect(_url(page, "apply_review", application.pk))
+change = FLOW.change
+receipt = FLOW.receipt
 
 
 @own_application
-def change(request, page, application):
-    return _act(
-        request,
-        page,
-        application,
-        lambda: services.reopen_application(application, request.user),
-        _("Your application is a draft again. Submit it again when you have finished."),
-        _url(page, "apply_details", application.pk),
-    )
-
-
-@own_application
-def withdraw(request, page, application):
+def withdraw(request, page, application, user):
     """Asks first (GET): withdrawing cannot be undone; the confirmation page posts here."""
     if request.method != "POST":
         if application.status == application.Status.WITHDRAWN:
-            return redirect(_url(page, "apply_start"))
+            return redirect(_url(page, "start"))
         return render(
             request,
             "expertgroup/apply_withdraw.html",
             {"page": page, "application": application},
         )
-    return _act(
-        request,
-        page,
-        application,
-        lambda: services.withdraw_application(application, request.user),
-        _("Your application has been withdrawn."),
-        _url(page, "apply_start"),
-    )
-
-
-@own_application
-def receipt(request, page, application):
-    if not application.is_submitted:
-        raise Http404
-    from .documents import receipt_pdf
-
-    pdf = HttpResponse(receipt_pdf(application, page), content_type="application/pdf")
-    pdf["Content-Disposition"] = f'attachment; filename="receipt-{application.receipt_number}.pdf"'
-    return pdf
+    return FLOW.withdraw_view(request, page, application, user)

@@ -33,6 +33,7 @@ from participation.files.storage import private_storage
 from participation.i18n import InterfaceLanguageURLMixin, with_submissions_pages
 from participation.questionnaire.blocks import QuestionnaireBlock
 from participation.submissions.models import SubmissionBase
+from participation.submissions.routes import submission_routes
 from participation.widgets import country_chooser, language_chooser
 from themes.widgets import ThemeCheckboxes
 
@@ -62,7 +63,25 @@ class ExpertCallIndexPage(InterfaceLanguageURLMixin, Page):
         return context
 
 
-class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMixin, Page):
+# Applying (expertgroup/apply.py on the core's participation.submissions.flow) at apply/...
+ApplyRoutes = submission_routes(
+    "expertgroup.apply",
+    "apply",
+    [
+        "start",
+        ("details", "<int:submission_id>/details/"),
+        ("step", "<int:submission_id>/questions/<int:step>/"),
+        "review",
+        "receipt",
+        "change",
+        "withdraw",
+    ],
+)
+
+
+class ExpertCallPage(
+    InterfaceLanguageURLMixin, ApplyRoutes, RoutablePageMixin, CallWindowMixin, Page
+):
     """An open call for a Migrant Expert Group: who is sought, for how long, and until when."""
 
     class State(models.TextChoices):
@@ -233,49 +252,6 @@ class ExpertCallPage(InterfaceLanguageURLMixin, RoutablePageMixin, CallWindowMix
         labels = dict(profile_choices())
         context["profiles"] = [labels.get(code, code) for code in self.profiles_sought]
         return context
-
-    # Views live in apply.py and public.py; the routes only dispatch.
-    @path("apply/")
-    def apply_start(self, request):
-        from . import apply
-
-        return apply.start(request, self)
-
-    @path("apply/<int:application_id>/details/")
-    def apply_details(self, request, application_id):
-        from . import apply
-
-        return apply.details(request, self, application_id)
-
-    @path("apply/<int:application_id>/questions/<int:step>/")
-    def apply_step(self, request, application_id, step):
-        from . import apply
-
-        return apply.step(request, self, application_id, step)
-
-    @path("apply/<int:application_id>/review/")
-    def apply_review(self, request, application_id):
-        from . import apply
-
-        return apply.review(request, self, application_id)
-
-    @path("apply/<int:application_id>/receipt/")
-    def apply_receipt(self, request, application_id):
-        from . import apply
-
-        return apply.receipt(request, self, application_id)
-
-    @path("apply/<int:application_id>/change/")
-    def apply_change(self, request, application_id):
-        from . import apply
-
-        return apply.change(request, self, application_id)
-
-    @path("apply/<int:application_id>/withdraw/")
-    def apply_withdraw(self, request, application_id):
-        from . import apply
-
-        return apply.withdraw(request, self, application_id)
 
     @path("members/")
     def members(self, request):

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "participation.questionnaire",
     "participation.documents",
     "participation.audit",
+    "participation.submissions",
     "participation.review",
     "participation.operations",
     "participation.pagedrafts",

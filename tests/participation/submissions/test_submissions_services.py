@@ -4,33 +4,14 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError
-from django.utils import timezone
 
-from consultations.models import ConsultationIndexPage, ConsultationPage, Response
+from consultations.models import Response
 from participation.audit.services import history
 from participation.organisations.models import Membership
 from participation.submissions import services
 from participation.submissions.services import EditConflict, SubmissionError
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def consultation(home_page):
-    index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="c"))
-    now = timezone.now()
-    page = index.add_child(
-        instance=ConsultationPage(
-            title="Open one",
-            slug="open-one",
-            intro="x",
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=1),
-            grace_minutes=30,
-        )
-    )
-    page.save_revision().publish()
-    return page
 
 
 def start(consultation, user, organisation=None):

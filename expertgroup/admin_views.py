@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from participation.admin_reports import ObjectReportView
 from participation.audit.services import history
 from participation.i18n import originals_only
+from participation.permissions import allowed
 from participation.review.services import ReviewError
 
 from . import rules, services
@@ -406,6 +407,8 @@ def application_file(request, page_id, application_id, name):
     application = Application.objects.filter(
         pk=application_id, call=page.submissions_page()
     ).first()
+    if application is not None and not allowed(request.user, Application, "change", application):
+        raise PermissionDenied  # the application's own call decides (the original page)
     stored = getattr(application, name, None) if application else None
     if not stored or not stored.storage.exists(stored.name):
         raise Http404

@@ -17,6 +17,7 @@ from wagtail.models import Locale
 
 from participation.audit.services import record
 from participation.i18n import language_for, translated_title
+from participation.permissions import allowed
 from participation.questionnaire import engine
 from participation.questionnaire.export import display_value
 from participation.questionnaire.structure import parse
@@ -33,7 +34,7 @@ from participation.review.models import (
 from participation.submissions import services as submissions
 from participation.submissions.services import SubmissionError
 
-from . import figures, rules
+from . import figures
 from .models import (
     Application,
     Decision,
@@ -41,6 +42,7 @@ from .models import (
     Screening,
     SensitiveDeclaration,
 )
+from .permissions import VIEW_SENSITIVE
 
 RECEIPT_PREFIX = "MEG"
 SENSITIVE_FIELDS = ("migrant_background", "gender", "gender_self_described", "nationalities")
@@ -159,7 +161,7 @@ def answer_rows(application, page=None) -> list[tuple[str, str, str]]:
 def sensitive_data(application, user, *, purpose: str):
     """The special-category data of ``application`` for an editor in charge; every reading is
     recorded in the audit trail (who, when, why). Anyone else: PermissionDenied, recorded too."""
-    if not rules.can_view_sensitive(user, application.call):
+    if not allowed(user, Application, VIEW_SENSITIVE, application):
         record(application, user, "sensitive.refused", purpose=purpose)
         raise PermissionDenied
     record(application, user, "sensitive.viewed", purpose=purpose)

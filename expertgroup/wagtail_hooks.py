@@ -16,8 +16,10 @@ from themes.selectors import ThemedItem, ThemedSection
 
 from . import admin_urls, figures, rules
 from .models import Application, Decision, ExpertCallPage, LetterTemplate
+from .permissions import ApplicationPermissionPolicy
 
 register_permission_policy(LetterTemplate)
+register_permission_policy(Application, ApplicationPermissionPolicy(Application))
 
 
 class LetterTemplateViewSet(SnippetViewSet):

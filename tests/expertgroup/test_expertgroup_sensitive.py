@@ -283,3 +283,32 @@ def test_sensitive_files_for_editors_in_charge_only(
     client.force_login(application.user)
     response = client.get(url)
     assert response.status_code == 302 and b"%PDF" not in response.content
+
+
+def test_the_applications_policy_answers_as_the_rules_for_each_kind_of_person(
+    call, editor, plain_editor, committee, make_user, make_application
+):
+    """One policy for applications (expertgroup.permissions), asked through
+    participation.permissions.allowed, even before any Wagtail hook was looked up."""
+    from wagtail.permissions import policy_registry
+
+    from expertgroup.permissions import VIEW_SENSITIVE, ApplicationPermissionPolicy
+    from participation.permissions import allowed
+
+    application = make_application(make_user("nadia@example.org"), background="refugee")
+    answers = {
+        person.email: (
+            allowed(person, Application, "change", application),
+            allowed(person, Application, VIEW_SENSITIVE, application),
+        )
+        for person in (editor, plain_editor, committee[0], application.user)
+    }
+    assert isinstance(policy_registry.get_by_type(Application), ApplicationPermissionPolicy)
+    assert answers == {
+        editor.email: (True, True),
+        plain_editor.email: (True, False),  # in charge of the call, without the permission
+        committee[0].email: (False, False),  # reviews blind, whatever else they hold
+        application.user.email: (False, False),
+    }
+    assert allowed(editor, Application, VIEW_SENSITIVE)  # some call they may see it for
+    assert not allowed(committee[0], Application, "change")

@@ -1,15 +1,13 @@
 """The submit's conditional UPDATE written once per shape (participation.submissions.statements):
 the same SQL and values as the ORM's own compiler, on SQLite and PostgreSQL."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.db.models import F
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
-from consultations.models import ConsultationIndexPage, ConsultationPage, Response
+from consultations.models import Response
 from participation.submissions import services, statements
 from participation.submissions.statements import ConditionalUpdate
 
@@ -17,20 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def draft(home_page, user):
-    index = home_page.add_child(instance=ConsultationIndexPage(title="C", slug="c"))
-    now = timezone.now()
-    page = index.add_child(
-        instance=ConsultationPage(
-            title="Open",
-            slug="open",
-            intro="x",
-            opens_at=now - timedelta(days=1),
-            closes_at=now + timedelta(days=1),
-        )
-    )
+def draft(consultation, user):
     response, _ = services.start_or_resume(
-        Response, "consultation", page, user, None, respondent_type="individual"
+        Response, "consultation", consultation, user, None, respondent_type="individual"
     )
     return response
 

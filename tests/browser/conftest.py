@@ -46,6 +46,11 @@ def _serve_one_request_at_a_time():
 
             def serially(environ, start_response):
                 with REQUESTS:
+                    if not OPEN.is_set():
+                        # Between tests (a beacon sent as the last test's pages closed): the
+                        # database is being flushed, so nothing may touch it.
+                        start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                        return [b"between tests"]
                     result = application(environ, start_response)
                     try:
                         return list(result)
@@ -59,6 +64,7 @@ def _serve_one_request_at_a_time():
 
 
 REQUESTS = threading.Lock()
+OPEN = threading.Event()  # set while a test runs; requests between tests are turned away
 _serve_one_request_at_a_time()
 
 
@@ -131,10 +137,11 @@ def live(browser, live_server, settings, tmp_path):
     restored for every test (the live server needs a transactional database)."""
     with REQUESTS:  # a request the last test left running ends before the database is touched
         migration_data.restore_if_flushed()
+        OPEN.set()
     settings.MEDIA_ROOT = tmp_path / "media"
     yield live_server
-    with REQUESTS:  # ... and before the database is flushed
-        pass
+    with REQUESTS:  # ... and before the database is flushed; later ones are turned away
+        OPEN.clear()
 
 
 @pytest.fixture

@@ -52,11 +52,14 @@ def make_row(
     on: str = "ours",
     ok: bool | None = None,
     target_text: str | None = None,
+    ratio: float | None = None,
 ) -> dict:
     """One row. ``target`` is ``(operator, limit)`` checked against ``ours`` (``on="ours"``) or
     against the ratio ours / baseline (``on="ratio"``); a figure that cannot be checked (not
-    measured, not a number) falls short. ``ok`` and ``target_text`` judge rows by other rules."""
-    ratio = ratio_of(ours, baseline)
+    measured, not a number) falls short. ``ok`` and ``target_text`` judge rows by other rules.
+    ``ratio`` is given when it is not ours / baseline (a median of paired ratios)."""
+    if ratio is None:
+        ratio = ratio_of(ours, baseline)
     text = target_text
     if target is not None:
         op, limit = target

@@ -159,3 +159,11 @@ def test_to_json_lists_what_falls_short():
 )
 def test_figure_formats_numbers_by_size(value, text):
     assert figure(value) == text
+
+
+def test_make_row_judges_a_given_ratio_not_ours_over_baseline():
+    # the median of paired ratios can differ from the ratio of the medians
+    row = make_row("page", 80.0, 120.0, "requests/s", target=(">=", 0.8), on="ratio", ratio=0.85)
+    assert (row["ratio"], row["ok"]) == (0.85, True)
+    row = make_row("page", 100.0, 100.0, "requests/s", target=(">=", 0.8), on="ratio", ratio=0.7)
+    assert (row["ratio"], row["ok"]) == (0.7, False)

@@ -1,0 +1,25 @@
+"""The public pages' throughput under load: each page paired with a baseline run next to it."""
+
+from bench import consultations_bench as bench
+
+
+def test_paired_rounds_keep_the_ratio_while_the_machine_drifts(monkeypatch):
+    # The machine slows down by a tenth from one pair of runs to the next; the page is always
+    # 0.8x the baseline.
+    timed_runs = iter(range(100))
+    served = {"/page/": 80.0, "/plain/": 100.0}
+
+    def run_load(server, requests, seconds):
+        path = requests[0][0]
+        speed = 1.0 if seconds >= 60 else 1.0 - 0.1 * (next(timed_runs) // 2)  # 60 s: warm-up
+        rps = served[path] * speed
+        return {"rps": rps, "p95": 1 / rps, "errors": []}
+
+    monkeypatch.setattr(bench, "run_load", run_load)
+    figures = bench.drive_pages(None, {"page": "/page/", "baseline": "/plain/"}, 3, 1.5)
+
+    # each pair sees the same speed: 0.8 in every round, whatever the drift between rounds
+    assert abs(figures["page"]["ratio"] - 0.8) < 1e-9
+    assert figures["page"]["baseline"]["rps"] == figures["baseline"]["rps"]
+    rows = bench.page_rows({"page": "/page/"}, figures, {"page": 3, "baseline": 3}, {}, "SQLite", 1)
+    assert rows[0]["ratio"] == figures["page"]["ratio"] and rows[0]["ok"] is True

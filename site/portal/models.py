@@ -8,12 +8,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from participation.i18n import InterfaceLanguageURLMixin
+from participation.routing import QuickRouteMixin
 from themes.widgets import ThemeCheckboxes
 
 from .blocks import BodyBlock, LinkBlock, SiteTextBlock
 
 
-class HomePage(InterfaceLanguageURLMixin, Page):
+class HomePage(QuickRouteMixin, InterfaceLanguageURLMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyBlock(), blank=True, use_json_field=True)
 

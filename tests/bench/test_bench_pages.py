@@ -23,3 +23,10 @@ def test_paired_rounds_keep_the_ratio_while_the_machine_drifts(monkeypatch):
     assert figures["page"]["baseline"]["rps"] == figures["baseline"]["rps"]
     rows = bench.page_rows({"page": "/page/"}, figures, {"page": 3, "baseline": 3}, {}, "SQLite", 1)
     assert rows[0]["ratio"] == figures["page"]["ratio"] and rows[0]["ok"] is True
+
+
+def test_submitting_is_judged_on_the_median_of_its_paired_rounds():
+    # ours and the floor side by side: round 2 ran while the machine was busy, on both sides
+    ours = [{"rps": 50.0}, {"rps": 20.0}, {"rps": 60.0}]
+    floor = [{"rps": 100.0}, {"rps": 30.0}, {"rps": 100.0}]
+    assert bench.paired_ratio(ours, floor) == 0.6  # medians apart would give 50 / 100

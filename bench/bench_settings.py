@@ -18,23 +18,18 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 _url = os.environ.get("WP_BENCH_DATABASE_URL")
 if not _url:
     raise RuntimeError("WP_BENCH_DATABASE_URL is not set: the bench chooses its own database")
+# The site's own tuning of the engine (portal/settings/base.py tuned_database): on SQLite,
+# IMMEDIATE transactions and WAL for two gunicorn workers writing at once; on PostgreSQL,
+# prepared statements for the submit's statements. The baseline views run with the same.
 DATABASES = {
-    "default": dj_database_url.parse(
-        _url,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
+    "default": tuned_database(  # noqa: F405
+        dj_database_url.parse(
+            _url,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        )
     )
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Two gunicorn workers write at once: without IMMEDIATE transactions, a transaction that
-    # reads and then writes fails at once with "database is locked" instead of waiting (the
-    # busy timeout cannot help a deferred transaction upgrading its lock). WAL lets readers
-    # go on while one writes. Django's advice for SQLite under concurrency; same for baseline.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
 MEDIA_ROOT = os.environ.get("WP_BENCH_MEDIA_ROOT", "/tmp/wp_bench_consultations_media")
 
 INSTALLED_APPS = [*INSTALLED_APPS, "baseline_app"]  # noqa: F405

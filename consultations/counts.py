@@ -23,6 +23,7 @@ from django.db.models import Count, F, Q, TextField
 from django.db.models.functions import Cast
 
 from participation.submissions.models import SubmissionStatus
+from participation.submissions.statements import prepared_cursor
 
 # Dimensions; a key is (dimension, question_id, value, respondent_type).
 RESPONSES = "responses"  # value: "organisation" (given for one) or "individual"
@@ -182,7 +183,7 @@ def _add(consultation_id: int, keys: list[tuple], d: int) -> int:
         f"UPDATE {quote(AnswerCount._meta.db_table)} SET {quote('n')} = {quote('n')} + %s "
         f"WHERE {quote('consultation_id')} = %s AND ({columns}) IN ({rows})"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [d, consultation_id, *(part for key in keys for part in key)])
         return cursor.rowcount
 

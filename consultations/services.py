@@ -14,6 +14,7 @@ from participation.audit.services import forget_actors, record
 from participation.i18n import submissions_page
 from participation.questionnaire.structure import parse
 from participation.submissions import services as submissions
+from participation.submissions.statements import prepared_cursor
 
 from . import counts, snapshots, submitting
 from .models import Response
@@ -203,7 +204,7 @@ def answers_changed(consultation_id, delta=None) -> None:
     # UPDATE ... SET answers_version = answers_version + 1, written once: every submit runs it.
     table, column = ConsultationPage._meta.db_table, "answers_version"
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(table)} SET {quote(column)} = {quote(column)} + 1 "
             f"WHERE {quote(ConsultationPage._meta.pk.column)} = %s",

@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import DEFERRED
 from wagtail.models import Page, PageViewRestriction
 
+from participation.submissions.statements import prepared_cursor
+
 from .models import ConsultationPage, Response
 
 # What submitting reads of the page: its state, place in the tree, address, language, window
@@ -80,7 +82,7 @@ def read(response_id: int):
     """(response with its page, questionnaire text, may be restricted) for a response of a
     live consultation, or None. The page has only PAGE_FIELDS loaded (others load on access)."""
     sql, response_fields, page_fields, converters = _statement(connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [response_id])
         row = cursor.fetchone()
     if row is None:
@@ -168,7 +170,7 @@ def update_returning_state(statement, snapshot_digest: str, for_organisation=Fal
     params = [*statement.params(), snapshot_digest]
 
     def update_returning():
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         return None if row is None else _as_state(row)
@@ -196,6 +198,6 @@ def counted_state(response_id: int, snapshot_digest: str) -> dict:
     """What counts.keys_of needs of a response besides its answers (``counts.STATE_FIELDS``),
     as stored now, and ``snapshot_known``: whether the snapshot with this digest is recorded
     for its consultation. One statement, for the submit's transaction."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_state_statement(connection.vendor), [snapshot_digest, response_id])
         return _as_state(cursor.fetchone())

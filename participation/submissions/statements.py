@@ -8,15 +8,46 @@ they go through the same ``get_db_prep_save`` / ``get_db_prep_value`` the compil
 (``tests/participation/submissions/test_statements.py`` compares both). A value the compiler
 would treat specially (an expression, a field with its own placeholder) is built by the ORM
 each time instead.
+
+``prepared_cursor`` runs such a statement prepared on PostgreSQL: there, parsing and planning
+the submit's statements cost more than running them (``log_statement_stats``: 0.7 ms of the
+server's CPU for the submit's read, 0.09 ms of it executing).
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models.sql import UpdateQuery
 
 _texts: dict[tuple, str] = {}
+
+
+@contextmanager
+def prepared_cursor(using: str = DEFAULT_DB_ALIAS):
+    """A cursor for a statement written once and run at every submit (same text, new values).
+
+    On PostgreSQL, with ``prepare_threshold`` in the database's OPTIONS (the settings set it;
+    ``DATABASE_PREPARE_THRESHOLD=none`` turns it off), the cursor binds its values on the
+    server, so psycopg prepares the statement once the connection has run it that many times
+    and the server then skips parsing and planning it. Django's own cursors bind on the
+    client, which psycopg never prepares (the ORM's SQL is not always preparable, Django
+    ticket #20516). Elsewhere, Django's cursor. Wrapped as Django wraps its cursors, so query
+    counts, logs and ``execute_wrapper`` see these statements as any other."""
+    connection = connections[using]
+    connection.ensure_connection()
+    if connection.vendor != "postgresql" or connection.connection.prepare_threshold is None:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.validate_thread_sharing()
+    raw = ServerBindingCursor(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(raw) as cursor:
+        yield cursor
 
 
 def _plain(field, value) -> bool:
@@ -83,6 +114,6 @@ class ConditionalUpdate:
         return values
 
     def run(self) -> bool:
-        with connections[self.using].cursor() as cursor:
+        with prepared_cursor(self.using) as cursor:
             cursor.execute(self.text(), self.params())
             return cursor.rowcount > 0

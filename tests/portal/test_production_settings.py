@@ -26,6 +26,7 @@ _CLEARED = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "SENTRY_DSN",
+    "DATABASE_PREPARE_THRESHOLD",
     "PARTICIPATION_MACHINE_TRANSLATION_BACKEND",
     "PARTICIPATION_MACHINE_TRANSLATION_URL",
     "PARTICIPATION_MACHINE_TRANSLATION_API_KEY",
@@ -167,6 +168,22 @@ def test_production_settings_exempt_health_from_the_https_redirect():
     env = {**GOOD, "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}"}
     result = _run([sys.executable, "-c", code], env)
     assert result.stdout.strip() == "True", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, "5"), ("20", "20"), ("none", "None"), ("off", "None")]
+)
+def test_production_settings_prepare_the_submits_statements_unless_turned_off(value, expected):
+    # DATABASE_PREPARE_THRESHOLD=none: behind a pooler that cannot keep prepared statements.
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    )
+    env = {**GOOD, "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}"}
+    if value is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = value
+    result = _run([sys.executable, "-c", code], env)
+    assert result.stdout.strip() == expected, result.stderr
 
 
 def test_production_settings_read_the_task_recovery_variables():

@@ -112,15 +112,28 @@ TEMPLATES = [
 WSGI_APPLICATION = "portal.wsgi.application"
 
 
-def sqlite_for_concurrent_writers(database: dict) -> dict:
-    """SQLite options for several writers at once (runserver's threads, gunicorn workers, the
-    db_worker); other engines are returned unchanged. production.py applies it too.
+def tuned_database(database: dict) -> dict:
+    """The engine's options for a busy site; production.py and the bench apply it too.
+
+    PostgreSQL: psycopg may prepare a statement once a connection has run it
+    ``prepare_threshold`` times (Django turns this off by default, for connection poolers).
+    Only the statements a submit runs every time ask for it (submissions.statements
+    .prepared_cursor); ``DATABASE_PREPARE_THRESHOLD=none`` turns it off behind a pooler that
+    cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+
+    SQLite: options for several writers at once (runserver's threads, gunicorn workers, the
+    db_worker).
 
     In a deferred transaction a read that then writes cannot wait for the lock and fails at
     once with "database is locked"; IMMEDIATE takes the write lock at BEGIN, where the busy
     timeout lets it wait its turn. WAL lets readers go on meanwhile; synchronous=NORMAL is
     safe with WAL (a power cut may lose the last commits, never corrupt the file). An
     in-memory test database accepts these and keeps its own journal."""
+    if database.get("ENGINE", "").endswith("postgresql"):
+        threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
+        database.setdefault("OPTIONS", {}).setdefault(
+            "prepare_threshold", None if threshold in ("none", "off", "") else int(threshold)
+        )
     if database.get("ENGINE", "").endswith("sqlite3"):
         database.setdefault("OPTIONS", {}).update(
             {
@@ -136,7 +149,7 @@ def sqlite_for_concurrent_writers(database: dict) -> dict:
 # matter on PostgreSQL (measured 2.4-3.5x throughput), harmless on SQLite.
 try:
     DATABASES = {
-        "default": sqlite_for_concurrent_writers(
+        "default": tuned_database(
             dj_database_url.config(
                 default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
                 conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),

@@ -118,7 +118,7 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     _database.setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
     )
-DATABASES = {"default": sqlite_for_concurrent_writers(_database)}  # noqa: F405 (from base)
+DATABASES = {"default": tuned_database(_database)}  # noqa: F405 (from base)
 
 STATIC_ROOT = env("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
 

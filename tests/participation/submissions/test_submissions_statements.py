@@ -98,3 +98,62 @@ def test_an_expression_is_built_by_the_orm_each_time(draft, user):
     assert statements._texts == {}
     assert statement.run() is True
     assert Response.objects.get(pk=draft.pk).version == draft.version + 1
+
+
+def _prepared_on_server(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{table}%"]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_the_submits_read_is_prepared_once_run_often_and_still_counted_and_read_alike(draft):
+    from django.test.utils import CaptureQueriesContext
+
+    from consultations import submitting
+
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    assert threshold is not None  # the settings turn it on (portal.settings.base)
+    table = Response._meta.db_table
+    first = submitting.read(draft.pk)
+    with CaptureQueriesContext(connection) as queries:
+        reads = [submitting.read(draft.pk) for _ in range(threshold + 1)]
+    assert len(queries) == threshold + 1  # each one seen, as any other statement
+    assert _prepared_on_server(table) >= 1
+    for response, questionnaire, restricted in reads:
+        assert response.__dict__.keys() == first[0].__dict__.keys()
+        assert {k: v for k, v in response.__dict__.items() if k != "_state"} == {
+            k: v for k, v in first[0].__dict__.items() if k != "_state"
+        }
+        assert (questionnaire, restricted) == first[1:]
+        assert response.consultation.opens_at == first[0].consultation.opens_at
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.parametrize("threshold", [None, 2])
+def test_the_threshold_decides_whether_the_server_keeps_a_statement(threshold, monkeypatch):
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", threshold)
+    marker = f"threshold_{threshold}_{id(monkeypatch)}"  # a text no other test runs
+    for number in range(4):
+        with statements.prepared_cursor() as cursor:
+            cursor.execute(f"SELECT %s::int + 1 AS {marker}", [number])
+            assert cursor.fetchone() == (number + 1,)
+    assert _prepared_on_server(marker) == (0 if threshold is None else 1)
+
+
+def test_a_prepared_cursor_is_counted_on_every_database(draft):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        with statements.prepared_cursor() as cursor:
+            cursor.execute(
+                f"SELECT {connection.ops.quote_name('status')} FROM "
+                f"{connection.ops.quote_name(Response._meta.db_table)} WHERE id = %s",
+                [draft.pk],
+            )
+            assert cursor.fetchone() == ("draft",)
+    assert len(queries) == 1

@@ -1,6 +1,6 @@
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router
-from django.db.models.sql import InsertQuery
+
+from participation.submissions.statements import prepare_insert
 
 from .models import AuditEvent
 
@@ -23,21 +23,11 @@ def record(target, actor, action: str, **data) -> AuditEvent:
 
 
 def prepared_record(target, actor, action: str, **data):
-    """``record`` in two steps: the INSERT is written now, and the function returned runs it
-    (one statement, no model machinery). For a busy transaction that should hold its locks as
-    briefly as possible (a submit at the deadline): prepare before it, run inside it."""
-    event = _event(target, actor, action, data)
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    query = InsertQuery(AuditEvent)
-    query.insert_values(fields, [event])
-    using = router.db_for_write(AuditEvent)
-    ((sql, params),) = query.get_compiler(using).as_sql()
-
-    def run() -> None:
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
-
-    return run
+    """``record`` in two steps: the INSERT's values are read now, and the function returned
+    runs it (one statement written once per process, no model machinery). For a busy
+    transaction that should hold its locks as briefly as possible (a submit at the deadline):
+    prepare before it, run inside it."""
+    return prepare_insert(_event(target, actor, action, data))
 
 
 def history(target):

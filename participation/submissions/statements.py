@@ -1,4 +1,4 @@
-"""The submit's conditional UPDATE, its SQL text written once per process and shape.
+"""The submit's conditional UPDATE and INSERTs, their SQL text written once per process and shape.
 
 Every submit runs ``UPDATE <table> SET <changes> WHERE <pk> = %s AND <expected>``. Building
 that through the ORM (a queryset, its WHERE tree, its compiler) cost about a tenth of a
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 _texts: dict[tuple, str] = {}
 
@@ -117,3 +117,53 @@ class ConditionalUpdate:
         with prepared_cursor(self.using) as cursor:
             cursor.execute(self.text(), self.params())
             return cursor.rowcount > 0
+
+
+_insert_texts: dict[tuple, str] = {}
+
+
+def prepare_insert(instance, using: str | None = None):
+    """The INSERT that ``instance.save(force_insert=True)`` would run for a new row, its
+    values read now (``pre_save(add=True)``: an ``auto_now_add`` is set now), and the function
+    that runs it and sets the primary key the database gave, if any. No signals, no parents:
+    for a model without them (the caller sends ``pre_save``/``post_save`` if anyone listens).
+    The text is the ORM's, written once per model and database (NULL is a value here); the values
+    go through the ``get_db_prep_save`` the ORM's compiler applies (the tests compare both).
+    Prepare before a busy transaction, run inside it (on SQLite it holds the write lock)."""
+    model = type(instance)
+    meta = model._meta
+    using = using or router.db_for_write(model)
+    connection = connections[using]
+    pk_set = instance.pk is not None
+    fields = [f for f in meta.local_concrete_fields if pk_set or f is not meta.auto_field]
+    values = [field.pre_save(instance, add=True) for field in fields]
+    returning = [] if pk_set else list(meta.db_returning_fields)
+    if not all(_plain(f, v) for f, v in zip(fields, values, strict=True)):
+        shape = None  # an expression: the ORM writes it each time
+    else:
+        shape = (model, pk_set, connection.vendor)
+    if shape is None or shape not in _insert_texts:
+        query = InsertQuery(model, on_conflict=None)
+        query.insert_values(fields, [instance])
+        compiler = query.get_compiler(using)
+        compiler.returning_fields = returning or None
+        ((sql, params),) = compiler.as_sql()
+        if shape is not None:
+            _insert_texts[shape] = sql
+    if shape is not None:
+        sql = _insert_texts[shape]
+        params = [
+            field.get_db_prep_save(value, connection=connection)
+            for field, value in zip(fields, values, strict=True)
+        ]
+
+    def run() -> None:
+        with prepared_cursor(using) as cursor:
+            cursor.execute(sql, params)
+            if returning:
+                for field, value in zip(returning, cursor.fetchone(), strict=True):
+                    setattr(instance, field.attname, value)
+        instance._state.adding = False
+        instance._state.db = using
+
+    return run

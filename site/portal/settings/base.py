@@ -287,7 +287,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 PARTICIPATION_TASK_QUEUES = parse_task_queues(os.environ.get("PARTICIPATION_TASK_QUEUES"))
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "participation.operations.taskqueue.DatabaseBackend",
         "QUEUES": queue_names(PARTICIPATION_TASK_QUEUES),
     }
 }

@@ -157,3 +157,46 @@ def test_a_prepared_cursor_is_counted_on_every_database(draft):
             )
             assert cursor.fetchone() == ("draft",)
     assert len(queries) == 1
+
+
+def test_an_insert_is_the_orms_and_stores_the_same_row(user, consultation):
+    from django.db.models.sql import InsertQuery
+
+    from participation.audit.models import AuditEvent
+    from participation.audit.services import history, prepared_record, record
+
+    statements._insert_texts.clear()
+    data = {"receipt": "CONS-ABC", "note": "Перекладіть — ترجمة « é »"}
+    for actor in (user, None):  # with and without a NULL column
+        prepared_record(consultation, actor, "submitted", **data)()
+        record(consultation, actor, "submitted", **data)
+    events = list(history(consultation).order_by("pk"))
+    assert len(events) == 4
+    fields = [
+        f.attname for f in AuditEvent._meta.concrete_fields if f.name not in ("id", "created_at")
+    ]
+    ours = [tuple(getattr(e, f) for f in fields) for e in events[0::2]]
+    orms = [tuple(getattr(e, f) for f in fields) for e in events[1::2]]
+    assert ours == orms
+    # The text written once is the one the ORM's compiler writes.
+    event = AuditEvent(
+        content_type_id=events[0].content_type_id, object_id="1", action="x", data={}
+    )
+    statements.prepare_insert(event)
+    query = InsertQuery(AuditEvent)
+    query.insert_values(
+        [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key], [event]
+    )
+    compiler = query.get_compiler(connection.alias)
+    compiler.returning_fields = AuditEvent._meta.db_returning_fields
+    ((sql, _params),) = compiler.as_sql()
+    assert statements._insert_texts[(AuditEvent, False, connection.vendor)] == sql
+
+
+def test_an_insert_sets_the_key_the_database_gave(user, consultation):
+    from participation.audit.models import AuditEvent
+
+    event = AuditEvent(content_type_id=1, object_id="7", action="x", data={"a": [1, "ب"]})
+    statements.prepare_insert(event)()
+    assert event.pk is not None and not event._state.adding
+    assert AuditEvent.objects.get(pk=event.pk).data == {"a": [1, "ب"]}

@@ -53,7 +53,8 @@ its part ``consultations-million``) does steps 1 to 4 at 100,000 then 1,000,000 
 the first 20,000, copies made by the server: a few minutes), with growth rows from one to the
 other, and no submits. ``--quick`` uses a tenth of the data and short rounds. ``--profile``
 then prints where the time goes, measured in this process after the timed parts: the SQL of
-one submit, cProfile of 199 submits, of 10 warm requests of what we heard and of 5,000 rows of
+one submit, on PostgreSQL the server's CPU per submit and per floor submit (100 each), cProfile
+of 199 submits, of 10 warm requests of what we heard and of 5,000 rows of
 the CSV export. ``--keep`` keeps the database.
 """
 
@@ -68,6 +69,7 @@ import json
 import os
 import pstats
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -736,6 +738,42 @@ def run_child_exports(env: dict, formats=FORMATS) -> dict:
 # --- profile (optional) -------------------------------------------------------------------
 
 
+def server_cpu_ms(client, posts: list[tuple[str, str]]) -> float | None:
+    """PostgreSQL's CPU (user + system) per POST of ``posts`` (path, session key), from the
+    statistics it logs for each statement when ``log_statement_stats`` is on, sent to this
+    client. None on SQLite or without the right to turn it on (a superuser's)."""
+    from django.conf import settings
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET log_statement_stats = on; SET client_min_messages = log")
+    except DatabaseError:
+        return None
+    seconds = []
+
+    def note(diagnostic):
+        text = f"{diagnostic.message_primary}\n{diagnostic.message_detail or ''}"
+        found = re.search(r"([\d.]+) s user, ([\d.]+) s system", text)
+        if found:
+            seconds.append(float(found[1]) + float(found[2]))
+
+    connection.connection.add_notice_handler(note)
+    try:
+        for path, key in posts:
+            client.cookies[settings.SESSION_COOKIE_NAME] = key
+            status = client.post(path, {"publication": "anonymous"}).status_code
+            assert status == 302, status
+    finally:
+        connection.connection.remove_notice_handler(note)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET log_statement_stats; RESET client_min_messages")
+    return 1000 * sum(seconds) / len(posts)
+
+
 def profile(drafts: list[Draft], consultation, what_we_heard_url: str) -> str:
     """Where the time goes: the SQL of one submit, cProfile of submits (test client,
     in-process), of warm requests of what we heard, and of 5,000 rows of the CSV export."""
@@ -754,6 +792,15 @@ def profile(drafts: list[Draft], consultation, what_we_heard_url: str) -> str:
     out = io.StringIO()
     client = Client()
     spare, drafts = drafts[0], drafts[1:]
+    measured, drafts = drafts[:100], drafts[100:]
+    floor = make_floor_drafts(measured)[: len(measured)]
+    ours_ms = server_cpu_ms(client, [(d.path, d.session_key) for d in measured])
+    floor_ms = server_cpu_ms(client, [(f"/bench-baseline/floor/{pk}/", key) for pk, key in floor])
+    if ours_ms is not None:
+        out.write(
+            f"\n--- the database server's CPU per request (log_statement_stats): submit "
+            f"{ours_ms:.2f} ms, the floor {floor_ms:.2f} ms\n"
+        )
     client.cookies[settings.SESSION_COOKIE_NAME] = spare.session_key
     with CaptureQueriesContext(connection) as queries:
         client.post(spare.path, {"publication": "anonymous"})
@@ -1098,7 +1145,7 @@ def run(
         if with_profile:
             progress("profiling in-process")
             profile_text = profile(
-                make_drafts(consultation, 200, "bench-profile"), consultation, wwh_url
+                make_drafts(consultation, 300, "bench-profile"), consultation, wwh_url
             )
     except BaseException:
         if server is not None:  # the server's errors say why a request failed

@@ -45,9 +45,24 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS):
 
     connection.validate_thread_sharing()
     raw = ServerBindingCursor(connection.connection)
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(raw) as cursor:
+    wrapped = _logged(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+    with wrapped as cursor:
         yield cursor
+
+
+def _logged(raw, connection):
+    """Django's query log (DEBUG, ``CaptureQueriesContext``) shows the text psycopg sent, which
+    psycopg keeps only for a statement it did not prepare: log the statement with its values."""
+    from django.db.backends.postgresql.base import CursorDebugWrapper
+    from django.db.backends.utils import CursorWrapper
+
+    class LoggedPrepared(CursorDebugWrapper):
+        def execute(self, sql, params=None):
+            text = sql if params is None else self.db.ops.compose_sql(sql, params)
+            with self.debug_sql(text):
+                return CursorWrapper.execute(self, sql, params)
+
+    return LoggedPrepared(raw, connection)
 
 
 def _plain(field, value) -> bool:

@@ -122,6 +122,8 @@ def test_the_submits_read_is_prepared_once_run_often_and_still_counted_and_read_
     with CaptureQueriesContext(connection) as queries:
         reads = [submitting.read(draft.pk) for _ in range(threshold + 1)]
     assert len(queries) == threshold + 1  # each one seen, as any other statement
+    # ... and logged with its values, prepared or not (psycopg keeps no text of a prepared one)
+    assert all(f"r.\"id\" = {draft.pk} " in query["sql"] for query in queries)
     assert _prepared_on_server(table) >= 1
     for response, questionnaire, restricted in reads:
         assert response.__dict__.keys() == first[0].__dict__.keys()

@@ -21,7 +21,14 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from participation.documents.charts import bar_chart
 from participation.documents.readahead import read_ahead
 from participation.documents.registry import BuiltFile, DocumentKind, register
-from participation.documents.spreadsheets import Column, csv_utc_text, streaming_transaction
+from participation.documents.spreadsheets import (
+    FORMULA_PREFIXES,
+    Column,
+    CsvCells,
+    csv_cell,
+    csv_utc_text,
+    streaming_transaction,
+)
 from participation.i18n import submissions_page
 from participation.questionnaire.export import columns as question_columns
 from participation.questionnaire.export import display_value, displayer, merge_snapshots
@@ -278,21 +285,17 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
     """The submitted responses, oldest first, as tuples of the values of ``columns`` (those
     of ``response_columns``), read in chunks (a server-side cursor on PostgreSQL). The order
     follows the index on (consultation, status, submitted_at), so the first row comes without
-    sorting the whole consultation. With ``for_csv``, the submission time comes as the text
-    ``iter_csv`` writes for it (made from the database's text without a datetime between).
+    sorting the whole consultation. With ``for_csv``, the rows are their CSV cells already
+    (``CsvCells``, what ``iter_csv`` writes), the submission time made from the database's
+    text without a datetime between.
 
     A million rows pass through here: the rows come straight from the database cursor
     (Django's per-value converters cost three times the reading itself), each response's
     answers are decoded once and each answer shown by its question's prepared displayer."""
     if columns is None:
         columns = response_columns(consultation)
-    # Each question's displayer, and what it shows for yes and no.
-    questions = [
-        (c.question_id, c.show, c.show(True), c.show(False), _choice_reader(c.show))
-        for c in columns
-        if isinstance(c, AnswerColumn)
-    ]
-    if [c.value for c in columns] != list(range(len(_FIXED) + len(questions))):
+    answer_columns = [c for c in columns if isinstance(c, AnswerColumn)]
+    if [c.value for c in columns] != list(range(len(_FIXED) + len(answer_columns))):
         raise ValueError("response_rows reads the columns of response_columns, in order")
     queryset = (
         Response.objects.filter(
@@ -302,22 +305,39 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
         .order_by("submitted_at", "pk")
         .values_list(*_ROW_FIELDS)
     )
+    rows = _read_rows(queryset, answer_columns, chunk_size, for_csv)
+    return CsvCells(rows) if for_csv else rows
+
+
+def _read_rows(queryset, answer_columns, chunk_size, for_csv):
+    """The rows of ``response_rows``: values, or (``for_csv``) CSV cells made in the same
+    pass, text neutralised as ``csv_cell`` does (no second pass over every value)."""
     connection = connections[queryset.db]
     compiler = queryset.query.get_compiler(using=queryset.db)
-    moment = (for_csv and _csv_moment_reader(connection)) or _moment_reader(connection)
+    moment = value_moment = _moment_reader(connection)
+    if for_csv:
+        moment = _csv_moment_reader(connection) or (lambda text: csv_cell(value_moment(text)))
+    # Formula prefixes of text that the CSV neutralises; none for values.
+    prefixes = frozenset(FORMULA_PREFIXES) if for_csv else frozenset()
+    # Each question's displayer, and what it shows for yes and no.
+    questions = [
+        (c.question_id, c.show, c.show(True), c.show(False), _choice_reader(c.show))
+        for c in answer_columns
+    ]
     # The C scanner behind json.loads, without its Python wrapper (a tenth of a row's time);
     # json.loads again for anything but one JSON document alone, to raise as it does.
     scan, loads = json.JSONDecoder().scan_once, json.loads
     nothing = {}.get
     # As QuerySet.iterator() does: a server-side cursor unless the settings disable them,
-    # read inside a transaction so that PostgreSQL sends the first rows at once. The next
-    # chunk is read while this one is written out (read_ahead), and the reading has stopped
-    # before the transaction ends.
+    # read inside a transaction so that PostgreSQL sends the first rows at once. Over a
+    # network the next chunk is read while this one is written out (read_ahead), and the
+    # reading has stopped before the transaction ends; SQLite reads a local file, where a
+    # second thread only adds handovers of the interpreter lock.
     chunked = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
     with (
         streaming_transaction(queryset.db),
         closing(
-            read_ahead(compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=chunk_size))
+            _chunks(compiler, chunked, chunk_size, read_ahead_thread=connection.vendor != "sqlite")
         ) as chunks,
     ):
         for chunk in chunks:
@@ -331,25 +351,14 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
                     if end != len(row[12]):
                         answers = loads(row[12])
                 get = answers.get if type(answers) is dict else nothing
-                yield (
-                    row[0],
-                    moment(row[1]),
-                    row[2],
-                    row[3],
-                    row[4],
-                    row[5],
-                    row[6],
-                    row[7],
-                    row[8],
-                    bool(row[9]),
-                    row[10],
-                    row[11],
-                    # What each question's displayer shows, without calling it for the
-                    # commonest answers (none, a text, yes or no, a number, a choice; as
-                    # participation.questionnaire.export shows them): a million rows, ~5
-                    # answers each.
-                    *[
-                        ""
+                # What each question's displayer shows, without calling it for the
+                # commonest answers (none, a text, yes or no, a number, a choice; as
+                # participation.questionnaire.export shows them): a million rows, ~5
+                # answers each.
+                shown = [
+                    text
+                    if not (
+                        text := ""
                         if (answer := get(question_id)) is None
                         else answer
                         if type(answer) is str and answer != "dont_know"
@@ -360,9 +369,40 @@ def response_rows(consultation, columns=None, chunk_size: int = 2000, *, for_csv
                         else choice(answer)
                         if type(answer) is dict
                         else show(answer)
-                        for question_id, show, yes, no, choice in questions
-                    ],
-                )
+                    )
+                    or text[0] not in prefixes
+                    else "'" + text
+                    for question_id, show, yes, no, choice in questions
+                ]
+                if not for_csv:
+                    yield (row[0], moment(row[1]), *row[2:9], bool(row[9]), *row[10:12], *shown)
+                    continue
+                # Text that people or imports wrote is neutralised; the rest are codes.
+                receipt, organisation, language, campaign = row[0], row[3], row[6], row[10]
+                yield [
+                    receipt if not receipt or receipt[0] not in prefixes else "'" + receipt,
+                    moment(row[1]),
+                    row[2],
+                    ""
+                    if organisation is None
+                    else organisation
+                    if not organisation or organisation[0] not in prefixes
+                    else "'" + organisation,
+                    row[4] or "",
+                    row[5] or "",
+                    language if not language or language[0] not in prefixes else "'" + language,
+                    row[7],
+                    row[8],
+                    "true" if row[9] else "false",
+                    campaign if not campaign or campaign[0] not in prefixes else "'" + campaign,
+                    row[11],
+                    *shown,
+                ]
+
+
+def _chunks(compiler, chunked, chunk_size, *, read_ahead_thread):
+    chunks = compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=chunk_size)
+    return read_ahead(chunks) if read_ahead_thread else chunks
 
 
 def _choice_reader(show):

@@ -202,6 +202,23 @@ def row_reader(columns: list[Column]) -> Callable[[Any], list | tuple]:
     return read
 
 
+class CsvCells:
+    """Rows that are already their CSV cells: text, in the columns' order, neutralised as
+    ``csv_cell`` does. ``iter_csv`` writes them as they are: a large export makes its cells in
+    the loop that reads its rows, instead of going over every value a second time."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: Iterable[list[str]]):
+        self.rows = rows
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def close(self) -> None:
+        _close(self.rows)
+
+
 def _csv_cells() -> Callable[[list], list]:
     """``csv_cell`` over a row's values, with text (most cells) handled inline and the time
     zone looked up once per export instead of once per date."""
@@ -374,13 +391,17 @@ def iter_csv(
     # Rows that are already the columns' values, in order (tuples made for these columns):
     # taken as they are, without copying them.
     whole = [column.value for column in columns] == list(range(width))
+    made = isinstance(rows, CsvCells)
     rows = iter_rows(rows)
     try:
-        for row in rows:
-            if whole and type(row) is tuple and len(row) == width:
-                yield line(cells(row))
-            else:
-                yield line(cells(read(row)))
+        if made:
+            yield from map(line, rows)
+        else:
+            for row in rows:
+                if whole and type(row) is tuple and len(row) == width:
+                    yield line(cells(row))
+                else:
+                    yield line(cells(read(row)))
     finally:
         _close(rows)  # at once, not when collected: it may hold a transaction open
 

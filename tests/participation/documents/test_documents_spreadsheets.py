@@ -104,6 +104,25 @@ def test_header_cells_are_neutralised_too():
     assert lines == ["'=cmd|' /C calc'!A0\r\n"]
 
 
+def test_rows_made_as_csv_cells_are_written_as_they_are_and_closed_with_the_export():
+    closed = []
+
+    def made():
+        try:
+            yield ["'=already neutralised", "a, b", "1"]
+            yield ["x", "y", "z"]
+        finally:
+            closed.append(True)
+
+    columns = [Column(key, key.upper()) for key in ("a", "b", "c")]
+    lines = spreadsheets.iter_csv(spreadsheets.CsvCells(made()), columns, bom=False)
+    assert next(lines) == "A,B,C\r\n"
+    # Not neutralised twice; a cell with a comma still quoted by the csv module.
+    assert next(lines) == '\'=already neutralised,"a, b",1\r\n'
+    lines.close()  # a download cut short
+    assert closed == [True]
+
+
 @pytest.mark.django_db
 def test_querysets_are_read_in_chunks(django_assert_max_num_queries):
     GeneratedDocument.objects.bulk_create(

@@ -30,3 +30,16 @@ def test_submitting_is_judged_on_the_median_of_its_paired_rounds():
     ours = [{"rps": 50.0}, {"rps": 20.0}, {"rps": 60.0}]
     floor = [{"rps": 100.0}, {"rps": 30.0}, {"rps": 100.0}]
     assert bench.paired_ratio(ours, floor) == 0.6  # medians apart would give 50 / 100
+
+
+def test_exports_below_the_largest_size_keep_each_exports_run_of_median_time():
+    runs = [
+        {("csv", "ours"): {"seconds": 0.30, "rows": 1}, ("csv", "plain"): {"seconds": 0.1}},
+        {("csv", "ours"): {"seconds": 0.90, "rows": 2}, ("csv", "plain"): {"seconds": 0.3}},
+        {("csv", "ours"): {"seconds": 0.20, "rows": 3}, ("csv", "plain"): {"seconds": 0.2}},
+    ]
+    median = bench.median_exports(runs)
+    # the slow run of ours is left out, and each export is taken from its own median run
+    assert median[("csv", "ours")] == {"seconds": 0.30, "rows": 1}
+    assert median[("csv", "plain")] == {"seconds": 0.2}
+    assert bench.median_exports(runs[:1]) == runs[0]

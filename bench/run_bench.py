@@ -10,7 +10,7 @@ row that falls short; the others still run. Exits 0 when everything was measured
 targets fall short: the table and its last line say so), 1 with ``--strict`` when a target
 falls short or a part did not run.
 
-Parts (about 14 minutes in all on a 2-core machine):
+Parts (16-19 minutes in all on a 2-core machine):
 
 * review - bench/review_bench.py: assignment, selection, aggregation at 40 / 400 / 4,000;
 * documents - bench/documents_bench.py: summary PDF of 500 submissions against WeasyPrint

@@ -52,7 +52,7 @@ BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 sys.path.insert(0, str(BENCH))
 
-from bench_table import check_rows, error_row, render, to_json  # noqa: E402
+from bench_table import check_rows, error_row, make_row, render, to_json  # noqa: E402
 
 # (group, module, keyword arguments of rows(), time limit in seconds: a guard against a hung
 # part, set at about three times what the part takes on an idle machine)
@@ -114,6 +114,22 @@ def run_part(group: str, module: str, kwargs: dict, limit: float) -> list[dict]:
     return [{**row, "group": group} for row in rows]
 
 
+# Issue 21 point 5: the whole bench under 20 minutes on this 2-core machine, --quick under 5.
+BUDGET_SECONDS = {False: 1200, True: 300}
+
+
+def wall_time_row(seconds: float, quick: bool) -> dict:
+    """The bench's own wall time, every part included, against its budget."""
+    row = make_row(
+        f"make bench{' --quick' if quick else ''}, wall time of every part",
+        round(seconds),
+        None,
+        "s",
+        target=("<", BUDGET_SECONDS[quick]),
+    )
+    return {**row, "group": "bench"}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="less data: checks the machinery")
@@ -147,6 +163,8 @@ def main(argv=None) -> int:
         log(f"--- {group} done in {time.perf_counter() - began:.0f} s")
 
     seconds = time.perf_counter() - started
+    if only is None:  # issue 21 point 5: the whole bench within its budget
+        rows.append(wall_time_row(seconds, args.quick))
     # CPU time of every process the parts ran (gunicorn and its workers included): unlike the
     # wall time, it hardly changes when other work shares the machine.
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

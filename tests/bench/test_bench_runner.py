@@ -54,3 +54,12 @@ def test_main_unknown_part_is_refused(capsys):
     with pytest.raises(SystemExit):
         run_bench.main(["--only", "nonsense"])
     assert "unknown part(s): nonsense" in capsys.readouterr().err
+
+
+def test_the_whole_bench_is_judged_against_its_budget():
+    within = run_bench.wall_time_row(1156.4, quick=False)
+    assert within["ours"] == 1156 and within["ok"] is True and within["group"] == "bench"
+    assert "< 1200 s" in within["target"]
+    assert run_bench.wall_time_row(1201, quick=False)["ok"] is False
+    assert run_bench.wall_time_row(301, quick=True)["ok"] is False
+    assert "--quick" in run_bench.wall_time_row(120, quick=True)["measure"]

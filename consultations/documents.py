@@ -377,24 +377,19 @@ def _read_rows(queryset, answer_columns, chunk_size, for_csv):
                 if not for_csv:
                     yield (row[0], moment(row[1]), *row[2:9], bool(row[9]), *row[10:12], *shown)
                     continue
-                # Text that people or imports wrote is neutralised; the rest are codes.
-                receipt, organisation, language, campaign = row[0], row[3], row[6], row[10]
+                # Text that people or imports wrote goes through csv_cell; the rest are codes.
                 yield [
-                    receipt if not receipt or receipt[0] not in prefixes else "'" + receipt,
+                    csv_cell(row[0]),
                     moment(row[1]),
                     row[2],
-                    ""
-                    if organisation is None
-                    else organisation
-                    if not organisation or organisation[0] not in prefixes
-                    else "'" + organisation,
+                    csv_cell(row[3]),
                     row[4] or "",
                     row[5] or "",
-                    language if not language or language[0] not in prefixes else "'" + language,
+                    csv_cell(row[6]),
                     row[7],
                     row[8],
                     "true" if row[9] else "false",
-                    campaign if not campaign or campaign[0] not in prefixes else "'" + campaign,
+                    csv_cell(row[10]),
                     row[11],
                     *shown,
                 ]

@@ -51,7 +51,8 @@ heard page under gunicorn and submitting only; ``--scope pages`` the public page
 only, at the largest size. ``--scope million`` (PostgreSQL, what ``make bench`` runs as
 its part ``consultations-million``) does steps 1 to 4 at 100,000 then 1,000,000 responses (past
 the first 20,000, copies made by the server: a few minutes), with growth rows from one to the
-other, and no submits. ``--quick`` uses a tenth of the data and short rounds. ``--profile``
+other, and no submits. ``--quick`` uses a tenth of the data (a hundredth with ``--scope
+million``) and short rounds. ``--profile``
 then prints where the time goes, measured in this process after the timed parts: the SQL of
 one submit, on PostgreSQL the server's CPU per submit and per floor submit (100 each), cProfile
 of 199 submits, of 10 warm requests of what we heard and of 5,000 rows of
@@ -111,6 +112,7 @@ ANSWER_PAGES = ("what we heard", "published answers", "progress board")
 TARGET_COLD_GROWTH = 2.0  # what we heard, cold, largest size over smallest (100x the answers)
 
 sys.path.insert(0, str(BENCH))
+import bench_migrate  # noqa: E402
 from bench_table import growth_rows, make_row, render  # noqa: E402
 
 # --- Django in this process and in the children ---------------------------------------------
@@ -656,11 +658,12 @@ def export_figures(fmt: str, kind: str) -> dict:
     count, first_row = export()
     seconds = time.perf_counter() - start
     hwm_after = _status_kb("VmHWM")
-    # A small export takes a few milliseconds: repeat it for half a second (at most 50 times)
-    # and take the mean, which is what one long export averages too. (The best of several
-    # small runs against one large run would make the growth look worse than it is.)
-    runs = 1
-    while seconds < 0.5 and runs < 50:
+    # A small export takes a few milliseconds: repeat it for half a second (a fifth with
+    # --quick; at most 50 times) and take the mean, which is what one long export averages too.
+    # (The best of several small runs against one large run would make the growth look worse
+    # than it is.)
+    runs, least = 1, float(os.environ.get("WP_BENCH_EXPORT_SECONDS", "0.5"))
+    while seconds < least and runs < 50:
         start = time.perf_counter()
         export()
         seconds += time.perf_counter() - start
@@ -687,39 +690,51 @@ def _exports(formats) -> list[tuple[str, str]]:
 
 def child_exports() -> None:
     """Run in a fresh process: set Django up once, then measure each export in a process forked
-    from it (its own memory peak, no allocator state left by the others, no start-up cost);
-    print the figures as JSON."""
+    from it (its own memory peak, no allocator state left by the others, no start-up cost),
+    ``WP_BENCH_EXPORT_RUNS`` times in turn; print the figures of each run as JSON."""
     setup_django(os.environ)
     from django.db import connections
 
     connections.close_all()  # each forked process opens its own connection
-    results = {}
-    for fmt, kind in _exports(os.environ.get("WP_BENCH_EXPORT_FORMATS", "csv,xlsx").split(",")):
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the forked process
-            os.close(read)
-            status = 0
-            try:
-                data = json.dumps(export_figures(fmt, kind)).encode()
-            except BaseException as error:  # noqa: BLE001 - reported to the parent
-                data, status = json.dumps({"error": repr(error)}).encode(), 1
-            with os.fdopen(write, "wb") as out:
-                out.write(data)
-            os._exit(status)
-        os.close(write)
-        with os.fdopen(read, "rb") as pipe:
-            results[f"{fmt}-{kind}"] = json.loads(pipe.read() or b"{}")
-        os.waitpid(pid, 0)
-    print(json.dumps(results))  # noqa: T201
+    exports = _exports(os.environ.get("WP_BENCH_EXPORT_FORMATS", "csv,xlsx").split(","))
+    runs = []
+    for _ in range(int(os.environ.get("WP_BENCH_EXPORT_RUNS", "1"))):
+        results = {}
+        for fmt, kind in exports:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the forked process
+                os.close(read)
+                status = 0
+                try:
+                    data = json.dumps(export_figures(fmt, kind)).encode()
+                except BaseException as error:  # noqa: BLE001 - reported to the parent
+                    data, status = json.dumps({"error": repr(error)}).encode(), 1
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+                os._exit(status)
+            os.close(write)
+            with os.fdopen(read, "rb") as pipe:
+                results[f"{fmt}-{kind}"] = json.loads(pipe.read() or b"{}")
+            os.waitpid(pid, 0)
+        runs.append(results)
+    print(json.dumps(runs))  # noqa: T201
 
 
-def run_child_exports(env: dict, formats=FORMATS) -> dict:
+def run_child_exports(
+    env: dict, formats=FORMATS, runs: int = 1, least_seconds: float = 0.5
+) -> list[dict]:
     """The figures of the exports (ours and plain rows, in each of ``formats``) at the current
-    size, from a fresh process."""
+    size, from a fresh process: one dict per run, each export repeated for at least
+    ``least_seconds``."""
     result = subprocess.run(
         [sys.executable, __file__, "--child", "exports"],
-        env={**env, "WP_BENCH_EXPORT_FORMATS": ",".join(formats)},
+        env={
+            **env,
+            "WP_BENCH_EXPORT_FORMATS": ",".join(formats),
+            "WP_BENCH_EXPORT_RUNS": str(runs),
+            "WP_BENCH_EXPORT_SECONDS": str(least_seconds),
+        },
         capture_output=True,
         text=True,
         timeout=600,
@@ -727,12 +742,14 @@ def run_child_exports(env: dict, formats=FORMATS) -> dict:
     )
     if result.returncode != 0:
         raise RuntimeError(f"export child failed:\n{result.stderr[-3000:]}")
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
-    for fmt, kind in _exports(formats):
-        data = figures.get(f"{fmt}-{kind}", {})
-        if "error" in data or data.get("rows") != data.get("expected"):
-            raise RuntimeError(f"{fmt} export ({kind}): {data}")
-    return {(fmt, kind): figures[f"{fmt}-{kind}"] for fmt, kind in _exports(formats)}
+    found = []
+    for figures in json.loads(result.stdout.strip().splitlines()[-1]):
+        for fmt, kind in _exports(formats):
+            data = figures.get(f"{fmt}-{kind}", {})
+            if "error" in data or data.get("rows") != data.get("expected"):
+                raise RuntimeError(f"{fmt} export ({kind}): {data}")
+        found.append({(fmt, kind): figures[f"{fmt}-{kind}"] for fmt, kind in _exports(formats)})
+    return found
 
 
 def median_exports(runs: list[dict]) -> dict:
@@ -997,6 +1014,8 @@ def run(
     # "pages": the public pages under gunicorn only, at the largest size (no exports, no submit)
     only_pages = scope == "pages"
     scale = 10 if quick else 1
+    if million and quick:  # 1,000 then 10,000: the machinery only (1,000,000 takes minutes)
+        scale = 100
     sizes = [1_000 // scale, 10_000 // scale, 100_000 // scale] if full else [1_000 // scale]
     if only_pages:
         sizes = [100_000 // scale]
@@ -1004,7 +1023,7 @@ def run(
         sizes = [100_000 // scale, 1_000_000 // scale]
     rounds, round_seconds, pool = (2, 1.5, 500) if quick else (3, 5.0, 2500)
     # each page paired with a baseline run right after it (drive_pages)
-    page_rounds, page_seconds = (1, 1.0) if quick else (3, 1.5)
+    page_rounds, page_seconds = (1, 0.5) if quick else (3, 1.5)
     database = Database(postgres, postgres_url)
     engine = "PostgreSQL" if postgres else "SQLite"
     env = django_env(database.url, database.media)
@@ -1012,14 +1031,14 @@ def run(
     profile_text = ""
     pages, exports, queries, http, broken, api = {}, {}, {}, {}, {}, {}
     try:
-        progress(f"database: {database.label}; migrating")
+        progress(f"database: {database.label}; migrating (or copying this run's template)")
         setup_django(env)
         from baseline_app.benchdata import THEME_SLUGS, build_site
         from django.core.management import call_command
         from django.db import connection
         from django.test import Client
 
-        call_command("migrate", verbosity=0, interactive=False)
+        progress(f"database {bench_migrate.migrate()}")
         consultation, standard = build_site()
         wwh_url = consultation.url + consultation.reverse_subpage("what_we_heard")
         urls = {
@@ -1066,9 +1085,8 @@ def run(
                 # Below the largest size an export takes 0.01-2 s: the run of median time of
                 # three, else one slow run reads as growth (12.5 from 1,000 to 10,000 rows).
                 runs = 1 if size == last_size else 3
-                exports[size] = median_exports(
-                    [run_child_exports(env, formats) for _ in range(runs)]
-                )
+                least = 0.2 if quick else 0.5
+                exports[size] = median_exports(run_child_exports(env, formats, runs, least))
 
         queries["baseline"] = page_queries(client, standard.url)
         for name, url in list(urls.items()):
@@ -1094,8 +1112,8 @@ def run(
                 "engine": engine,
             }
         if million:  # no submits: the table now (the database is dropped on the way out)
-            progress("one moderation decision on 100,000 of the answers")
-            decided = decide_all(consultation)
+            progress(f"one moderation decision on {100_000 // scale:,} of the answers")
+            decided = decide_all(consultation, 100_000 // scale)
             return {
                 "rows": [
                     *page_rows(urls, http, queries, broken, engine, sizes[-1]),

@@ -64,6 +64,7 @@ DRAWN_JS = """([field, count]) => {
 }"""
 
 sys.path.insert(0, str(BENCH))
+import bench_migrate  # noqa: E402
 from bench_table import make_row, render  # noqa: E402
 
 
@@ -209,10 +210,9 @@ def rows(browser: bool = True, keep: bool = False, quick: bool = False) -> list[
     try:
         _setup(f"sqlite:///{tmp}/db.sqlite3", os.path.join(tmp, "media"))
         from django.conf import settings
-        from django.core.management import call_command
         from django.test import Client
 
-        call_command("migrate", verbosity=0)
+        bench_migrate.migrate()
         consultation, blocks, standard, user = build()
         client = Client()
         client.force_login(user)

@@ -47,6 +47,7 @@ TARGET_GROWTH_MB = 100
 CHUNK = 1000
 
 sys.path.insert(0, str(BENCH))
+import bench_migrate  # noqa: E402
 from bench_table import make_row, render  # noqa: E402
 
 
@@ -242,12 +243,11 @@ def rows(quick: bool = False, keep: bool = False) -> list[dict]:
     tmp = tempfile.mkdtemp(prefix="wp_bench_importing_", dir="/tmp")
     try:
         _setup(tmp)
-        from django.core.management import call_command
 
         from consultations import counts, importing
         from consultations.models import ImportBatch, Response
 
-        call_command("migrate", verbosity=0)
+        bench_migrate.migrate()
         imported, base = consultations()
         good = os.path.join(tmp, "answers.csv")
         bad = os.path.join(tmp, "answers-wrong.csv")

@@ -252,11 +252,11 @@ def rows(postgres: bool = False, server_url: str = "", keep: bool = False) -> li
     database = Database(postgres, server_url)
     try:
         _setup(database.url, database.media)
+        import bench_migrate  # bench/ is on the path once _setup has run
         from django.core.cache import cache
-        from django.core.management import call_command
         from django.test import Client
 
-        call_command("migrate", verbosity=0)
+        bench_migrate.migrate()
         pages = build(0.1)
         client = Client(HTTP_HOST="localhost")
         board = pages["board"].url

@@ -14,7 +14,7 @@ Before the parts, it migrates one SQLite and one PostgreSQL database at once (20
 bench/bench_migrate.py); the six parts that need a fresh database copy them in a second
 instead of migrating for 20 s each.
 
-Parts (16-19 minutes in all on a 2-core machine):
+Parts (13-17 minutes in all on a 2-core machine; 785 s on 4 December 2026):
 
 * review - bench/review_bench.py: assignment, selection, aggregation at 40 / 400 / 4,000;
 * documents - bench/documents_bench.py: summary PDF of 500 submissions against WeasyPrint

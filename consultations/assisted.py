@@ -7,6 +7,8 @@ group's page permissions. The answer itself goes through the views of ``respond.
 facilitators' mode (``respond.ASSISTED``): same questionnaire, validation, drafts and receipts.
 Each answer records its channel, its facilitator, the person's consent and language, and the
 address the person gave for the receipt (``tasks.send_confirmation``); the audit trail too.
+While the consultation is open, the facilitator who entered an answer can change it (it is a
+draft again) or withdraw it when the person asks, as people do with their own answers.
 """
 
 from functools import wraps
@@ -219,8 +221,11 @@ def _create(request, page, data):
     return response
 
 
-# The answer's own views, in the facilitators' mode (respond.py does the work).
+# The answer's own views, in the facilitators' mode (respond.py does the work). Change and
+# withdraw: the person calls back to correct their answer or take it back, while it is open.
 step = facilitating(respond.step)
 review = facilitating(respond.review)
 done = facilitating(respond.done)
 receipt = facilitating(respond.receipt)
+change = facilitating(respond.change)
+withdraw = facilitating(respond.withdraw)

@@ -73,7 +73,9 @@ RespondRoutes = submission_routes(
     ["start", "step", "review", "done", "receipt", "change", "withdraw"],
 )
 AssistRoutes = submission_routes(
-    "consultations.assisted", "assist", ["start", "step", "review", "done", "receipt"]
+    "consultations.assisted",
+    "assist",
+    ["start", "step", "review", "done", "receipt", "change", "withdraw"],
 )
 
 

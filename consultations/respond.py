@@ -53,7 +53,7 @@ def is_assisted(request) -> bool:
 
 def _routes(request) -> dict:
     """The routes the answer's templates link to, in this request's mode."""
-    names = ("start", "step", "review", "done", "receipt")
+    names = ("start", "step", "review", "done", "receipt", "change", "withdraw")
     return {name: FLOW.route(request, name) for name in names}
 
 
@@ -202,6 +202,17 @@ class RespondFlow(SubmissionFlow):
 
     def needs_sign_in(self, request, page) -> bool:
         return not _anonymous_allowed(request, page)
+
+    # A facilitator changes or withdraws the answer of the person they entered it for.
+    def changed_text(self, request) -> str:
+        if is_assisted(request):
+            return _("The answer is a draft again. Submit it again when the person has finished.")
+        return super().changed_text(request)
+
+    def withdrawn_text(self, request) -> str:
+        if is_assisted(request):
+            return _("The answer has been withdrawn.")
+        return super().withdrawn_text(request)
 
     def respondent(self, request, response_id):
         return _respondent(request, response_id)

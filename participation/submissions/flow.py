@@ -301,11 +301,19 @@ class SubmissionFlow:
         return import_string(self.receipt_with)(submission, page)
 
     # -- the views every flow has -------------------------------------------------------------
+    def changed_text(self, request) -> str:
+        """What the person reads once their answer is a draft again (a mode may say it
+        otherwise)."""
+        return self.changed_message
+
+    def withdrawn_text(self, request) -> str:
+        return self.withdrawn_message
+
     def change_view(self, request, page, submission, respondent):
         return act(
             request,
             lambda: self.reopen(submission, respondent),
-            self.changed_message,
+            self.changed_text(request),
             self.edit_url(page, request, submission),
             self.done_url(page, request, submission),
         )
@@ -314,7 +322,7 @@ class SubmissionFlow:
         return act(
             request,
             lambda: self.withdraw_submission(submission, respondent),
-            self.withdrawn_message,
+            self.withdrawn_text(request),
             self.url(page, request, "start"),
             self.done_url(page, request, submission),
         )

@@ -129,6 +129,92 @@ def test_assisted_answer_records_channel_facilitator_consent_language_and_mails_
     assert draft.receipt_number in listing and 'value="workshop" selected' in listing
 
 
+def submitted(client, page):
+    """An answer entered and submitted by the signed-in facilitator."""
+    draft = start(client, page)
+    review = answer_all(client, page, draft).url
+    assert client.post(review, {"publication": "anonymous"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_submitted
+    return draft
+
+
+def test_facilitator_changes_the_answer_when_the_person_asks(signed_in, consultation, facilitator):
+    answer = submitted(signed_in, consultation)
+    done = signed_in.get(url(consultation, "assist_done", answer.pk)).content.decode()
+    change = url(consultation, "assist_change", answer.pk)
+    assert f'action="{change}"' in done and "Change the answer" in done
+    assert counts.current(consultation.pk, [counts.CHANNEL])  # counted while submitted
+
+    reopened = signed_in.post(change, follow=True)
+    assert reopened.redirect_chain[0][0] == url(consultation, "assist_step", answer.pk, 0)
+    assert "The answer is a draft again" in reopened.content.decode()
+    answer.refresh_from_db()
+    assert answer.is_draft and answer.facilitator == facilitator and answer.user is None
+    assert not counts.current(consultation.pk, [counts.CHANNEL])  # a draft no longer counts
+    # The facilitator corrects it and submits it again: the same answer, counted once.
+    data = {"version": answer.version, "action": "next", f"q-{APPLIED}": "no"}
+    assert signed_in.post(url(consultation, "assist_step", answer.pk, 0), data).status_code == 302
+    review = url(consultation, "assist_review", answer.pk)
+    assert signed_in.post(review, {"publication": "anonymous"}).status_code == 302
+    answer.refresh_from_db()
+    # "No" now, and the follow-up question it hides is gone with its answer.
+    assert answer.is_submitted and answer.answers[APPLIED] is False
+    assert OUTCOME not in answer.answers
+    assert counts.current(consultation.pk, [counts.CHANNEL]) == {
+        (counts.CHANNEL, "", "workshop", ""): 1
+    }
+    assert counts.current(consultation.pk) == counts.recount(consultation.pk)
+    reopening = [e for e in history(answer) if e.action == "reopened"]
+    assert [e.actor for e in reopening] == [facilitator]
+
+
+def test_facilitator_withdraws_the_answer_when_the_person_asks(
+    signed_in, consultation, facilitator
+):
+    answer = submitted(signed_in, consultation)
+    withdrawn = signed_in.post(url(consultation, "assist_withdraw", answer.pk), follow=True)
+    assert withdrawn.redirect_chain[0][0] == url(consultation, "assist_start")
+    page = withdrawn.content.decode()
+    assert "The answer has been withdrawn." in page
+    assert answer.receipt_number not in page  # no longer among the answers they entered
+    answer.refresh_from_db()
+    assert answer.status == Response.Status.WITHDRAWN and answer.withdrawn_at
+    assert not counts.current(consultation.pk, [counts.CHANNEL])
+    assert counts.current(consultation.pk) == counts.recount(consultation.pk)
+    assert [e.actor for e in history(answer) if e.action == "withdrawn"] == [facilitator]
+
+
+def test_only_its_facilitator_changes_or_withdraws_an_entered_answer_while_open(
+    signed_in, consultation, facilitator, make_user, grant
+):
+    answer = submitted(signed_in, consultation)
+    change = url(consultation, "assist_change", answer.pk)
+    withdraw = url(consultation, "assist_withdraw", answer.pk)
+    # Another facilitator of the same consultation: not theirs (404, nothing changes).
+    colleague = _client(grant(make_user("colleague@example.org"), consultation))
+    assert colleague.post(change).status_code == 404
+    assert colleague.post(withdraw).status_code == 404
+    # Someone without the role: 403. The public addresses do not reach an entered answer.
+    stranger = _client(make_user("stranger@example.org"), mfa=False)
+    assert stranger.post(change).status_code == 403
+    assert signed_in.post(url(consultation, "respond_withdraw", answer.pk)).status_code == 404
+    answer.refresh_from_db()
+    assert answer.is_submitted
+    # Closed: no buttons, and a forged POST is refused with the reason; the answer stays.
+    ConsultationPage.objects.filter(pk=consultation.pk).update(
+        closes_at=timezone.now() - timedelta(hours=2), grace_minutes=0
+    )
+    done = signed_in.get(url(consultation, "assist_done", answer.pk)).content.decode()
+    assert change not in done and withdraw not in done
+    refused = signed_in.post(withdraw, follow=True).content.decode()
+    assert "can no longer be withdrawn" in refused
+    refused = signed_in.post(change, follow=True).content.decode()
+    assert "can no longer be changed" in refused
+    answer.refresh_from_db()
+    assert answer.is_submitted
+
+
 def test_assisted_answer_without_email_sends_nothing(
     signed_in, consultation, django_capture_on_commit_callbacks
 ):

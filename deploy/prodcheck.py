@@ -3,7 +3,8 @@
     .venv/bin/python deploy/prodcheck.py [--people 150] [--with-files 50] [--keep]
 
 What it stands up (every process started here, in its own process group, and stopped at the end
-whatever happens; loopback only; ports 8700-8799 and SeaweedFS's 29333/28080/28888/28333):
+whatever happens; loopback only; ports 8700-8799 and SeaweedFS's 29333/28080/28888/28333, with
+their gRPC ports 29334/28081/28889/28334):
 
 - Debian's nginx with deploy/nginx/participation.conf, rendered into a temporary folder
   (upstreams 127.0.0.1:8001/8002 -> 8701/8702, the static and media roots and logs -> the folder,
@@ -79,6 +80,10 @@ NGINX_PORT = 8700  # the site: HTTPS when the nginx configuration terminates TLS
 NGINX_HTTP_PORT = 8780  # its plain-HTTP server (a redirect to HTTPS) when there is one
 NODE_PORTS = {"node1": 8701, "node2": 8702}
 WEED_PORTS = {"master": 29333, "volume": 28080, "filer": 28888, "s3": 28333}
+# Each gRPC port named, one above its HTTP port: SeaweedFS's default (HTTP + 10000) falls in
+# Linux's ephemeral range (32768-60999), where an outgoing connection of the load test just
+# before can hold it (CI failed once: "bind: address already in use" on 38888).
+WEED_GRPC_PORTS = {name: port + 1 for name, port in WEED_PORTS.items()}
 POSTGRES_SERVER = os.environ.get("PRODCHECK_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "prodcheck_run"
 REDIS_URL = os.environ.get("PRODCHECK_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -340,12 +345,16 @@ def start_seaweedfs(procs: Processes, tmp: Path) -> None:
         "-ip=127.0.0.1",
         "-ip.bind=127.0.0.1",
         f"-master.port={WEED_PORTS['master']}",
+        f"-master.port.grpc={WEED_GRPC_PORTS['master']}",
         f"-volume.port={WEED_PORTS['volume']}",
+        f"-volume.port.grpc={WEED_GRPC_PORTS['volume']}",
         "-filer",
         f"-filer.port={WEED_PORTS['filer']}",
+        f"-filer.port.grpc={WEED_GRPC_PORTS['filer']}",
         f"-filer.localSocket={tmp / 'filer.sock'}",
         "-s3",
         f"-s3.port={WEED_PORTS['s3']}",
+        f"-s3.port.grpc={WEED_GRPC_PORTS['s3']}",
         f"-s3.config={config}",
         "-s3.port.iceberg=0",  # extra listeners on fixed ports nobody here needs
         "-s3.port.lance=0",

@@ -19,21 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
-import warnings
 from contextlib import closing
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-POSTGRES_URL = os.environ.get(
-    "WP_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-)
 
 TEMPLATES = "WP_BENCH_TEMPLATES"
 SQLITE_FILE = "sqlite.sqlite3"
@@ -48,40 +42,50 @@ def migrate() -> str:
     from django.db import connection, connections
 
     folder = os.environ.get(TEMPLATES)
-    if not folder:
-        call_command("migrate", verbosity=0, interactive=False)
-        return "migrated"
-    connections.close_all()
-    if connection.vendor == "sqlite":
+    if folder:
+        connections.close_all()  # a copy replaces the database, and a template has no session
+        if _copy_template(folder, connection.vendor, connection.settings_dict):
+            return "copied"
+    call_command("migrate", verbosity=0, interactive=False)
+    if folder:
+        connections.close_all()
+        _keep_template(folder, connection.vendor, connection.settings_dict)
+    return "migrated"
+
+
+def _copy_template(folder: str, vendor: str, settings: dict) -> bool:
+    """The run's template of this engine copied over the (empty) database, if there is one."""
+    target = settings["NAME"]
+    if vendor == "sqlite":
         template = Path(folder) / SQLITE_FILE
-        target = connection.settings_dict["NAME"]
         if template.exists():
             _copy_sqlite(template, target)
-            return "copied"
-        call_command("migrate", verbosity=0, interactive=False)
-        connections.close_all()
+        return template.exists()
+    name = template_name(folder)
+    import psycopg
+
+    with psycopg.connect(**_postgres_server(settings), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{name}"')
+    return True
+
+
+def _keep_template(folder: str, vendor: str, settings: dict) -> None:
+    """The database just migrated, kept as the run's template of its engine."""
+    if vendor == "sqlite":
+        template = Path(folder) / SQLITE_FILE
         partial = template.with_suffix(".partial")
-        _copy_sqlite(target, partial)
+        _copy_sqlite(settings["NAME"], partial)
         partial.replace(template)  # a part cut off half-way leaves no half template
-        return "migrated"
-    if connection.vendor != "postgresql":
-        call_command("migrate", verbosity=0, interactive=False)
-        return "migrated"
-    server = _postgres_server(connection.settings_dict)
-    name, target = template_name(folder), connection.settings_dict["NAME"]
+        return
+    server, name = _postgres_server(settings), template_name(folder)
     import psycopg
 
     with psycopg.connect(**server, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{name}"')
-            return "copied"
-    call_command("migrate", verbosity=0, interactive=False)
-    connections.close_all()  # a template must have no session open on it
-    with psycopg.connect(**server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{target}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{settings["NAME"]}"')
     (Path(folder) / POSTGRES_FILE).write_text(json.dumps({"server": server, "name": name}))
-    return "migrated"
 
 
 def template_name(folder: str) -> str:
@@ -143,42 +147,21 @@ def build_templates(engines, folder: str) -> dict[str, str]:
 
 
 def _build(engine: str) -> str:
-    """In a process of its own: a throw-away database of ``engine``, migrated and kept as this
-    run's template (by ``migrate``), then dropped."""
+    """In a process of its own: a throw-away database of ``engine`` (the consultations bench's
+    own), migrated and kept as this run's template (by ``migrate``), then dropped."""
+    import consultations_bench as bench
+
     began = time.perf_counter()
-    scratch = tempfile.mkdtemp(prefix=f"wp_bench_template_{engine}_", dir="/tmp")
-    name = template_name(os.environ[TEMPLATES]) + "_build"
-    if engine == "postgres":
-        import psycopg
-
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite:///{scratch}/db.sqlite3"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench_settings",
-        WP_BENCH_DATABASE_URL=url,
-        WP_BENCH_MEDIA_ROOT=os.path.join(scratch, "media"),
-    )
-    sys.path[:0] = [str(ROOT / "site"), str(BENCH), str(ROOT)]
-    warnings.filterwarnings("ignore", "No directory at", UserWarning)
-    import django
-
-    django.setup()
+    database = bench.Database(engine == "postgres", bench.DEFAULT_POSTGRES_URL)
     try:
+        bench.setup_django(bench.django_env(database.url, database.media))
         how = migrate()
     finally:
-        from django.db import connections
+        if "django" in sys.modules:
+            from django.db import connections
 
-        connections.close_all()
-        if engine == "postgres":
-            import psycopg
-
-            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        shutil.rmtree(scratch, ignore_errors=True)
+            connections.close_all()
+        database.drop(keep=False)
     return f"{engine} template {how} in {time.perf_counter() - began:.0f} s"
 
 

@@ -243,7 +243,6 @@ def rows(quick: bool = False, keep: bool = False) -> list[dict]:
     tmp = tempfile.mkdtemp(prefix="wp_bench_importing_", dir="/tmp")
     try:
         _setup(tmp)
-
         from consultations import counts, importing
         from consultations.models import ImportBatch, Response
 
